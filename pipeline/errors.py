@@ -1,0 +1,36 @@
+"""The tool's own errors: each becomes one line on stderr and an exit code.
+
+Anything else escaping to the CLI is a bug and is reported as such.
+"""
+
+from __future__ import annotations
+
+# Exit codes, documented in the README.
+EXIT_OK = 0
+EXIT_INPUT = 2  # a source could not be read or parsed
+EXIT_TEMPLATE = 3  # a template is missing or broken
+EXIT_OUTPUT = 4  # an output could not be written
+EXIT_ENVIRONMENT = 5  # a font or system package is missing
+EXIT_BUG = 70  # an unexpected internal error
+
+
+class StudykitError(Exception):
+    """Base class: ``str(err)`` is the one line shown to the user."""
+
+    exit_code = EXIT_INPUT
+
+
+class InputError(StudykitError):
+    exit_code = EXIT_INPUT
+
+
+class TemplateError(StudykitError):
+    exit_code = EXIT_TEMPLATE
+
+
+class OutputError(StudykitError):
+    exit_code = EXIT_OUTPUT
+
+
+class EnvironmentProblem(StudykitError):
+    exit_code = EXIT_ENVIRONMENT

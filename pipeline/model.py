@@ -1,0 +1,239 @@
+"""The document model: the only contract between readers, enrich and writers.
+
+Plain dataclasses with a stable JSON form (see ``docs/model.md``).  Bump
+``SCHEMA_VERSION`` whenever a field is renamed or removed; adding an optional
+field keeps the version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SCHEMA_VERSION = 1
+
+BlockType = Literal["paragraph", "list", "signature", "note"]
+
+
+@dataclass
+class Author:
+    name: str
+    titles: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Meta:
+    title: str = ""
+    subtitle: str = ""
+    date: str | None = None  # ISO 8601, YYYY-MM-DD
+    source: str = ""
+    authors: list[Author] = field(default_factory=list)
+    breadcrumb: list[str] = field(default_factory=list)
+    # Lines printed under the title that are none of the above, e.g. an
+    # adoption note "（2024年1月18日中共中央政治局常委会会议审议批准）".
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ListItem:
+    label: str  # as printed: "①", "——", "（1）"
+    text: str
+
+
+@dataclass
+class Block:
+    """A unit of body text.
+
+    ``paragraph``: running text; ``label`` holds an article marker such as
+    "第一条" that is printed bold before the text.  ``list``: ``items`` hold
+    the entries (``text`` is empty).  ``signature``: issuing body or date at
+    the end of a notice.  ``note``: a footnote line such as "※这是…".
+    """
+
+    type: BlockType
+    text: str = ""
+    label: str = ""
+    items: list[ListItem] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    level: int  # 1 = top level, as the document uses it
+    label: str  # marker as printed: "一、", "（一）", "第一章", "" if unnumbered
+    title: str  # heading text without the marker (run-in: without the final 。)
+    body: list[Block] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    # True when the heading was a sentence at the start of a paragraph
+    # ("（一）构建…。正文…"): writers print heading and body as one paragraph.
+    run_in: bool = False
+    # "heading" for ordinary sections, "article" for a second article found on
+    # the same page; an article carries its own metadata.
+    kind: Literal["heading", "article"] = "heading"
+    meta: Meta | None = None
+
+
+@dataclass
+class Discarded:
+    text: str
+    reason: str
+    line: int = 0  # 1-based line in the decoded source, 0 if unknown
+
+
+@dataclass
+class Quote:
+    text: str  # without the quotation marks
+    speaker: str = ""  # "习近平总书记"
+    source: str = ""  # "党的二十大报告"
+    section: str = ""  # label + title of the enclosing section
+    sentence: str = ""  # the sentence the quotation stands in
+
+
+@dataclass
+class Term:
+    text: str  # "四个意识", or a book title without 《》
+    kind: Literal["formulation", "book"] = "formulation"
+    count: int = 1
+    section: str = ""  # where it first occurs
+
+
+@dataclass
+class Warning:
+    code: str  # machine-readable: "numbering-gap", "no-title", …
+    message: str  # one line, Chinese or English, for people
+
+
+@dataclass
+class Excerpt:
+    text: str
+    speaker: str = ""
+    source: str = ""
+    section: str = ""
+
+
+@dataclass
+class GlossaryEntry:
+    term: str
+    definition: str = ""  # empty: listed with a blank to fill, never invented
+    source: str = ""  # where the definition comes from
+
+
+@dataclass
+class Question:
+    section: str
+    text: str
+
+
+@dataclass
+class QuizItem:
+    prompt: str  # the quotation with the answer replaced by a blank
+    answer: str
+    section: str = ""
+
+
+@dataclass
+class KeyPoint:
+    text: str  # condensed bullet, at most ~30 characters
+    note: str  # the full paragraph, for speaker notes
+
+
+@dataclass
+class SectionPoints:
+    section: str  # label + title
+    points: list[KeyPoint] = field(default_factory=list)
+
+
+@dataclass
+class StudyAids:
+    """Filled by ``pipeline.enrich``; each list is empty when its aid is off."""
+
+    excerpts: list[Excerpt] = field(default_factory=list)
+    glossary: list[GlossaryEntry] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    quiz: list[QuizItem] = field(default_factory=list)
+    notes_page: bool = False
+    keypoints: list[SectionPoints] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    meta: Meta = field(default_factory=Meta)
+    body: list[Block] = field(default_factory=list)  # blocks before the first heading
+    sections: list[Section] = field(default_factory=list)
+    discarded: list[Discarded] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
+    aids: StudyAids | None = None
+    source_file: str = ""
+    encoding: str = ""
+    version: int = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        order = ["version", "meta", "body", "sections", "discarded", "quotes", "terms",
+                 "warnings", "aids", "source_file", "encoding"]
+        return {k: data[k] for k in order}
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        return _build(cls, data)
+
+    @classmethod
+    def from_json(cls, text: str) -> Document:
+        return cls.from_dict(json.loads(text))
+
+    def walk(self):
+        """Yield every section depth-first, in reading order."""
+        stack = list(reversed(self.sections))
+        while stack:
+            sec = stack.pop()
+            yield sec
+            stack.extend(reversed(sec.sections))
+
+
+def section_name(sec: Section) -> str:
+    """How a section is referred to in aids and tables of contents."""
+    return f"{sec.label}{sec.title}"
+
+
+def heading_text(sec: Section) -> str:
+    """The heading as printed, restoring the 。 a run-in heading ends with."""
+    return sec.title + ("。" if sec.run_in and sec.title and sec.title[-1] not in "。？！" else "")
+
+
+# --- from_dict: rebuild nested dataclasses from their JSON form -------------
+
+_NESTED: dict[type, dict[str, type]] = {
+    Meta: {"authors": Author},
+    Block: {"items": ListItem},
+    Section: {"body": Block, "sections": Section, "meta": Meta},
+    Document: {"meta": Meta, "body": Block, "sections": Section, "discarded": Discarded,
+               "quotes": Quote, "terms": Term, "warnings": Warning, "aids": StudyAids},
+    StudyAids: {"excerpts": Excerpt, "glossary": GlossaryEntry, "questions": Question,
+                "quiz": QuizItem, "keypoints": SectionPoints},
+    SectionPoints: {"points": KeyPoint},
+}
+
+
+def _build(cls: type, data: Any) -> Any:
+    if data is None:
+        return None
+    nested = _NESTED.get(cls, {})
+    names = {f.name for f in dataclasses.fields(cls)}
+    kwargs = {}
+    for key, value in data.items():
+        if key not in names:
+            continue  # tolerate fields from a newer minor version
+        sub = nested.get(key)
+        if sub is not None and isinstance(value, list):
+            kwargs[key] = [_build(sub, v) for v in value]
+        elif sub is not None:
+            kwargs[key] = _build(sub, value)
+        else:
+            kwargs[key] = value
+    return cls(**kwargs)

@@ -1,0 +1,88 @@
+"""Readers: a file (or stdin) in any supported format and encoding → Document.
+
+Each format module turns bytes into a ``SourceText``; the parser turns that
+into the model.  Nothing here knows about writers.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pipeline.errors import InputError
+from pipeline.model import Document
+from pipeline.readers.source import SourceText
+
+MAX_BYTES = 20 * 1024 * 1024  # documented in the README: 20 MiB per source
+
+FORMATS = {
+    ".txt": "text", ".text": "text", "": "text",
+    ".md": "markdown", ".markdown": "markdown",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".docx": "docx",
+}
+
+
+def format_for(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix not in FORMATS:
+        known = ", ".join(sorted(s for s in FORMATS if s))
+        raise InputError(f"{name}: unsupported file type '{suffix}' (supported: {known})")
+    return FORMATS[suffix]
+
+
+def read_bytes(path: str | Path) -> tuple[bytes, str]:
+    """Read a source's bytes ("-" is standard input) with clear errors."""
+    name = str(path)
+    if name == "-":
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        name = "<stdin>"
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InputError(f"{name}: no such file")
+        if p.is_dir():
+            raise InputError(f"{name}: is a directory, not a file")
+        try:
+            size = p.stat().st_size
+            if size > MAX_BYTES:
+                raise InputError(f"{name}: file too large ({size // (1024 * 1024)} MiB; "
+                                 f"the limit is {MAX_BYTES // (1024 * 1024)} MiB)")
+            data = p.read_bytes()
+        except PermissionError as exc:
+            raise InputError(f"{name}: permission denied") from exc
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from exc
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{name}: input too large (the limit is {MAX_BYTES // (1024 * 1024)} MiB)")
+    if not data.strip():
+        raise InputError(f"{name}: file is empty")
+    return data, name
+
+
+def read_source(data: bytes, name: str, fmt: str | None = None) -> SourceText:
+    """Bytes of one source → SourceText, dispatching on the format."""
+    fmt = fmt or ("text" if name == "<stdin>" else format_for(name))
+    if fmt == "docx":
+        from pipeline.readers import docx
+
+        return docx.read(data, name)
+    if fmt == "html":
+        from pipeline.readers import html
+
+        return html.read(data, name)
+    if fmt == "markdown":
+        from pipeline.readers import markdown
+
+        return markdown.read(data, name)
+    from pipeline.readers import text
+
+    return text.read(data, name)
+
+
+def read(path: str | Path, fmt: str | None = None) -> Document:
+    """Read and parse one source into the model."""
+    from pipeline.parser import parse
+
+    data, name = read_bytes(path)
+    return parse(read_source(data, name, fmt))

@@ -1,0 +1,102 @@
+"""Bytes to text: BOMs first, then strict UTF-8, then charset-normalizer."""
+
+from __future__ import annotations
+
+import codecs
+
+from pipeline.errors import InputError
+
+# GBK and GB2312 are subsets of GB18030: decoding as GB18030 never loses a
+# character the narrower codec would have read, and reads the rest too.
+_WIDEN = {"gbk": "gb18030", "gb2312": "gb18030", "cp936": "gb18030", "hz": "gb18030",
+          "big5hkscs": "big5hkscs", "cp950": "big5"}
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+# Encodings we accept from the detector for Chinese text; anything else it
+# proposes for bytes that are not UTF-8 is more likely a wrong guess.
+_ACCEPTED = {"gb18030", "big5", "big5hkscs", "utf-16-le", "utf-16-be", "utf-8"}
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Return (text with \\n line ends, encoding name) or raise InputError."""
+    text, encoding = _decode(data, name)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _looks_binary(text):
+        raise InputError(f"{name}: not a text file (binary data)")
+    return text, encoding
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(enc.replace("-sig", "")), enc
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{name}: starts with a {enc} byte-order mark "
+                                 f"but is not valid {enc} (byte {exc.start})") from exc
+    if b"\x00" in data[:4096] and not _utf16_without_bom(data):
+        raise InputError(f"{name}: not a text file (binary data)")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if _utf16_without_bom(data):
+        enc = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=None).best()
+    if best is not None:
+        enc = _WIDEN.get(best.encoding.lower(), best.encoding.lower().replace("_", "-"))
+        if enc in _ACCEPTED:
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                pass
+    # The detector had no confident answer: GB18030 is the usual non-UTF-8
+    # encoding of Chinese text on Windows.
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: cannot decode: not UTF-8, UTF-16, GB18030 or Big5 text "
+                         f"(byte {exc.start})") from exc
+    if _han_ratio(text) < 0.2:
+        raise InputError(f"{name}: cannot decode: not UTF-8, UTF-16, GB18030 or Big5 text")
+    return text, "gb18030"
+
+
+def _utf16_without_bom(data: bytes) -> bool:
+    """ASCII-heavy UTF-16 has a NUL in every other byte."""
+    sample = data[:2000]
+    if len(sample) < 4 or len(sample) % 2:
+        return False
+    odd = sample[1::2].count(0)
+    even = sample[0::2].count(0)
+    half = len(sample) // 2
+    return max(odd, even) > 0.3 * half and min(odd, even) == 0
+
+
+def _han_ratio(text: str) -> float:
+    sample = text[:5000]
+    if not sample:
+        return 1.0
+    han = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    other = sum(1 for ch in sample if not ch.isspace())
+    return han / max(other, 1)
+
+
+def _looks_binary(text: str) -> bool:
+    """Control characters other than tab/newline/form feed mark a binary file."""
+    sample = text[:8192]
+    if not sample:
+        return False
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\f\v") or ch == "\ufffd")
+    return bad > max(2, len(sample) // 200)

@@ -1,0 +1,35 @@
+"""What a reader hands the parser: decoded lines plus whatever the format knew."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.model import Discarded, Meta
+
+
+@dataclass
+class SourceLine:
+    text: str
+    lineno: int  # 1-based line in the decoded source (paragraph number for .docx)
+    # Heading level the format states outright (Markdown "#", a Word "Heading 2"
+    # style, an HTML <h3>); None when only the text can tell.
+    heading: int | None = None
+
+
+@dataclass
+class SourceText:
+    name: str  # file name as given, or "<stdin>"
+    format: str  # "text", "markdown", "html", "docx"
+    lines: list[SourceLine]
+    encoding: str = ""
+    # Metadata the format carries outside the text (HTML <title>, meta tags,
+    # Word core properties); the parser prefers what the text itself says.
+    hints: Meta = field(default_factory=Meta)
+    # Text the reader dropped before parsing (navigation, scripts' fallback
+    # text…), kept so that nothing disappears silently.
+    discarded: list[Discarded] = field(default_factory=list)
+
+    @classmethod
+    def from_text(cls, name: str, fmt: str, text: str, encoding: str = "") -> SourceText:
+        lines = [SourceLine(t, i) for i, t in enumerate(text.split("\n"), start=1)]
+        return cls(name=name, format=fmt, lines=lines, encoding=encoding)

@@ -1,0 +1,109 @@
+"""Finding templates and rendering them safely.
+
+User templates are untrusted: they run in Jinja's sandbox with StrictUndefined,
+and every failure becomes one line naming the template file, line and tag.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from pipeline.errors import TemplateError
+
+
+def builtin_templates_dir() -> Path:
+    """The templates shipped with studykit (``templates/`` beside the package)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "templates", here / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise TemplateError("built-in templates not found: reinstall studykit")
+
+
+def search_path(kind: str, template_dirs: list[Path]) -> list[Path]:
+    """Folders to look in for templates of one kind ("handout", "booklet", "slides")."""
+    dirs = [Path(d) / kind for d in template_dirs]
+    dirs.append(builtin_templates_dir() / kind)
+    return [d for d in dirs if d.is_dir()]
+
+
+def resolve(kind: str, filename: str, template_dirs: list[Path]) -> Path:
+    """The file a template name resolves to: a workspace override or the built-in."""
+    for folder in search_path(kind, template_dirs):
+        path = folder / filename
+        if path.is_file():
+            return path
+    raise TemplateError(f"template not found: {kind}/{filename}")
+
+
+def make_env(kind: str, template_dirs: list[Path], *, autoescape: bool = False) -> SandboxedEnvironment:
+    loader = jinja2.FileSystemLoader([str(p) for p in search_path(kind, template_dirs)])
+    env = SandboxedEnvironment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=autoescape,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def sandboxed_env(**kwargs: Any) -> SandboxedEnvironment:
+    """A loader-less sandboxed environment (docxtpl renders from strings)."""
+    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, **kwargs)
+
+
+def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    """Render a named template, turning Jinja errors into one-line TemplateErrors."""
+    try:
+        template = env.get_template(name)
+        return template.render(context)
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"template not found: {exc.name}") from exc
+    except Exception as exc:
+        raise template_error(exc, default_name=name) from exc
+
+
+def template_error(exc: BaseException, default_name: str = "template") -> TemplateError:
+    """Describe a Jinja failure as ``file:line: message``."""
+    if isinstance(exc, TemplateError):
+        return exc
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = _short(exc.filename or exc.name or default_name)
+        return TemplateError(f"{where}:{exc.lineno}: syntax error: {exc.message}")
+    where, line = _template_frame(exc)
+    where = where or _short(default_name)
+    location = f"{where}:{line}" if line else where
+    if isinstance(exc, jinja2.UndefinedError):
+        return TemplateError(f"{location}: {exc.message}")
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return TemplateError(f"{location}: not allowed in a template: {exc}")
+    return TemplateError(f"{location}: {type(exc).__name__}: {exc}")
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int]:
+    """Jinja rewrites tracebacks so template frames carry the template's file and line."""
+    tb = exc.__traceback__ if exc.__traceback__ else sys.exc_info()[2]
+    found = ("", 0)
+    for frame in traceback.extract_tb(tb):
+        fn = frame.filename or ""
+        if fn.endswith((".html", ".md", ".j2", ".xml", ".css", ".txt")) or fn == "<template>":
+            found = (_short(fn), frame.lineno or 0)
+    return found
+
+
+def _short(path: str) -> str:
+    """templates/booklet/page.html rather than an absolute path."""
+    p = Path(path)
+    parts = p.parts
+    if "templates" in parts:
+        i = len(parts) - 1 - parts[::-1].index("templates")
+        return "/".join(parts[i:])
+    return path
