@@ -1,0 +1,77 @@
+# studykit: `make run` builds the demo from source/ into output/, `make test` runs the checks.
+# Both install what they need first (a .venv, the package, the system packages).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+STUDYKIT := $(BIN)/studykit
+
+# The demo: every file in source/ is parsed and checked into output/, then built.
+# To leave the build out of the demo, empty this line: DEMO_BUILD =
+DEMO_BUILD = $(STUDYKIT) build source/* -o output
+
+.PHONY: run test lint pytest install system-packages python-check bench clean distclean
+
+run: install
+	@mkdir -p output
+	@shopt -s nullglob; files=(source/*); \
+	if [ $${#files[@]} -eq 0 ]; then echo "source/ is empty: nothing to build" >&2; exit 1; fi; \
+	for f in "$${files[@]}"; do \
+	    name=$$(basename "$$f"); name=$${name%.*}; \
+	    echo "parse  $$f -> output/$$name.json"; \
+	    $(STUDYKIT) parse "$$f" -o "output/$$name.json"; \
+	    echo "check  $$f -> output/$$name.check.txt"; \
+	    $(STUDYKIT) check "$$f" -o "output/$$name.check.txt"; \
+	done
+	$(DEMO_BUILD)
+
+# Lint and tests both run; the target fails if either failed.
+test: install
+	@status=0; \
+	echo "+ ruff check pipeline tests bench"; \
+	$(BIN)/ruff check pipeline tests bench || status=1; \
+	echo "+ pytest"; \
+	$(BIN)/pytest || status=1; \
+	exit $$status
+
+lint: install
+	$(BIN)/ruff check pipeline tests bench
+
+install: system-packages $(STAMP)
+
+system-packages:
+	@scripts/install-system-packages
+
+python-check:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
+	    echo "error: studykit needs Python >= 3.11, but '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo 'not found')." >&2; \
+	    echo "       Install a newer Python and run e.g. 'make PYTHON=python3.12 $(MAKECMDGOALS)'." >&2; \
+	    exit 1; }
+
+$(BIN)/python: | python-check
+	$(PYTHON) -m venv $(VENV) || { \
+	    echo "error: could not create $(VENV) with '$(PYTHON) -m venv'." >&2; \
+	    echo "       On Debian/Ubuntu: apt-get install python3-venv" >&2; \
+	    rm -rf $(VENV); exit 1; }
+
+# Reinstalled only when pyproject.toml changes (the package itself is editable).
+# pip >= 24 first: the pip 23.2 that venv ships mis-resolves lxml's extras.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade 'pip>=24'
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+bench: install
+	@scripts/install-system-packages pandoc || echo "bench: pandoc could not be installed; its timing will be skipped" >&2
+	@shopt -s nullglob; for b in bench/*.py; do echo "+ $$b"; $(BIN)/python "$$b"; done
+
+clean:
+	rm -rf output $(STAMP)
+
+distclean: clean
+	rm -rf $(VENV)
