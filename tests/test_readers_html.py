@@ -1,0 +1,254 @@
+"""HTML reader: article extraction, metadata hints, dropped text, safety, bad input."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from pipeline.errors import InputError
+from pipeline.readers import html, read_source
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+if not CORPUS.is_dir():
+    CORPUS = Path("/work/shared/corpus")
+BAXIANG = CORPUS / "baxiang_guiding.html"
+DANGSHI = CORPUS / "dangshi_tiaoli.html"
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _read(path: Path):
+    return html.read(path.read_bytes(), path.name)
+
+
+def _print_area_han(path: Path) -> str:
+    """Han characters of the article container between the print markers."""
+    page = path.read_text(encoding="utf-8")
+    part = page[page.index("<!--startprint-->"):page.index("<!--endprint-->")]
+    tree = lxml.html.fromstring(part)
+    for bad in tree.xpath("//script|//style"):
+        bad.drop_tree()
+    (con,) = tree.xpath("//div[@class='conTxt']")
+    return "".join(HAN.findall(con.text_content()))
+
+
+@pytest.fixture(scope="module")
+def baxiang():
+    return _read(BAXIANG)
+
+
+@pytest.fixture(scope="module")
+def dangshi():
+    return _read(DANGSHI)
+
+
+def test_baxiang_hints(baxiang):
+    assert baxiang.format == "html"
+    assert baxiang.encoding == "utf-8"
+    assert baxiang.hints.title == "每周一学（2025年3月24日-30日）中共中央八项规定"
+    assert baxiang.hints.date == "2025-03-26"
+    assert baxiang.hints.breadcrumb == ["首页", "党建引领", "学习专栏"]
+    assert baxiang.hints.source == ""  # "文章来源：" is empty on the page
+    assert baxiang.hints.authors == []
+
+
+def test_baxiang_article_lines(baxiang):
+    texts = [ln.text for ln in baxiang.lines]
+    assert texts[0] == "中共中央八项规定"
+    assert texts[1].startswith("中共中央政治局2012年12月4日召开会议")
+    assert texts[-1] == "八、要厉行勤俭节约，严格遵守廉洁从政有关规定，严格执行住房、车辆配备等有关工作和生活待遇的规定。"
+    assert len(texts) == 10  # title, intro, 一 … 八
+    assert all(ln.heading is None for ln in baxiang.lines)  # no h-tags in the body
+    assert all(ln.lineno == 421 for ln in baxiang.lines)  # all <p> sit on source line 421
+
+
+def test_baxiang_junk_goes_to_discarded(baxiang):
+    texts = [ln.text for ln in baxiang.lines]
+    for junk in ("网站地图", "上一篇", "下一篇", "推荐阅读", "版权所有", "打印正文", "点击数"):
+        assert not any(junk in t for t in texts), junk
+        assert any(junk in d.text for d in baxiang.discarded), junk
+    reasons = {d.text: d.reason for d in baxiang.discarded}
+    assert reasons["网站地图"] == "page footer"
+    assert reasons["推荐阅读"] == "related links"
+    assert reasons["当前位置：首页 > 党建引领> 学习专栏"] == "page metadata (breadcrumb)"
+    prev = next(d for d in baxiang.discarded if d.text.startswith("上一篇"))
+    assert prev.reason == "prev/next links"
+    assert prev.line == 431
+    # Script code is never text, not even discarded text.
+    assert not any("CheckIsLogin1" in d.text or "jQuery" in d.text for d in baxiang.discarded)
+
+
+def test_dangshi_first_and_last_lines(dangshi):
+    texts = [ln.text for ln in dangshi.lines]
+    assert texts[0] == "党史学习教育工作条例"
+    # Two <span>s inside one <p> join without a space.
+    assert texts[1:3] == ["（2024年1月18日中共中央政治局常委会会议审议批准", "2024年2月5日中共中央发布）"]
+    assert texts[3] == "第一章 总则"
+    assert texts[-1] == "（来源：新华社）"
+    assert texts[-2] == "第三十四条 本条例自发布之日起施行。"
+    assert dangshi.hints.date == "2024-02-25"
+    assert dangshi.hints.title == "每周一学（2024年2月26日-3月3日）党史学习教育工作条例"
+
+
+@pytest.mark.parametrize("path", [BAXIANG, DANGSHI], ids=lambda p: p.name)
+def test_every_han_character_of_the_article_is_kept(path):
+    st = _read(path)
+    got = "".join(HAN.findall("".join(ln.text for ln in st.lines)))
+    assert got == _print_area_han(path)
+
+
+def test_readability_fallback_without_known_containers():
+    """With the CMS class names renamed, readability still finds the same article."""
+    data = DANGSHI.read_bytes()
+    for cls in (b"conTxt", b"printArea", b"mainContent"):
+        data = data.replace(b'class="%s"' % cls, b'class="x%s"' % cls)
+    st = html.read(data, "renamed.html")
+    expected = [ln.text for ln in _read(DANGSHI).lines]
+    assert [ln.text for ln in st.lines] == expected
+    assert st.lines[0].lineno == 421  # line numbers of the page, not of readability's output
+    assert st.hints.date == "2024-02-25"
+    assert any(d.text.startswith("下一篇") for d in st.discarded)
+
+
+PAGE = """<html><head><meta charset="{charset}"><title>测试标题_某某网</title></head>
+<body><div class="nav"><a href="/">首页</a><a href="/x">要闻</a></div>
+<div class="TRS_Editor">
+<h2>一、总体要求</h2>
+<p>第一段<b>加粗</b>文字。<br>第二行文字。</p>
+<script>document.write('恶意')</script>
+<noscript>请启用脚本</noscript>
+<p>  </p>
+<table><tr><td>单元格一</td><td>单元格二</td></tr></table>
+<h3>（一）具体要求</h3><p>结尾。</p>
+</div>
+<div id="footer">版权所有 某某网</div></body></html>"""
+
+
+def test_synthetic_page_blocks_headings_and_scripts():
+    st = html.read(PAGE.format(charset="utf-8").encode("utf-8"), "page.html")
+    got = [(ln.text, ln.heading) for ln in st.lines]
+    assert got == [
+        ("一、总体要求", 2),
+        ("第一段加粗文字。", None),
+        ("第二行文字。", None),
+        ("单元格一", None),
+        ("单元格二", None),
+        ("（一）具体要求", 3),
+        ("结尾。", None),
+    ]
+    assert st.hints.title == "测试标题"
+    assert not any("恶意" in ln.text for ln in st.lines)
+    assert not any("恶意" in d.text for d in st.discarded)
+    reasons = {d.text: d.reason for d in st.discarded}
+    assert reasons["请启用脚本"] == "script fallback text"
+    assert reasons["版权所有 某某网"] == "page footer"
+    assert reasons["首页要闻"] == "page navigation"  # inline links join into one line
+
+
+def test_script_in_article_body_never_yields_text():
+    page = ("<html><body><div class='conTxt'><p>正文第一段，足够长的文字内容在这里。</p>"
+            "<script>document.write('恶意')</script><p>正文第二段。</p></div></body></html>")
+    st = html.read(page.encode("utf-8"), "s.html")
+    assert [ln.text for ln in st.lines] == ["正文第一段，足够长的文字内容在这里。", "正文第二段。"]
+
+
+@pytest.mark.parametrize("charset", ["gbk", "gb2312", "GB2312"])
+def test_declared_gbk_is_read_as_gb18030(charset):
+    # 䶮 (U+4DAE) and € exist in GB18030 but not in GB2312/GBK proper.
+    page = PAGE.format(charset=charset).replace("结尾。", "结尾䶮€。")
+    st = html.read(page.encode("gb18030"), "gbk.html")
+    assert st.encoding == "gb18030"
+    assert st.lines[-1].text == "结尾䶮€。"
+
+
+def test_resaved_utf8_page_with_stale_gbk_meta():
+    st = html.read(PAGE.format(charset="gb2312").encode("utf-8"), "resaved.html")
+    assert st.encoding == "utf-8"
+    assert st.lines[0].text == "一、总体要求"
+
+
+def test_property_line_metadata():
+    page = ("<html><body><div class='path'>您的位置：首页 &gt; 新闻 &gt; 时政</div>"
+            "<div class='info'>发布时间：2024-1-5 10:30 来源：新华社 作者：张三 李四</div>"
+            "<div id='zoom'><p>正文内容正文内容正文内容正文内容正文内容。</p></div></body></html>")
+    st = html.read(page.encode("utf-8"), "p.html")
+    assert st.hints.date == "2024-01-05"
+    assert st.hints.source == "新华社"
+    assert [a.name for a in st.hints.authors] == ["张三", "李四"]
+    assert st.hints.breadcrumb == ["首页", "新闻", "时政"]
+
+
+def test_dispatch_by_extension():
+    st = read_source(BAXIANG.read_bytes(), "page.htm")
+    assert st.format == "html"
+
+
+@pytest.mark.parametrize("data", [
+    b"",
+    b"   \n",
+    b"<html></html>",
+    b"<html><head><script>var a = 1;</script></head><body></body></html>",
+    bytes(range(256)) * 20,
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00\xff" * 200,
+    b"<html><body>" + b"<div>" * 3000 + b"x" + b"</div>" * 3000,
+])
+def test_bad_input_is_an_input_error(data):
+    with pytest.raises(InputError) as err:
+        html.read(data, "bad.html")
+    msg = str(err.value)
+    assert msg.startswith("bad.html: ")
+    assert "\n" not in msg
+
+
+def test_malformed_but_readable_html():
+    page = b"<p>\xe6\xad\xa3\xe6\x96\x87<div><b>\xe6\x9c\xaa\xe9\x97\xad\xe5\x90\x88<td>\xe5\x8d\x95"
+    st = html.read(page, "broken.html")
+    assert [ln.text for ln in st.lines] == ["正文", "未闭合", "单"]
+
+
+def test_xml_declaration_and_deep_nesting():
+    page = '<?xml version="1.0" encoding="utf-8"?>\n<html><body>' + "<div>" * 1000 + "深处的正文" + "</div>" * 1000
+    st = html.read(page.encode("utf-8"), "deep.xhtml")
+    assert [ln.text for ln in st.lines] == ["深处的正文"]
+
+
+@pytest.mark.parametrize("data", [
+    b'<?xml version="1.0" encoding="utf-8"?><!DOCTYPE x><<<>>>&&&',
+    b"<html><body><p>\xe6\xad\xa3</b></i></table><td><tr></body></html></p>",
+    b"<meta charset=nonsense><p>\xd5\xfd\xce\xc4\xc4\xda\xc8\xdd</p>",
+    b"<meta charset=utf-16><p>text</p>",
+    b"<![CDATA[ x ]]><!-- unclosed comment <p>text",
+    b"<html><body><p>a\x00b\x01c</p>",
+])
+def test_garbage_raises_nothing_but_input_error(data):
+    try:
+        st = html.read(data, "junk.html")
+    except InputError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert st.lines
+
+
+def test_fuzz_only_input_errors():
+    """Random tag soup: a SourceText or an InputError, never anything else."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    pieces = st.sampled_from(["<p>", "</p>", "<div class='conTxt'>", "</div>", "<br>", "<h2>",
+                              "<script>", "</script>", "<!--", "-->", "<table><td>", "&nbsp;",
+                              "&#0;", "&amp", "正文", "第一条", "\x00", "\ufffd", "<meta charset=gbk>",
+                              "\xe9", "当前位置：首页 > 新闻", "发布时间：2024年13月40日"])
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(pieces, max_size=40), st.sampled_from(["utf-8", "gb18030", "utf-16"]))
+    def check(parts, enc):
+        data = "".join(parts).encode(enc, "replace")
+        try:
+            html.read(data, "fuzz.html")
+        except InputError as exc:
+            assert "\n" not in str(exc)
+
+    check()
