@@ -15,7 +15,7 @@ STUDYKIT := $(BIN)/studykit
 # To leave the build out of the demo, empty this line: DEMO_BUILD =
 DEMO_BUILD = $(STUDYKIT) build source/* -o output
 
-.PHONY: run test lint pytest install system-packages python-check bench clean distclean
+.PHONY: run test lint install system-packages python-check bench docs clean distclean
 
 run: install
 	@mkdir -p output
@@ -69,6 +69,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 bench: install
 	@scripts/install-system-packages pandoc || echo "bench: pandoc could not be installed; its timing will be skipped" >&2
 	@shopt -s nullglob; for b in bench/*.py; do echo "+ $$b"; $(BIN)/python "$$b"; done
+
+# Regenerate docs/model.md from pipeline/model.py (a test fails while it is stale).
+docs: install
+	$(BIN)/python scripts/gen_model_docs.py
 
 clean:
 	rm -rf output $(STAMP)
