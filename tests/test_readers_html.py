@@ -252,3 +252,10 @@ def test_fuzz_only_input_errors():
             assert "\n" not in str(exc)
 
     check()
+
+
+def test_pre_keeps_its_lines():
+    page = ("<html><body><div class='conTxt'><p>代码示例如下所示，共两行文字内容：</p>"
+            "<pre>第一行\n  第二行</pre></div></body></html>")
+    st = html.read(page.encode("utf-8"), "pre.html")
+    assert [ln.text for ln in st.lines] == ["代码示例如下所示，共两行文字内容：", "第一行", "  第二行"]
