@@ -1,0 +1,284 @@
+"""The slide plan: what goes on which slide, shared by outline.md and the .pptx.
+
+Both slide outputs render the same list of ``Slide`` objects, so they cannot
+drift apart; only the renderers differ.  Condensing is not done here (that is
+``pipeline.enrich.keypoints``); the plan paginates the key points, adds the
+title, agenda, section, quotation and closing slides, and makes sure the
+speaker notes of all slides together hold every paragraph of the source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pipeline.model import Document, Excerpt, Section, heading_text, section_name
+from pipeline.options import BuildOptions
+from pipeline.writers.context import cn_date
+
+SlideKind = Literal["title", "agenda", "section", "content", "quote", "closing"]
+
+CONTINUED = "（续）"
+ELLIPSIS = "…"
+AGENDA_TITLE = "目录"
+INTRO_TITLE = "引言"
+WHOLE_TITLE = "主要内容"
+QUOTE_TITLE = "重点摘编"
+CLOSING_TITLE = "思考讨论"
+THANKS_TITLE = "谢谢！"
+_SENTENCE_END = "。！？；"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much goes on one slide; a renderer with smaller boxes may ask for less."""
+
+    bullets: int = 6  # key points per content slide
+    bullet_chars: int = 30  # characters per key point (enrich condenses to this)
+    agenda: int = 7  # sections per agenda slide
+    questions: int = 4  # discussion questions per closing slide
+    quote_chars: int = 150  # characters of a quotation per slide
+
+
+@dataclass
+class Slide:
+    """One slide, independent of how it is drawn.
+
+    ``subtitle``: the title slide's subtitle, a section slide's label, a
+    quotation's attribution.  ``lines``: the title slide's byline (authors,
+    organisation, date).  ``notes``: speaker-note paragraphs.  ``heads``:
+    indices of bullets that stand for a sub-section heading (drawn bold).
+    """
+
+    kind: SlideKind
+    title: str
+    subtitle: str = ""
+    lines: list[str] = field(default_factory=list)
+    bullets: list[str] = field(default_factory=list)
+    quote: str = ""
+    notes: list[str] = field(default_factory=list)
+    continued: bool = False
+    heads: list[int] = field(default_factory=list)  # bullets that are sub-headings
+
+
+def build_plan(doc: Document, opts: BuildOptions, limits: Limits | None = None) -> list[Slide]:
+    """The slides for an enriched document, in order."""
+    limits = limits or Limits()
+    aids = doc.aids
+    points = {sp.section: sp.points for sp in aids.keypoints} if aids else {}
+    slides = [_title_slide(doc, opts)]
+
+    intro = _content_slides(INTRO_TITLE if doc.sections else WHOLE_TITLE,
+                            points.get("", []), limits)
+    _conserve(intro or slides, _block_texts(doc.body))
+    slides.extend(intro)
+
+    names = [section_name(s) for s in doc.sections]
+    for i in range(0, len(names), limits.agenda):
+        slides.append(Slide("agenda", AGENDA_TITLE, bullets=names[i:i + limits.agenda],
+                            continued=i > 0))
+
+    quotes = _quotes_by_section(doc, aids.excerpts if aids else [], limits)
+    for sec in doc.sections:
+        name = section_name(sec)
+        group = [Slide("section", heading_text(sec) or name, subtitle=part_label(sec.label),
+                       notes=[f"{sec.label}{heading_text(sec)}"])]
+        group.extend(_content_slides(sec.title or name, points.get(name, []), limits,
+                                     _sub_headings(sec)))
+        _conserve(group, list(_section_texts(sec)))
+        slides.extend(group)
+        slides.extend(quotes.pop(id(sec), []))
+    slides.extend(quotes.pop(0, []))
+    slides.extend(_closing_slides(doc, limits))
+    return [_with_markers(s) for s in slides]
+
+
+def _with_markers(slide: Slide) -> Slide:
+    if slide.continued and not slide.title.endswith(CONTINUED):
+        slide.title += CONTINUED
+    return slide
+
+
+def _title_slide(doc: Document, opts: BuildOptions) -> Slide:
+    meta = doc.meta
+    lines = []
+    for author in meta.authors:
+        lines.append("　".join([*author.titles, author.name]).strip("　"))
+    if opts.org:
+        lines.append(opts.org)
+    date = cn_date(opts.session_date) or cn_date(meta.date)
+    if date:
+        lines.append(date)
+    notes = [t for t in (meta.title, meta.subtitle, *meta.notes, meta.source) if t]
+    return Slide("title", meta.title or "学习材料", subtitle=meta.subtitle, lines=lines,
+                 notes=notes)
+
+
+def clip(text: str, limit: int) -> str:
+    """A bullet at most ``limit`` characters long (enrich already aims for that)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+
+
+_CN_NUMERAL = re.compile(r"^([一二三四五六七八九十百]+)[、．.]$")
+
+
+def part_label(label: str) -> str:
+    """"一、" → "第一部分" for a section slide; other markers as printed."""
+    label = label.strip()
+    m = _CN_NUMERAL.match(label)
+    return f"第{m.group(1)}部分" if m else label
+
+
+def _sub_headings(sec: Section) -> list[str]:
+    """Squashed heading lines of a section's sub-sections (how key points begin)."""
+    out, stack = [], list(sec.sections)
+    while stack:
+        sub = stack.pop()
+        out.append(_squash(f"{sub.label}{heading_text(sub)}"))
+        stack.extend(sub.sections)
+    return out
+
+
+def _balanced(items: list, limit: int) -> list[list]:
+    """At most ``limit`` per page, pages as even as possible: 7 → 4 + 3."""
+    pages = -(-len(items) // limit)
+    size = -(-len(items) // pages)
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _pages(points: list, limit: int, heads: list[str]) -> list[list]:
+    """Pages of key points that start, where they can, at a sub-section heading."""
+    runs: list[list] = []
+    for p in points:
+        if not runs or (heads and _squash(p.note).startswith(tuple(heads))):
+            runs.append([])
+        runs[-1].append(p)
+    pages: list[list] = []
+    current: list = []
+    for run in runs:
+        if len(current) + len(run) <= limit:
+            current += run
+            continue
+        if current:
+            pages.append(current)
+        chunks = _balanced(run, limit)
+        pages.extend(chunks[:-1])
+        current = chunks[-1]
+    if current:
+        pages.append(current)
+    return pages
+
+
+def _content_slides(title: str, points: list, limits: Limits,
+                    heads: list[str] | None = None) -> list[Slide]:
+    """Key points, at most ``limits.bullets`` per slide, each slide a "（续）" of the last."""
+    heads = heads or []
+    slides = []
+    for n, chunk in enumerate(_pages(points, limits.bullets, heads)):
+        slides.append(Slide("content", title,
+                            bullets=[clip(p.text, limits.bullet_chars) for p in chunk],
+                            notes=[p.note for p in chunk if p.note.strip()],
+                            continued=n > 0,
+                            heads=[i for i, p in enumerate(chunk)
+                                   if heads and _squash(p.note).startswith(tuple(heads))]))
+    return slides
+
+
+def _quotes_by_section(doc: Document, excerpts: list[Excerpt],
+                       limits: Limits) -> dict[int, list[Slide]]:
+    """Quotation slides keyed by the top-level section they occur in (0: unknown)."""
+    owner: dict[str, int] = {}
+    for top in doc.sections:
+        stack = [top]
+        while stack:
+            sec = stack.pop()
+            owner.setdefault(section_name(sec), id(top))
+            stack.extend(sec.sections)
+    out: dict[int, list[Slide]] = {}
+    for ex in excerpts:
+        attribution = _attribution(ex)
+        chunks = _split_quote(ex.text.strip(), limits.quote_chars)
+        for n, chunk in enumerate(chunks):
+            note = f"“{ex.text.strip()}”{attribution}" if n == 0 else chunk
+            out.setdefault(owner.get(ex.section, 0), []).append(
+                Slide("quote", QUOTE_TITLE, subtitle=attribution, quote=chunk, notes=[note],
+                      continued=n > 0))
+    return out
+
+
+def _attribution(ex: Excerpt) -> str:
+    source = ex.source.strip()
+    if source and not source.startswith("《"):
+        source = f"《{source}》"
+    who = f"{ex.speaker.strip()}{source}"
+    return f"——{who}" if who else ""
+
+
+def _split_quote(text: str, limit: int) -> list[str]:
+    """A long quotation in pieces of at most ``limit`` characters, cut after sentences."""
+    chunks: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = max(rest.rfind(ch, 0, limit) for ch in _SENTENCE_END + "，")
+        cut = cut + 1 if cut >= limit // 3 else limit
+        chunks.append(rest[:cut])
+        rest = rest[cut:]
+    if rest:
+        chunks.append(rest)
+    return chunks
+
+
+def _closing_slides(doc: Document, limits: Limits) -> list[Slide]:
+    questions = doc.aids.questions if doc.aids else []
+    if not questions:
+        return [Slide("closing", THANKS_TITLE)]
+    slides = []
+    for i in range(0, len(questions), limits.questions):
+        chunk = questions[i:i + limits.questions]
+        slides.append(Slide("closing", CLOSING_TITLE, bullets=[q.text for q in chunk],
+                            notes=[f"{q.text}（{q.section}）" if q.section else q.text
+                                   for q in chunk],
+                            continued=i > 0))
+    return slides
+
+
+# --- conservation: every paragraph of the source reaches some speaker note ---
+
+def _block_texts(blocks: list) -> list[str]:
+    texts = []
+    for block in blocks:
+        if block.type == "list":
+            texts.extend(f"{item.label}{item.text}" for item in block.items)
+        elif block.text.strip():
+            texts.append(f"{block.label}　{block.text}" if block.label else block.text)
+    return texts
+
+
+def _section_texts(sec: Section):
+    """Headings and block texts of a section tree, in reading order."""
+    yield f"{sec.label}{heading_text(sec)}"
+    yield from _block_texts(sec.body)
+    for sub in sec.sections:
+        yield from _section_texts(sub)
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _conserve(slides: list[Slide], texts: list[str]) -> None:
+    """Add to the last slide's notes any source text the notes do not yet contain.
+
+    Key points cover paragraphs and lists; signatures, footnote lines and
+    anything a future condenser skips would otherwise be lost.
+    """
+    if not slides:
+        return
+    have = _squash("\n".join(n for s in slides for n in s.notes))
+    for text in texts:
+        key = _squash(text)
+        if key and key not in have:
+            slides[-1].notes.append(text)
+            have += key

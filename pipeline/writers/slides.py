@@ -1,0 +1,64 @@
+"""Slides: a Marp outline (outline.md) and an editable deck (.pptx) from one slide plan.
+
+Both are rendered in memory first and written only when both succeeded, so a
+broken template never leaves one output behind without the other.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from pipeline.model import Document
+from pipeline.options import BuildOptions
+from pipeline.outputs import write_atomic
+from pipeline.templating import make_env, render
+from pipeline.writers import output_path
+from pipeline.writers.context import template_context
+from pipeline.writers.slideplan import Slide, build_plan
+
+OUTLINE_TEMPLATE = "outline.md"
+
+
+def write(doc: Document, opts: BuildOptions) -> list[Path]:
+    """Write ``<title>.outline.md`` and ``<title>.slides.pptx``; return their paths."""
+    from pipeline.writers.pptx_render import render_deck
+
+    plan = build_plan(doc, opts)
+    outline = render_outline(doc, opts, plan)
+    deck = render_deck(doc, opts)
+    md_path = output_path(doc, opts, "outline.md")
+    pptx_path = output_path(doc, opts, "slides.pptx")
+    write_atomic(md_path, outline)
+    write_atomic(pptx_path, deck)
+    return [md_path, pptx_path]
+
+
+def render_outline(doc: Document, opts: BuildOptions, plan: list[Slide]) -> str:
+    """outline.md through the (possibly user-overridden) sandboxed Jinja template."""
+    env = make_env("slides", opts.template_dirs)
+    env.filters.update(md=md_inline, note=note_safe, yaml=yaml_str)
+    context: dict[str, Any] = template_context(doc, opts)
+    context["slides"] = plan
+    return render(env, OUTLINE_TEMPLATE, context)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_<>\[\]#|])")
+
+
+def md_inline(text: str) -> str:
+    """Escape what Markdown would read as markup; Chinese text rarely has any."""
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+
+
+def note_safe(text: str) -> str:
+    """Text that cannot close the HTML comment it sits in."""
+    return str(text).replace("--", "‐‐")
+
+
+def yaml_str(text: str) -> str:
+    """A YAML scalar: JSON strings are valid YAML."""
+    return json.dumps(str(text), ensure_ascii=False)

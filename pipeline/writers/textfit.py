@@ -1,0 +1,120 @@
+"""Will this text fit in this box?  Measured, because fit_text cannot wrap Chinese.
+
+Han characters and full-width punctuation are 1 em in every CJK font.  Latin
+letters and digits are proportional: their widths come from the installed
+Noto Sans CJK SC (via fontTools) when it can be found, with a margin because
+the viewer may draw them in another font; otherwise a conservative 0.62 em.
+Lines are as tall as Noto CJK's ascent + descent (1.448 em), the tallest of
+the fonts a deck is likely to be shown with.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+import unicodedata
+
+LINE_HEIGHT = 1.45  # em, at 100 % line spacing
+LATIN_FALLBACK = 0.62  # em, when no font metrics are available
+LATIN_MARGIN = 1.12  # the viewer may use a wider Latin font (DejaVu Sans, Arial)
+# Marks that may not start a line (clreq): a line ending before one carries
+# the previous character down, so leave room for it.
+NO_START = set("、，。：；！？）》」』”’…—")
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%'\-]*|\s+|.", re.S)
+
+
+@functools.cache
+def latin_widths() -> dict[str, float]:
+    """Advance widths (em) of printable ASCII in Noto Sans CJK SC, or {} if unavailable."""
+    try:
+        from fontTools.ttLib import TTFont
+    except ImportError:
+        return {}
+    found = _font_file("Noto Sans CJK SC")
+    if not found:
+        return {}
+    path, index = found
+    try:
+        font = TTFont(path, fontNumber=index, lazy=True)
+        cmap, hmtx = font.getBestCmap(), font["hmtx"]
+        upm = font["head"].unitsPerEm
+        return {chr(c): hmtx[cmap[c]][0] / upm for c in range(32, 127) if c in cmap}
+    except Exception:  # a broken or unexpected font file: fall back to the estimate
+        return {}
+
+
+def _font_file(family: str) -> tuple[str, int] | None:
+    if not shutil.which("fc-match"):
+        return None
+    try:
+        out = subprocess.run(["fc-match", family, "--format=%{family}|%{file}|%{index}"],
+                             capture_output=True, text=True, timeout=10, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    parts = out.split("|")
+    if len(parts) != 3 or family not in parts[0]:
+        return None
+    return parts[1], int(parts[2] or 0)
+
+
+def char_width(ch: str) -> float:
+    """Width of one character in em."""
+    if unicodedata.east_asian_width(ch) in ("W", "F", "A"):
+        return 1.0
+    widths = latin_widths()
+    if ch in widths:
+        return widths[ch] * LATIN_MARGIN
+    return LATIN_FALLBACK
+
+
+def text_width(text: str) -> float:
+    """Width of a single line of text in em."""
+    return sum(char_width(ch) for ch in text)
+
+
+def count_lines(text: str, width_em: float) -> int:
+    """Lines the text wraps to in a box ``width_em`` wide.
+
+    Han characters break anywhere; a Latin word or number moves whole to the
+    next line.  A line-start-prohibited mark pulls one character down with it.
+    """
+    if width_em <= 1:
+        return 10**6
+    lines, used = 1, 0.0
+    for token in _TOKEN.findall(text):
+        if token == "\n":
+            lines, used = lines + 1, 0.0
+            continue
+        w = text_width(token)
+        if used + w <= width_em:
+            used += w
+        elif token.isspace():
+            used = width_em  # a space at the end of a line is swallowed
+        elif token in NO_START:
+            lines, used = lines + 1, 1.0 + w  # the mark takes the last character with it
+        else:
+            lines, used = lines + 1, min(w, width_em)
+            lines += int(w // width_em) if w > width_em else 0
+    return lines
+
+
+def text_height(paragraphs: list[str], width_pt: float, size_pt: float,
+                space_before_pt: float = 0.0, line_spacing: float = 1.0) -> float:
+    """Height in points of paragraphs set at ``size_pt`` in a box ``width_pt`` wide."""
+    width_em = width_pt / size_pt
+    lines = sum(count_lines(p, width_em) for p in paragraphs)
+    gaps = space_before_pt * max(len(paragraphs) - 1, 0)
+    return lines * size_pt * LINE_HEIGHT * line_spacing + gaps
+
+
+def fit_size(paragraphs: list[str], width_pt: float, height_pt: float, start: float,
+             minimum: float, space_ratio: float = 0.0, step: float = 2.0) -> float | None:
+    """The largest size from ``start`` down to ``minimum`` at which the text fits, or None."""
+    size = start
+    while size >= minimum:
+        if text_height(paragraphs, width_pt, size, space_ratio * size) <= height_pt:
+            return size
+        size -= step
+    return None
