@@ -196,9 +196,14 @@ class Document:
             stack.extend(reversed(sec.sections))
 
 
+def label_gap(label: str) -> str:
+    """第一章　总则 takes an ideographic space after the marker; 一、 and （一） do not."""
+    return "\u3000" if label.endswith(("章", "节", "部分", "篇", "编", "条")) else ""
+
+
 def section_name(sec: Section) -> str:
-    """How a section is referred to in aids and tables of contents."""
-    return f"{sec.label}{sec.title}"
+    """How a section is referred to in aids and tables of contents: marker + title."""
+    return f"{sec.label}{label_gap(sec.label)}{sec.title}" if sec.label else sec.title
 
 
 def heading_text(sec: Section) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.model import Block, Document, Meta, Section
+from pipeline.model import Block, Document, Meta, Section, section_name
 
 
 def _clip(text: str, width: int = 40) -> str:
@@ -43,7 +43,7 @@ def _tree(sections: list[Section], depth: int, out: list[str]) -> None:
     for sec in sections:
         pad = "  " * depth
         mark = " [文章]" if sec.kind == "article" else (" [连排]" if sec.run_in else "")
-        out.append(f"{pad}{'├─'} L{sec.level} {sec.label}{_clip(sec.title)}{mark}"
+        out.append(f"{pad}{'├─'} L{sec.level} {_clip(section_name(sec), 44)}{mark}"
                    f"  ({_block_summary(sec.body)})")
         if sec.meta is not None:
             out.extend(_meta_lines(sec.meta, pad + "   "))

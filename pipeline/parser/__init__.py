@@ -1,0 +1,222 @@
+"""The parser: a reader's SourceText → the document model.
+
+Stages, each in its own module: page junk (junk), front matter (meta),
+paragraphs and the section tree (structure), quotations and formulations
+(inline).  A page carrying two articles becomes one document whose top-level
+sections are the articles (``Section.kind == "article"``, each with its own
+``meta``): one file in, one handout out, with both pieces clearly marked.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from pipeline.model import Block, Document, Meta, Section
+from pipeline.parser import inline
+from pipeline.parser.dates import find_date, is_date_only
+from pipeline.parser.junk import strip_junk
+from pipeline.parser.lines import Line, Notes, make_line
+from pipeline.parser.meta import (
+    FrontMatter,
+    _LONE_NAME,
+    _TITLES_AND_NAME,
+    dateline_source,
+    end_source,
+    parse_fields,
+    parse_front,
+)
+from pipeline.parser.structure import Tree, Unit, assemble, classify, make_units
+from pipeline.parser.text import LINE_END_OK, widen_punctuation
+from pipeline.readers.source import SourceText
+
+__all__ = ["parse"]
+
+
+def parse(src: SourceText) -> Document:
+    notes = Notes(discarded=list(src.discarded))
+    lines = [make_line(sl.text, sl.lineno, sl.heading) for sl in src.lines]
+    lines, breadcrumb = strip_junk(lines, notes)
+    front = parse_front(lines, notes)
+    starts = _article_starts(lines, front.body_start)
+    doc = Document(source_file=src.name, encoding=src.encoding)
+    if not starts:
+        body, end_meta = _split_tail(lines[front.body_start:], notes)
+        tree = _build(body, notes)
+        doc.meta = front.meta
+        doc.body, doc.sections = tree.body + end_meta.blocks, tree.sections
+        _finish_meta(doc.meta, front, end_meta, _first_text(tree), src.hints)
+    else:
+        doc.meta, doc.body = _page_meta(front, src.hints), []
+        bounds = [front.body_start, *starts, len(lines)]
+        for k in range(len(bounds) - 1):
+            chunk = lines[bounds[k]:bounds[k + 1]]
+            if k == 0:
+                art_front = FrontMatter(meta=Meta(title=front.meta.title, subtitle=front.meta.subtitle,
+                                                  authors=front.meta.authors, notes=front.meta.notes),
+                                        body_start=0, note_dates=front.note_dates)
+            else:
+                art_front = parse_front(chunk, notes)
+            body, end_meta = _split_tail(chunk[art_front.body_start:], notes)
+            tree = _build(body, notes)
+            meta = art_front.meta
+            _finish_meta(meta, art_front, end_meta, _first_text(tree), Meta())
+            article = Section(level=1, label="", title=meta.title, kind="article", meta=meta,
+                              body=tree.body + end_meta.blocks, sections=tree.sections)
+            _shift_levels(article.sections, 1)
+            doc.sections.append(article)
+        notes.warn("two-articles", f"页面含 {len(doc.sections)} 篇文章，已作为带标记的部分分别排版")
+    doc.meta.breadcrumb = breadcrumb or src.hints.breadcrumb
+    if not doc.meta.title:
+        notes.warn("no-title", "没有找到标题（原文可能不完整）；输出文件以源文件名命名")
+    doc.discarded = sorted(notes.discarded, key=lambda d: d.line)
+    doc.warnings = notes.warnings
+    inline.collect(doc)
+    return doc
+
+
+def _build(lines: list[Line], notes: Notes) -> Tree:
+    units = make_units(lines)
+    return assemble(classify(units, notes), notes)
+
+
+def _first_text(tree: Tree) -> str:
+    for b in tree.body:
+        if b.text:
+            return b.text
+    return tree.sections[0].body[0].text if tree.sections and tree.sections[0].body else ""
+
+
+def _shift_levels(sections: list[Section], by: int) -> None:
+    for sec in sections:
+        sec.level += by
+        _shift_levels(sec.sections, by)
+
+
+# --- the end of an article: source line, signature, footnote ------------------
+
+class EndMeta:
+    def __init__(self) -> None:
+        self.source = ""
+        self.date: str | None = None
+        self.blocks: list[Block] = []  # signature and note blocks, in order
+        self.reporters: list[str] = []
+        self.agency = ""
+        self.field_date: str | None = None
+
+
+def _split_tail(lines: list[Line], notes: Notes) -> tuple[list[Line], EndMeta]:
+    end = EndMeta()
+    text_idx = [i for i, ln in enumerate(lines) if not ln.blank]
+    tail: list[Block] = []
+    cut = len(lines)
+    for i in reversed(text_idx):
+        t = lines[i].text
+        src = end_source(t)
+        fields = parse_fields(t) if len(t) < 120 else None
+        if src:
+            end.source = end.source or src
+            notes.discard(lines[i], "source line (kept as meta.source)")
+        elif fields and ("发布时间" in fields or "来源" in fields):
+            end.field_date = find_date(fields.get("发布时间", fields.get("时间", ""))) or end.field_date
+            end.source = end.source or fields.get("来源", "")
+            notes.discard(lines[i], "metadata line")
+        elif t.startswith("※") or re.match(r"[＊*]\s*\S", t):
+            tail.insert(0, Block("note", widen_punctuation(t)))
+        elif is_date_only(t) and len(t) < 20:
+            end.date = find_date(t)
+            tail.insert(0, Block("signature", t))
+        elif (tail and tail[0].type == "signature" and len(t) <= 40
+              and t[-1] not in LINE_END_OK and cut - i <= 3):
+            tail.insert(0, Block("signature", widen_punctuation(t)))
+        else:
+            break
+        cut = i
+    end.blocks = tail
+    # a dateline at the start or in brackets at the end names the agency
+    for i in text_idx[:2] + [j for j in text_idx[-2:] if j < cut]:
+        agency, reporters = dateline_source(lines[i].text)
+        if agency:
+            end.agency = end.agency or agency
+            end.reporters = end.reporters or reporters
+    return lines[:cut], end
+
+
+def _finish_meta(meta: Meta, front: FrontMatter, end: EndMeta, first_text: str, hints: Meta) -> None:
+    meta.date = (front.note_dates[-1] if front.note_dates else None) or front.field_date \
+        or end.field_date or hints.date or end.date
+    if not meta.source:
+        meta.source = end.source or end.agency or hints.source
+    if not meta.source:
+        agency, _ = dateline_source(first_text)
+        meta.source = agency
+    if not meta.authors:
+        from pipeline.model import Author
+
+        _, reporters = dateline_source(first_text)
+        names = end.reporters or reporters
+        meta.authors = [Author(n) for n in names] or list(hints.authors)
+    if not meta.title and hints.title:
+        meta.title = widen_punctuation(hints.title)
+
+
+def _page_meta(front: FrontMatter, hints: Meta) -> Meta:
+    meta = copy.deepcopy(front.meta)
+    meta.title = front.page_title or front.meta.title
+    meta.subtitle, meta.authors, meta.notes = "", [], []
+    meta.date = front.field_date or hints.date
+    meta.source = meta.source or hints.source
+    return meta
+
+
+# --- two articles on one page ------------------------------------------------
+
+def _article_starts(lines: list[Line], body_start: int) -> list[int]:
+    """Where a further article begins: [meta line] title line(s) byline, then body text.
+
+    The byline is what makes it safe: a lone name (习近平) or titles + name
+    under one to three short title lines, after body text.
+    """
+    idx = [i for i in range(body_start, len(lines)) if not lines[i].blank]
+    starts: list[int] = []
+    seen_body = False
+    skip_to = -1
+    for pos, i in enumerate(idx):
+        if pos <= skip_to:
+            continue
+        t = lines[i].text
+        if len(t) > 40 or t[-1] in LINE_END_OK:
+            seen_body = seen_body or len(t) > 40
+            continue
+        if not seen_body:
+            continue
+        # title lines i..j-1, byline at j, body after
+        j = pos
+        while j < len(idx) and j - pos < 3 and _short_title(lines[idx[j]].text) \
+                and not _is_name(lines[idx[j]].text):
+            j += 1
+        if j == pos or j + 1 >= len(idx) or not _is_name(lines[idx[j]].text):
+            continue
+        if len(lines[idx[j + 1]].text) < 30:
+            continue
+        # A source/date line just above the title closes the previous article
+        # (its tail is read by _split_tail), as on pages that paste two pieces.
+        start = i
+        if not starts or start > starts[-1]:
+            starts.append(start)
+            skip_to = j
+    return starts
+
+
+def _short_title(text: str) -> bool:
+    return 4 <= len(text) <= 40 and text[-1] not in LINE_END_OK.replace("※", "") + "，、"
+
+
+def _is_name(text: str) -> bool:
+    if _LONE_NAME.fullmatch(text):
+        return True
+    m = _TITLES_AND_NAME.fullmatch(text)
+    return bool(m) and len(text) <= 40
+
+
+_ = Unit  # re-exported for type checkers of callers

@@ -1,0 +1,104 @@
+"""Quotations with their speaker and source, numbered formulations, book titles."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pipeline.model import Block, Document, Quote, Section, Term, section_name
+
+_QUOTE = re.compile(r"“([^“”]{1,600})”")
+_BOOK = re.compile(r"《([^《》]{1,60})》")
+# “两个确立” “四个意识” “三会一课” “8321” “3+N” “十四五” “一带一路”
+_FORMULATION = re.compile(r"[一二三四五六七八九十两百千\d][\u4e00-\u9fff\d+＋]{0,11}")
+_VERB = re.compile(r"(指出|强调|说|表示|要求|提出|认为|写道|宣布|讲到|讲道|明确|所说|指示|号召|"
+                   r"告诫|阐明|深刻指出|重申|谈到|称)[，,:：]?\s*$")
+_WHERE = re.compile(r"在(.{2,30}?)(?:中|上|时|里)$")
+_SENTENCE_SPLIT = re.compile(r"(?<=[。！？])")
+_MIN_QUOTE = 10  # shorter quoted phrases are formulations or emphasis, not quotations
+
+
+def _paragraph_texts(blocks: list[Block]) -> Iterator[str]:
+    for b in blocks:
+        if b.type == "list":
+            for item in b.items:
+                yield item.text
+        else:
+            yield b.text
+
+
+def _units(doc: Document) -> Iterator[tuple[str, str]]:
+    """(text, section name) for every heading and block, in reading order."""
+    for text in _paragraph_texts(doc.body):
+        yield text, ""
+
+    def walk(secs: list[Section], top: str) -> Iterator[tuple[str, str]]:
+        for sec in secs:
+            name = top or section_name(sec)
+            yield sec.title, name
+            for text in _paragraph_texts(sec.body):
+                yield text, name
+            yield from walk(sec.sections, name)
+
+    yield from walk(doc.sections, "")
+
+
+def is_formulation(text: str) -> bool:
+    return bool(_FORMULATION.fullmatch(text)) and len(text) >= 2 and not text.isdigit() or (
+        text.isdigit() and len(text) >= 3)
+
+
+def _attribution(before: str) -> tuple[str, str]:
+    """'习近平总书记在党的二十大报告中指出，' → ('习近平总书记', '党的二十大报告')."""
+    clause = re.split(r"[。；！？]", before)[-1].rstrip("，,:：\u3000 ")
+    clause = clause.split("，")[-1]
+    v = _VERB.search(clause)
+    if not v:
+        return "", ""
+    subject = clause[: v.start()].strip()
+    source = ""
+    w = _WHERE.search(subject)
+    if w:
+        source = w.group(1)
+        subject = subject[: w.start()]
+    elif subject.endswith(("中", "上")) and len(subject) > 3:
+        source, subject = subject[:-1], ""
+    subject = re.sub(r"^(正如|如|就像|诚如|同时|其中|对此|他|她)", "", subject).strip()
+    if len(subject) > 20:
+        subject = ""
+    return subject, source
+
+
+def collect(doc: Document) -> None:
+    """Fill doc.quotes and doc.terms from the headings and blocks."""
+    quotes: list[Quote] = []
+    terms: dict[tuple[str, str], Term] = {}
+    for text, section in _units(doc):
+        for book in _BOOK.finditer(text):
+            _count(terms, book.group(1), "book", section)
+        for sentence in _SENTENCE_SPLIT.split(text):
+            speaker, source = "", ""
+            for q in _QUOTE.finditer(sentence):
+                inner = q.group(1)
+                if is_formulation(inner):
+                    _count(terms, inner, "formulation", section)
+                    continue
+                s, src = _attribution(sentence[: q.start()])
+                if s or src:
+                    speaker, source = s, src
+                elif sentence[max(q.start() - 1, 0): q.start()] != "”":
+                    speaker, source = "", ""
+                if len(inner) >= _MIN_QUOTE or speaker or source:
+                    quotes.append(Quote(text=inner, speaker=speaker, source=source,
+                                        section=section, sentence=sentence.strip()))
+    doc.quotes = quotes
+    doc.terms = list(terms.values())
+
+
+def _count(terms: dict[tuple[str, str], Term], text: str, kind: str, section: str) -> None:
+    key = (text, kind)
+    if key in terms:
+        terms[key].count += 1
+    else:
+        terms[key] = Term(text=text, kind=kind, count=1, section=section)  # type: ignore[arg-type]
+

@@ -1,0 +1,115 @@
+"""Page junk: toolbars, share buttons, prev/next links, copyright, captions.
+
+Every removed line is recorded with a reason; nothing disappears silently.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.parser.lines import Line, Notes
+
+# (pattern, reason) — matched against the whole cleaned line.
+_LINE_RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
+    (r"A\s*\+\s*A\s*A\s*-", "font-size toolbar"),
+    (r"(【[^】]{1,8}】\s*)+", "page toolbar"),
+    (r"\[?\s*(打印|关闭|收藏|返回顶部|关闭窗口|打印本页)\s*\]?(\s*\[?\s*(打印|关闭|收藏|返回顶部|关闭窗口)\s*\]?)*",
+     "page toolbar"),
+    (r"分享到[:：]?.*", "share buttons"),
+    (r"(上一篇|下一篇|上一条|下一条)\s*[:：].*", "previous/next links"),
+    (r"(责任编辑|责编|编辑|审核|校对)\s*[:：]\s*\S{0,20}", "editor line"),
+    (r".*(版权所有|Copyright|©|ICP[备证]|公网安备|All Rights Reserved).*", "copyright notice"),
+    (r"(网站地图|怀旧网站|学校外网|校长信箱|反馈意见|联系我们|设为首页|加入收藏|\||｜)", "footer links"),
+    (r"地址[:：].{0,60}(电话|邮编).*", "footer address"),
+    (r"今天是.{0,30}", "date widget"),
+    (r"(登录|注册)(\s*[|｜/]\s*(登录|注册))*", "login links"),
+    (r"(字号|字体)\s*[:：].{0,20}", "font-size toolbar"),
+    (r"(点击数|浏览次数|阅读量|阅读数)\s*[:：]?\s*\d*\s*次?", "hit counter"),
+    (r"次", "hit counter"),
+    (r"推荐阅读|相关阅读|相关新闻|相关链接|热点推荐|延伸阅读", "related links"),
+    (r".{2,60}\[\s*\d{1,2}-\d{1,2}\s*\]", "related links"),
+    (r"扫一扫.{0,30}|微信扫一扫.{0,30}|.{0,20}二维码.{0,20}", "share buttons"),
+    (r"\S{2,20}\s+推荐", "recommendation note"),
+    (r"(图|图片|照片)\s*[:：].{0,60}", "photo caption"),
+]]
+
+# A photo caption ends with the photographer: "新华社记者 李学仁/摄", "（张三 摄）".
+_CAPTION = re.compile(r"(记者|通讯员|摄影)?\s*[\u4e00-\u9fff·]{2,8}\s*/\s*摄\s*[)）]?$"
+                      r"|[（(]\s*[\u4e00-\u9fff·]{2,8}\s*摄\s*[)）]$|摄影\s*[:：]\s*\S{2,8}$")
+
+
+def junk_reason(text: str) -> str | None:
+    """Why a line is page junk, or None if it is not."""
+    for pattern, reason in _LINE_RULES:
+        if pattern.fullmatch(text):
+            return reason
+    if len(text) < 300 and _CAPTION.search(text):
+        return "photo caption"
+    return None
+
+
+_NAV_MARK = re.compile(r"当前位置\s*[:：]|您的位置\s*[:：]|你的位置\s*[:：]|所在位置\s*[:：]")
+_BREADCRUMB_SEP = re.compile(r"\s*(?:>|＞|»|›|/|／|→)\s*")
+_BREADCRUMB_LINE = re.compile(r"(首页|主页|网站首页)(\s*(?:>|＞|»|›|/|／|→)\s*[^>＞»›/／→]{1,20}){1,6}\s*[>＞»›]?")
+_FOOTER_START = re.compile(r"【?\s*(打印正文|打印本页|关闭窗口)\s*】?|(上一篇|下一篇)\s*[:：].*|网站地图")
+
+
+def strip_junk(lines: list[Line], notes: Notes) -> tuple[list[Line], list[str]]:
+    """Remove navigation, toolbars and footers; return (lines, breadcrumb)."""
+    breadcrumb: list[str] = []
+    start = 0
+    # A "当前位置：" breadcrumb on a scraped page: everything above it is the
+    # site's navigation, and the breadcrumb may span several lines.
+    for i, line in enumerate(lines[: max(len(lines) * 2 // 3, 1)]):
+        if _NAV_MARK.match(line.text):
+            for nav in lines[:i]:
+                if not nav.blank:
+                    notes.discard(nav, "page navigation")
+            crumb_text, j = line.text, i
+            while crumb_text.rstrip().endswith((">", "＞", "»", "›")) and j + 1 < len(lines):
+                j += 1
+                if lines[j].blank:
+                    continue
+                crumb_text += lines[j].text
+                notes.discard(lines[j], "breadcrumb")
+            notes.discard(line, "breadcrumb")
+            breadcrumb = _split_crumbs(_NAV_MARK.sub("", crumb_text))
+            start = j + 1
+            # the category name repeated as a heading under the breadcrumb
+            k = start
+            while k < len(lines) and lines[k].blank:
+                k += 1
+            if breadcrumb and k < len(lines) and lines[k].text == breadcrumb[-1]:
+                notes.discard(lines[k], "category heading")
+                start = k + 1
+            break
+    out: list[Line] = []
+    footer = False
+    for idx, line in enumerate(lines[start:], start=start):
+        if line.blank:
+            out.append(line)
+            continue
+        if footer:
+            notes.discard(line, "page footer")
+            continue
+        if not breadcrumb and idx < 12 and _BREADCRUMB_LINE.fullmatch(line.text):
+            breadcrumb = _split_crumbs(line.text)
+            notes.discard(line, "breadcrumb")
+            continue
+        if _FOOTER_START.fullmatch(line.text) and idx > len(lines) // 3:
+            footer = _rest_is_footer(lines[idx + 1:])
+        reason = junk_reason(line.text)
+        if reason:
+            notes.discard(line, reason)
+            continue
+        out.append(line)
+    return out, breadcrumb
+
+
+def _rest_is_footer(rest: list[Line]) -> bool:
+    """After 【打印正文】 / 上一篇 only short link lines follow on a real page footer."""
+    return all(len(line.text) < 80 for line in rest)
+
+
+def _split_crumbs(text: str) -> list[str]:
+    return [p for p in (s.strip() for s in _BREADCRUMB_SEP.split(text)) if p]

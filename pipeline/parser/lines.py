@@ -1,0 +1,41 @@
+"""The parser's working unit: one source line with what we know about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.model import Discarded, Warning
+from pipeline.parser.text import SPACES, clean
+
+
+@dataclass
+class Line:
+    text: str  # without indent and trailing padding
+    lineno: int
+    indented: bool = False  # began with an indent (U+3000, spaces…)
+    heading: int | None = None  # level stated by the format (Markdown #, Word style)
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+
+def make_line(raw: str, lineno: int, heading: int | None = None) -> Line:
+    return Line(text=clean(raw), lineno=lineno, indented=bool(raw) and raw[0] in SPACES,
+                heading=heading)
+
+
+@dataclass
+class Notes:
+    """What the parse drops and what it wants the user to check."""
+
+    discarded: list[Discarded] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
+
+    def discard(self, line: Line | None, reason: str, text: str | None = None) -> None:
+        self.discarded.append(Discarded(text=text if text is not None else line.text,
+                                        reason=reason, line=line.lineno if line else 0))
+
+    def warn(self, code: str, message: str) -> None:
+        if not any(w.code == code and w.message == message for w in self.warnings):
+            self.warnings.append(Warning(code=code, message=message))

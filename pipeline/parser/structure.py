@@ -1,0 +1,355 @@
+"""Body lines → paragraphs, lists and the tree of numbered sections.
+
+Levels come from the hierarchy the document actually uses: a kind of marker
+that appears inside another becomes its child, whatever the kind, and a kind
+that ranks higher (一、 above （一）) closes the lower ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.model import Block, ListItem, Section
+from pipeline.parser.dates import is_date_only
+from pipeline.parser.lines import Line, Notes
+from pipeline.parser.markers import Marker, cn_numeral, find_marker, rank
+from pipeline.parser.text import LINE_END_OK, SENTENCE_END, han_count, widen_punctuation
+
+_TOC_LINE = re.compile(r"(.*?\S)\s*(?:[.．·…]{2,}|\s)\s*(\d{1,3})")
+_BULLET = re.compile(r"(——|—|•|·|●|■|◆|▪|-|\*)\s*(.+)")
+_FRONT_BACK = re.compile(r"(序\s*言|前\s*言|引\s*言|导\s*言|总\s*则|附\s*则|结\s*束\s*语|结\s*语|"
+                         r"后\s*记|实\s*施|附\s*录|说\s*明|编\s*后\s*语|按\s*语)")
+
+
+@dataclass
+class Unit:
+    """A paragraph-sized piece of the body: one or more joined source lines."""
+
+    text: str
+    lineno: int
+    indented: bool = False
+    heading: int | None = None
+    lines: int = 1
+
+
+@dataclass
+class Item:
+    unit: Unit
+    role: str = "para"  # para, heading, list, toc, signature, note
+    marker: Marker | None = None
+    kind: str = ""  # heading kind: a marker kind, "md<N>" or "plain"
+    label: str = ""
+    title: str = ""
+    run_in_body: str = ""
+    run_in: bool = False
+    form: str = ""
+
+
+@dataclass
+class Tree:
+    body: list[Block] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+
+# --- lines → units -----------------------------------------------------------
+
+def _hard_wrapped(lines: list[Line]) -> bool:
+    """Do lines break inside sentences (text pasted from a fixed-width source)?"""
+    text_lines = [ln for ln in lines if not ln.blank]
+    breaks = 0
+    for a, b in zip(text_lines, text_lines[1:], strict=False):
+        if b.lineno == a.lineno + 1 and _continues(a, b, indented_doc=False):
+            breaks += 1
+    return breaks >= 2 and breaks >= len(text_lines) // 40
+
+
+def _continues(a: Line, b: Line, indented_doc: bool) -> bool:
+    if a.heading is not None or b.heading is not None:
+        return False
+    if len(a.text) < 20 or a.text[-1] in LINE_END_OK:
+        return False
+    if find_marker(b.text) or find_marker(a.text) or _BULLET.match(b.text):
+        return False
+    if b.text[0] in "“‘《（(【" or (indented_doc and b.indented):
+        return False
+    return han_count(b.text) > 0
+
+
+def make_units(lines: list[Line]) -> list[Unit]:
+    wrapped = _hard_wrapped(lines)
+    indented_doc = sum(1 for ln in lines if ln.indented and len(ln.text) > 30) >= 3
+    units: list[Unit] = []
+    prev: Line | None = None
+    for line in lines:
+        if line.blank:
+            prev = None
+            continue
+        if (wrapped and prev is not None and units and line.lineno == prev.lineno + 1
+                and _continues(prev, line, indented_doc)):
+            units[-1].text += line.text
+            units[-1].lines += 1
+        else:
+            units.append(Unit(line.text, line.lineno, line.indented, line.heading))
+        prev = line
+    return units
+
+
+# --- units → items (what each unit is) ---------------------------------------
+
+def _form(rest: str) -> tuple[str, str, str]:
+    """How a numbered line reads: (form, heading text, run-in body)."""
+    if not rest:
+        return "bare", "", ""
+    p = rest.find("。")
+    if 0 < p <= 45 and p < len(rest) - 1:
+        return "runin", rest[:p], rest[p + 1:]
+    if p == len(rest) - 1 and len(rest) <= 60:
+        return "sentence", rest[:-1], ""
+    q = rest.find("？")
+    if 0 < q <= 45 and q < len(rest) - 1 and "。" not in rest[:q]:
+        return "runin", rest[:q + 1], rest[q + 1:]
+    if (rest[-1] not in SENTENCE_END + "，、" or rest[-1] in "？?") and len(rest) <= 50:
+        return "title", rest.rstrip("：:"), ""
+    return "long", rest, ""
+
+
+def classify(units: list[Unit], notes: Notes, has_numbered: bool | None = None) -> list[Item]:
+    items = [Item(u) for u in units]
+    _mark_toc(items, notes)
+    for it in items:
+        if it.role == "toc":
+            continue
+        u = it.unit
+        m = find_marker(u.text)
+        if u.heading is not None:
+            it.role, it.kind = "heading", f"md{u.heading}"
+            if m and m.kind in ("part", "chapter", "section") and m.rest:
+                it.label, it.title = m.label, m.rest
+            else:
+                it.title = u.text
+            continue
+        if m is None:
+            continue
+        it.marker = m
+        if m.kind == "article":
+            it.role, it.label = "para", m.label
+            continue
+        it.form, it.title, it.run_in_body = _form(m.rest)
+    _rejoin_broken_headings(items)
+    _decide_numbered(items)
+    if has_numbered is None:
+        has_numbered = any(it.role == "heading" for it in items)
+    _find_plain_headings(items, has_numbered)
+    return [it for it in items if it.role != "drop"]
+
+
+def _mark_toc(items: list[Item], notes: Notes) -> None:
+    """A run of 3+ lines that end in page numbers is a table of contents."""
+    run: list[Item] = []
+
+    def flush() -> None:
+        if len(run) >= 3:
+            for it in run:
+                it.role = "toc"
+                notes.discard(None, "table of contents", it.unit.text)
+                notes.discarded[-1].line = it.unit.lineno
+        run.clear()
+
+    for it in items:
+        t = it.unit.text
+        if len(t) <= 40 and _TOC_LINE.fullmatch(t) and not t[-1] in SENTENCE_END:
+            run.append(it)
+        else:
+            flush()
+    flush()
+
+
+def _rejoin_broken_headings(items: list[Item]) -> None:
+    """'（二）坚持不懈用' + blank + '新时代…凝心铸魂。正文' → one run-in heading."""
+    for k, it in enumerate(items):
+        if it.marker is None or it.form not in ("title", "bare") or k + 1 >= len(items):
+            continue
+        nxt = items[k + 1]
+        if nxt.marker is not None or nxt.role != "para" or nxt.unit.heading is not None:
+            continue
+        if it.form == "bare":
+            joined = nxt.unit.text
+        else:
+            siblings = [o for o in items if o.marker and o.marker.kind == it.marker.kind
+                        and o is not it]
+            near = [o for o in siblings if abs(o.unit.lineno - it.unit.lineno) < 400]
+            if not near or not all(o.form == "runin" for o in near[:4]):
+                continue
+            if len(it.title) > 20:
+                continue
+            joined = it.marker.rest + nxt.unit.text
+        it.unit = Unit(it.unit.text + nxt.unit.text if it.form != "bare" else
+                       f"{it.marker.label}{joined}", it.unit.lineno, it.unit.indented,
+                       None, it.unit.lines + nxt.unit.lines)
+        it.form, it.title, it.run_in_body = _form(joined)
+        nxt.role = "drop"
+
+
+def _decide_numbered(items: list[Item]) -> None:
+    """Numbered lines: headings, or items of a list (rule paragraphs, enumerations)."""
+    live = [it for it in items if it.role not in ("toc", "drop")]
+    k = 0
+    while k < len(live):
+        it = live[k]
+        if it.marker is None or it.marker.kind == "article":
+            k += 1
+            continue
+        kind = it.marker.kind
+        # the run of same-kind items that follow each other with nothing between
+        j = k
+        while j + 1 < len(live) and live[j + 1].marker and live[j + 1].marker.kind == kind:
+            j += 1
+        group = live[k:j + 1]
+        prev = live[k - 1] if k > 0 else None
+        after = live[j + 1] if j + 1 < len(live) else None
+        enumeration = (prev is not None and prev.role == "para" and prev.marker is None
+                       and prev.unit.text[-1] in "：:")
+        body_follows = after is not None and after.marker is None and after.role == "para"
+        dense = len(group) >= 2
+        for g in group:
+            if g.form == "long":
+                g.role = "list"
+            elif enumeration and not (body_follows and g is group[-1] and len(group) == 1):
+                g.role = "list"
+            elif g.form == "runin":
+                g.role, g.run_in = "heading", True
+            elif g.form == "sentence":
+                g.role = "heading" if (g is group[-1] and body_follows) else "list"
+            elif g.form in ("title", "bare"):
+                g.role = "list" if dense and g is not group[-1] else "heading"
+                if dense and g is group[-1] and not body_follows:
+                    g.role = "list"
+            if g.role == "heading":
+                g.kind, g.label = kind, g.marker.label
+        if dense and any(g.role == "list" for g in group):
+            # one list, not a list with a stray heading at its end
+            for g in group:
+                if g.role == "heading" and g.form not in ("runin",):
+                    g.role = "list"
+            if all(g.form == "title" for g in group) and body_follows and not enumeration:
+                pass
+        k = j + 1
+
+
+def _find_plain_headings(items: list[Item], has_numbered: bool) -> None:
+    """Unnumbered subheads: short, unpunctuated lines standing alone before body text."""
+    live = [it for it in items if it.role not in ("toc", "drop")]
+    indented_doc = sum(1 for it in live if it.unit.indented) >= max(3, len(live) // 2)
+    for k, it in enumerate(live):
+        if it.role != "para" or it.marker is not None or it.label:
+            continue
+        t = it.unit.text
+        if not (2 <= len(t) <= 30) or t[-1] in LINE_END_OK + "，、—" or han_count(t) < 2:
+            continue
+        if it.unit.lines > 1 or (indented_doc and it.unit.indented):
+            continue
+        if _BULLET.match(t) or is_date_only(t):
+            continue
+        nxt = live[k + 1] if k + 1 < len(live) else None
+        if nxt is None or nxt.role != "para" or not (
+                len(nxt.unit.text) >= 20 or nxt.unit.text[-1] in SENTENCE_END):
+            continue
+        if k == 0 and not has_numbered:
+            continue
+        if has_numbered and not _FRONT_BACK.fullmatch(t):
+            continue
+        it.role, it.kind, it.title = "heading", "plain", re.sub(r"\s+", "", t) if _FRONT_BACK.fullmatch(t) else t
+
+
+# --- items → tree --------------------------------------------------------------
+
+def assemble(items: list[Item], notes: Notes) -> Tree:
+    tree = Tree()
+    stack: list[tuple[str, Section]] = []  # (kind, section)
+
+    def target() -> list[Block]:
+        return stack[-1][1].body if stack else tree.body
+
+    for it in items:
+        if it.role == "toc":
+            continue
+        if it.role == "heading":
+            kind = it.kind
+            if kind == "plain" or (stack and stack[0][0] == "plain"):
+                stack.clear()  # unnumbered 序言/实施 stand beside the top level
+            elif any(k == kind for k, _ in stack):
+                while stack[-1][0] != kind:
+                    stack.pop()
+                stack.pop()
+            else:
+                while stack and rank(stack[-1][0]) > rank(kind):
+                    stack.pop()
+            title = widen_punctuation(it.title.strip())
+            sec = Section(level=len(stack) + 1, label=it.label, title=title, run_in=it.run_in)
+            (stack[-1][1].sections if stack else tree.sections).append(sec)
+            stack.append((kind, sec))
+            if it.run_in_body:
+                sec.body.append(Block("paragraph", widen_punctuation(it.run_in_body)))
+            continue
+        blocks = target()
+        text = widen_punctuation(it.unit.text)
+        if it.role == "list":
+            label = it.marker.label if it.marker else ""
+            rest = widen_punctuation(it.marker.rest) if it.marker else text
+            _append_item(blocks, label, rest)
+            continue
+        b = _BULLET.fullmatch(text)
+        if b and b.group(1) in ("——", "—", "•", "●", "■", "◆", "▪"):
+            _append_item(blocks, b.group(1), b.group(2))
+            continue
+        if it.label:  # 第一条 …
+            m = it.marker or find_marker(it.unit.text)
+            rest = m.rest if m else text
+            blocks.append(Block("paragraph", widen_punctuation(rest), label=it.label))
+            continue
+        blocks.append(Block("paragraph", text))
+    _check_numbering(tree.sections, notes)
+    return tree
+
+
+def _append_item(blocks: list[Block], label: str, text: str) -> None:
+    if blocks and blocks[-1].type == "list" and _same_list(blocks[-1].items[-1].label, label):
+        blocks[-1].items.append(ListItem(label, text))
+    else:
+        blocks.append(Block("list", items=[ListItem(label, text)]))
+
+
+def _same_list(a: str, b: str) -> bool:
+    ka, kb = find_marker(a + "x"), find_marker(b + "x")
+    if ka is None or kb is None:
+        return a == b
+    return ka.kind == kb.kind
+
+
+def _check_numbering(sections: list[Section], notes: Notes) -> None:
+    """Warn about numbering that starts late, jumps, or runs on across sections."""
+    last_seen: dict[str, int] = {}
+
+    def walk(secs: list[Section], parent: str) -> None:
+        expected: dict[str, int] = {}
+        for sec in secs:
+            m = find_marker(sec.label + "x") if sec.label else None
+            if m is not None:
+                kind = m.kind
+                want = expected.get(kind, 1)
+                if m.number != want:
+                    where = f"“{parent}”下" if parent else "文首"
+                    if want == 1 and last_seen.get(kind) == m.number - 1:
+                        notes.warn("numbering-continues",
+                                   f"{where}的 {sec.label} 接续上一部分的编号（编号跨部分连续）")
+                    elif want == 1:
+                        notes.warn("numbering-starts-late",
+                                   f"{where}的编号从 {sec.label} 开始，不是从{cn_numeral(1)}开始（原文可能不完整）")
+                    else:
+                        notes.warn("numbering-gap", f"{where}的编号从第{want - 1}项跳到 {sec.label}")
+                expected[kind] = m.number + 1
+                last_seen[kind] = m.number
+            walk(sec.sections, f"{sec.label}{sec.title}")
+
+    walk(sections, "")
