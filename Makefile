@@ -54,7 +54,8 @@ python-check:
 	    exit 1; }
 
 $(BIN)/python: | python-check
-	$(PYTHON) -m venv $(VENV) || { \
+	@echo "creating $(VENV) with $$($(PYTHON) --version)"
+	@$(PYTHON) -m venv $(VENV) || { \
 	    echo "error: could not create $(VENV) with '$(PYTHON) -m venv'." >&2; \
 	    echo "       On Debian/Ubuntu: apt-get install python3-venv" >&2; \
 	    rm -rf $(VENV); exit 1; }
@@ -62,8 +63,9 @@ $(BIN)/python: | python-check
 # Reinstalled only when pyproject.toml changes (the package itself is editable).
 # pip >= 24 first: the pip 23.2 that venv ships mis-resolves lxml's extras.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade 'pip>=24'
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@echo "installing studykit and its dev tools into $(VENV) (pip install -e '.[dev]')"
+	@$(BIN)/python -m pip install --quiet --upgrade 'pip>=24'
+	@$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
 bench: install
