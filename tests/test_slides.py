@@ -1,0 +1,313 @@
+"""Slides: the .pptx and outline.md agree with the model, keep every paragraph, never overflow."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.oxml.ns import qn
+from pptx.util import Emu
+from slides_fixture import sample_document
+
+from pipeline.enrich import enrich
+from pipeline.errors import TemplateError
+from pipeline.model import Block, Document, heading_text
+from pipeline.options import AidOptions, BuildOptions
+from pipeline.writers import textfit
+from pipeline.writers.pptx_render import template_path
+from pipeline.writers.slideplan import Limits, build_plan, part_label
+from pipeline.writers.slides import md_inline, note_safe, write
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+@pytest.fixture
+def doc() -> Document:
+    return enrich(sample_document(), AidOptions())
+
+
+@pytest.fixture
+def opts(tmp_path: Path) -> BuildOptions:
+    return BuildOptions(out_dir=tmp_path / "out", org="十一师党委组织部", session_date="2023-01-05")
+
+
+def built(doc: Document, opts: BuildOptions):
+    md_path, pptx_path = write(doc, opts)
+    return md_path.read_text(encoding="utf-8"), Presentation(str(pptx_path))
+
+
+def slide_title(slide) -> str:
+    shape = slide.shapes.title
+    return shape.text_frame.text if shape is not None else ""
+
+
+def all_runs(prs):
+    for slide in prs.slides:
+        frames = [s.text_frame for s in slide.shapes if s.has_text_frame]
+        if slide.has_notes_slide:
+            frames.append(slide.notes_slide.notes_text_frame)
+        for tf in frames:
+            for p in tf.paragraphs:
+                yield from p.runs
+
+
+def source_paragraphs(doc: Document) -> list[str]:
+    """Every paragraph and list item of the model, walked here independently of the plan."""
+    blocks = list(doc.body)
+    for sec in doc.walk():
+        blocks.extend(sec.body)
+    texts = []
+    for b in blocks:
+        texts.extend(i.text for i in b.items) if b.type == "list" else texts.append(b.text)
+    return [t for t in texts if t.strip()]
+
+
+def squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def notes_text(prs) -> str:
+    return squash("".join(s.notes_slide.notes_text_frame.text for s in prs.slides
+                          if s.has_notes_slide))
+
+
+# --- the deck ----------------------------------------------------------------
+
+def test_slide_count_and_titles_follow_the_model(doc, opts):
+    _, prs = built(doc, opts)
+    plan = build_plan(doc, opts)
+    titles = [slide_title(s) for s in prs.slides]
+    assert len(prs.slides) == len(plan)
+    assert titles == [s.title for s in plan]
+    assert titles[0] == doc.meta.title
+    assert "目录" in titles
+    section_titles = [t for t, s in zip(titles, plan, strict=True) if s.kind == "section"]
+    assert section_titles == [heading_text(s) for s in doc.sections]
+    # the long second section continues over several content slides
+    assert sum(t.startswith(doc.sections[1].title) for t in titles) >= 3
+    assert any(t.endswith("（续）") for t in titles)
+    assert titles[-1] == "思考讨论"
+    assert "重点摘编" in titles
+
+
+def test_every_run_with_chinese_names_the_east_asian_font(doc, opts):
+    _, prs = built(doc, opts)
+    checked = 0
+    for run in all_runs(prs):
+        if not HAN.search(run.text):
+            continue
+        rpr = run._r.find(qn("a:rPr"))
+        assert rpr is not None, run.text
+        ea, latin = rpr.find(qn("a:ea")), rpr.find(qn("a:latin"))
+        assert ea is not None and ea.get("typeface"), run.text
+        assert latin is not None and latin.get("typeface"), run.text
+        checked += 1
+    assert checked > 20
+
+
+def test_notes_hold_every_paragraph(doc, opts):
+    _, prs = built(doc, opts)
+    notes = notes_text(prs)
+    for text in source_paragraphs(doc):
+        assert squash(text) in notes, text
+
+
+def test_notes_hold_paragraphs_no_key_point_covers(doc, opts):
+    doc.sections[0].body.append(Block(type="signature", text="十一师党委组织部　2022年12月19日"))
+    _, prs = built(doc, opts)
+    assert squash("十一师党委组织部　2022年12月19日") in notes_text(prs)
+
+
+def test_no_bullet_longer_than_the_limit(doc, opts):
+    md, prs = built(doc, opts)
+    plan = build_plan(doc, opts)
+    limit = Limits().bullet_chars
+    for slide, planned in zip(prs.slides, plan, strict=True):
+        if planned.kind != "content":
+            continue
+        body = [s for s in slide.placeholders if s.placeholder_format.idx != 0]
+        bullets = [p.text for s in body for p in s.text_frame.paragraphs if p.text]
+        assert bullets and len(bullets) <= Limits().bullets
+        assert all(len(b) <= limit for b in bullets), bullets
+    md_bullets = [line[2:].strip("*") for line in md.splitlines() if line.startswith("- ")]
+    assert md_bullets and all(len(b.replace("\\", "")) <= limit for b in md_bullets
+                              if not b.startswith(("一、", "二、")))  # agenda entries
+
+
+def test_text_fits_its_box(doc, opts):
+    assert_fits(built(doc, opts)[1])
+
+
+def assert_fits(prs) -> None:
+    """Each box's text, at the size its runs carry, measures no taller than the box."""
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if not shape.has_text_frame or not shape.text_frame.text.strip():
+                continue
+            tf = shape.text_frame
+            sizes = {r.font.size.pt for p in tf.paragraphs for r in p.runs}
+            assert len(sizes) == 1, sizes
+            size = sizes.pop()
+            width = Emu(shape.width - tf.margin_left - tf.margin_right).pt
+            height = Emu(shape.height - tf.margin_top - tf.margin_bottom).pt
+            paras = [p.text for p in tf.paragraphs]
+            if _has_bullets(shape):
+                width -= 0.4 * 72
+            assert textfit.text_height(paras, width, size, 0.45 * size) <= height + 0.5, paras
+
+
+def _has_bullets(shape) -> bool:
+    return shape.text_frame.paragraphs[0]._p.find(f"{qn('a:pPr')}/{qn('a:buNone')}") is None
+
+
+def test_deck_uses_the_named_layouts(doc, opts):
+    _, prs = built(doc, opts)
+    names = [s.slide_layout.name for s in prs.slides]
+    assert names[0] == "Title Slide"
+    assert {"Section Header", "Title and Content", "Quote"} <= set(names)
+    assert prs.slide_width > prs.slide_height * 1.7  # 16:9
+
+
+# --- outline.md --------------------------------------------------------------
+
+def test_outline_is_marp_markdown(doc, opts):
+    md, _ = built(doc, opts)
+    plan = build_plan(doc, opts)
+    assert md.startswith("---\nmarp: true\n")
+    front, body = md.split("\n---\n", 1)
+    assert "title: \"踔厉奋发勇毅前行\"" in front
+    assert body.count("\n---\n") == len(plan) - 1
+    assert md.count("<!--") == md.count("-->") == sum(1 for s in plan if s.notes)
+    assert "# 踔厉奋发勇毅前行" in md
+    assert "## 第一部分　突出政治建设，把坚持党的领导落到实处" in md
+    assert "> 坚持不懈用习近平新时代中国特色社会主义思想凝心铸魂" in md
+    for text in source_paragraphs(doc):
+        assert squash(text) in squash(md), text
+
+
+def test_outline_and_deck_share_one_plan(doc, opts):
+    md, prs = built(doc, opts)
+    for slide in prs.slides:
+        title = slide_title(slide)
+        assert title in md or md_inline(title) in md, title
+
+
+def test_bad_outline_template_is_one_line_and_leaves_nothing(doc, opts, tmp_path):
+    tpl = tmp_path / "tpl" / "slides"
+    tpl.mkdir(parents=True)
+    (tpl / "outline.md").write_text("---\nmarp: true\n---\n{{ nosuch.field }}\n", encoding="utf-8")
+    opts.template_dirs = [tmp_path / "tpl"]
+    with pytest.raises(TemplateError) as err:
+        write(doc, opts)
+    message = str(err.value)
+    assert "outline.md:4" in message and "\n" not in message
+    assert not opts.out_dir.exists() or not any(p.is_file() for p in opts.out_dir.rglob("*"))
+
+
+def test_filters_keep_markdown_and_comments_intact():
+    assert md_inline("1. a*b_c <x>") == "1\\. a\\*b\\_c \\<x\\>"
+    assert "-->" not in note_safe("a --> b")
+    assert part_label("一、") == "第一部分" and part_label("第三章") == "第三章"
+
+
+# --- user templates ----------------------------------------------------------
+
+def _user_template(tmp_path: Path, rename: dict[str, str], drop: list[str]) -> Path:
+    prs = Presentation(str(template_path(BuildOptions())))
+    for layout in list(prs.slide_layouts):
+        if layout.name in drop:
+            prs.slide_layouts.remove(layout)
+        elif layout.name in rename:
+            layout._element.find(qn("p:cSld")).set("name", rename[layout.name])
+    sample = prs.slides.add_slide(prs.slide_layouts[0])
+    sample.shapes.title.text = "SAMPLE SLIDE"
+    path = tmp_path / "unit.pptx"
+    prs.save(str(path))
+    return path
+
+
+def test_user_template_with_renamed_and_missing_layouts(doc, opts, tmp_path):
+    opts.slides_template = _user_template(
+        tmp_path, rename={"Title and Content": "正文", "Title Slide": "封面"},
+        drop=["Quote", "Section Header"])
+    _, prs = built(doc, opts)
+    plan = build_plan(doc, opts)
+    titles = [slide_title(s) for s in prs.slides]
+    assert titles == [s.title for s in plan]
+    assert "SAMPLE SLIDE" not in titles
+    assert prs.slides[0].slide_layout.name == "封面"  # found by its centred title
+    quote = next(s for s, p in zip(prs.slides, plan, strict=True) if p.kind == "quote")
+    assert "坚持不懈" in "".join(sh.text_frame.text for sh in quote.shapes if sh.has_text_frame)
+    assert squash(source_paragraphs(doc)[0]) in notes_text(prs)
+
+
+def test_plain_python_pptx_template_works(doc, opts, tmp_path):
+    """An English 4:3 template whose theme names no East-Asian font still gets a:ea."""
+    path = tmp_path / "plain.pptx"
+    Presentation().save(str(path))
+    opts.slides_template = path
+    _, prs = built(doc, opts)
+    assert len(prs.slides) == len(build_plan(doc, opts))
+    eas = {r._r.find(qn("a:rPr")).find(qn("a:ea")).get("typeface") for r in all_runs(prs)
+           if HAN.search(r.text)}
+    assert eas == {"Microsoft YaHei"}
+
+
+def test_cramped_template_gets_fewer_points_per_slide(doc, opts, tmp_path):
+    prs = Presentation(str(template_path(BuildOptions())))
+    layout = next(lo for lo in prs.slide_layouts if lo.name == "Title and Content")
+    body = next(ph for ph in layout.placeholders if ph.placeholder_format.idx == 1)
+    body.height = Emu(body.height // 3)
+    path = tmp_path / "cramped.pptx"
+    prs.save(str(path))
+    opts.slides_template = path
+    _, deck = built(doc, opts)
+    assert len(deck.slides) > len(build_plan(doc, opts))
+    assert_fits(deck)
+    assert squash(source_paragraphs(doc)[-1]) in notes_text(deck)
+
+
+def test_not_a_pptx_is_a_template_error(doc, opts, tmp_path):
+    bad = tmp_path / "bad.pptx"
+    bad.write_text("not a deck", encoding="utf-8")
+    opts.slides_template = bad
+    with pytest.raises(TemplateError, match="bad.pptx"):
+        write(doc, opts)
+    assert not opts.out_dir.exists() or not any(opts.out_dir.rglob("*.*"))
+
+
+def test_document_without_headings_or_aids(opts):
+    doc = sample_document()
+    doc.sections = []
+    doc = enrich(doc, AidOptions.none())
+    md, prs = built(doc, opts)
+    titles = [slide_title(s) for s in prs.slides]
+    assert titles[0] == doc.meta.title and "目录" not in titles
+    assert titles[-1] == "谢谢！"
+    for text in source_paragraphs(doc):
+        assert squash(text) in notes_text(prs)
+
+
+# --- the real corpus -----------------------------------------------------------
+
+CORPUS_FILES = sorted(p for p in CORPUS.glob("*") if p.name != "README.md") \
+    if CORPUS.is_dir() else []
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+def test_corpus_builds_slides(path: Path, tmp_path: Path):
+    from pipeline.build import load, prepare
+
+    opts = BuildOptions(out_dir=tmp_path)
+    doc = prepare(load(str(path)), opts)
+    md_path, pptx_path = write(doc, opts)
+    prs = Presentation(str(pptx_path))
+    assert len(prs.slides) >= 2
+    notes = notes_text(prs)
+    for text in source_paragraphs(doc):
+        assert squash(text) in notes, text[:40]
+    assert md_path.read_text(encoding="utf-8").startswith("---\nmarp: true")
+    assert_fits(prs)
