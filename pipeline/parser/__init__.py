@@ -209,7 +209,8 @@ def _article_starts(lines: list[Line], body_start: int) -> list[int]:
 
 
 def _short_title(text: str) -> bool:
-    return 4 <= len(text) <= 40 and text[-1] not in LINE_END_OK.replace("※", "") + "，、"
+    return (4 <= len(text) <= 40 and text[-1] not in LINE_END_OK.replace("※", "") + "，、"
+            and not parse_fields(text))
 
 
 def _is_name(text: str) -> bool:

@@ -20,9 +20,17 @@ class Line:
         return not self.text
 
 
+_WEB_SPACES = str.maketrans({"\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ",
+                             "\u202f": " ", "\t": " ", "\u200b": None, "\ufeff": None})
+
+
 def make_line(raw: str, lineno: int, heading: int | None = None) -> Line:
-    return Line(text=clean(raw), lineno=lineno, indented=bool(raw) and raw[0] in SPACES,
-                heading=heading)
+    """Strip the indent; inside the line, web spaces (no-break, en…) become plain spaces.
+
+    U+3000 inside a line is kept: it is deliberate spacing in Chinese text.
+    """
+    return Line(text=clean(raw).translate(_WEB_SPACES), lineno=lineno,
+                indented=bool(raw) and raw[0] in SPACES, heading=heading)
 
 
 @dataclass

@@ -154,7 +154,7 @@ def parse_front(lines: list[Line], notes: Notes) -> FrontMatter:
             while not re.search(r"[）)]\s*$", text) and j + 1 < n and j - i < 3:
                 j += 1
                 if lines[j].text:
-                    text += lines[j].text
+                    text += " " + lines[j].text
             if is_date_only(text):
                 note_dates.append(find_date(text) or "")
                 notes.discard(line, "date line", text)

@@ -208,7 +208,8 @@ def _decide_numbered(items: list[Item]) -> None:
         group = live[k:j + 1]
         prev = live[k - 1] if k > 0 else None
         after = live[j + 1] if j + 1 < len(live) else None
-        enumeration = (prev is not None and prev.role == "para" and prev.marker is None
+        enumeration = (prev is not None and prev.role == "para"
+                       and (prev.marker is None or prev.marker.kind == "article")
                        and prev.unit.text[-1] in "：:")
         body_follows = after is not None and after.marker is None and after.role == "para"
         dense = len(group) >= 2
@@ -241,17 +242,22 @@ def _find_plain_headings(items: list[Item], has_numbered: bool) -> None:
     """Unnumbered subheads: short, unpunctuated lines standing alone before body text."""
     live = [it for it in items if it.role not in ("toc", "drop")]
     indented_doc = sum(1 for it in live if it.unit.indented) >= max(3, len(live) // 2)
+    gaps = [b.unit.lineno - (a.unit.lineno + a.unit.lines) for a, b in zip(live, live[1:], strict=False)]
+    blank_separated = bool(gaps) and sum(1 for g in gaps if g >= 1) >= len(gaps) * 0.6
     for k, it in enumerate(live):
         if it.role != "para" or it.marker is not None or it.label:
             continue
         t = it.unit.text
         if not (2 <= len(t) <= 30) or t[-1] in LINE_END_OK + "，、—" or han_count(t) < 2:
             continue
-        if it.unit.lines > 1 or (indented_doc and it.unit.indented):
-            continue
-        if _BULLET.match(t) or is_date_only(t):
+        if it.unit.lines > 1 or _BULLET.match(t) or is_date_only(t):
             continue
         nxt = live[k + 1] if k + 1 < len(live) else None
+        # In dump layout every paragraph is indented; a subhead there is told
+        # apart by sitting directly on its first paragraph, with no blank line.
+        tight = nxt is not None and nxt.unit.lineno == it.unit.lineno + it.unit.lines
+        if indented_doc and it.unit.indented and not (tight and blank_separated):
+            continue
         if nxt is None or nxt.role != "para" or not (
                 len(nxt.unit.text) >= 20 or nxt.unit.text[-1] in SENTENCE_END):
             continue
@@ -330,6 +336,7 @@ def _same_list(a: str, b: str) -> bool:
 def _check_numbering(sections: list[Section], notes: Notes) -> None:
     """Warn about numbering that starts late, jumps, or runs on across sections."""
     last_seen: dict[str, int] = {}
+    continued: set[str] = set()
 
     def walk(secs: list[Section], parent: str) -> None:
         expected: dict[str, int] = {}
@@ -341,8 +348,11 @@ def _check_numbering(sections: list[Section], notes: Notes) -> None:
                 if m.number != want:
                     where = f"“{parent}”下" if parent else "文首"
                     if want == 1 and last_seen.get(kind) == m.number - 1:
-                        notes.warn("numbering-continues",
-                                   f"{where}的 {sec.label} 接续上一部分的编号（编号跨部分连续）")
+                        if kind not in continued:
+                            continued.add(kind)
+                            notes.warn("numbering-continues",
+                                       f"{sec.label}一级的编号跨部分连续（如{where}从 {sec.label} 起编），"
+                                       "已按原文保留")
                     elif want == 1:
                         notes.warn("numbering-starts-late",
                                    f"{where}的编号从 {sec.label} 开始，不是从{cn_numeral(1)}开始（原文可能不完整）")
