@@ -49,7 +49,7 @@ system-packages:
 
 python-check:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
-	    echo "error: studykit needs Python >= 3.11, but '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo 'not found')." >&2; \
+	    echo "error: studykit needs Python >= 3.11, but '$(PYTHON)' is $$($(PYTHON) --version 2>/dev/null || echo 'not found')." >&2; \
 	    echo "       Install a newer Python and run e.g. 'make PYTHON=python3.12 $(MAKECMDGOALS)'." >&2; \
 	    exit 1; }
 
