@@ -18,9 +18,9 @@ from pipeline.parser.dates import find_date, is_date_only
 from pipeline.parser.junk import strip_junk
 from pipeline.parser.lines import Line, Notes, make_line
 from pipeline.parser.meta import (
-    FrontMatter,
     _LONE_NAME,
     _TITLES_AND_NAME,
+    FrontMatter,
     dateline_source,
     end_source,
     parse_fields,

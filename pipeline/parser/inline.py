@@ -14,8 +14,28 @@ _FORMULATION = re.compile(r"[一二三四五六七八九十两百千\d][\u4e00-\
 _VERB = re.compile(r"(指出|强调|说|表示|要求|提出|认为|写道|宣布|讲到|讲道|明确|所说|指示|号召|"
                    r"告诫|阐明|深刻指出|重申|谈到|称)[，,:：]?\s*$")
 _WHERE = re.compile(r"在(.{2,30}?)(?:中|上|时|里)$")
-_SENTENCE_SPLIT = re.compile(r"(?<=[。！？])")
 _MIN_QUOTE = 10  # shorter quoted phrases are formulations or emphasis, not quotations
+
+
+def sentences(text: str) -> list[str]:
+    """Split after 。！？ outside quotation marks (a quoted sentence stays whole)."""
+    out: list[str] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in "“‘「『":
+            depth += 1
+        elif ch in "”’」』":
+            depth = max(depth - 1, 0)
+            if depth == 0 and i > 0 and text[i - 1] in "。！？":
+                out.append(text[start:i + 1])
+                start = i + 1
+        elif ch in "。！？" and depth == 0:
+            out.append(text[start:i + 1])
+            start = i + 1
+    if start < len(text):
+        out.append(text[start:])
+    return out
 
 
 def _paragraph_texts(blocks: list[Block]) -> Iterator[str]:
@@ -76,7 +96,7 @@ def collect(doc: Document) -> None:
     for text, section in _units(doc):
         for book in _BOOK.finditer(text):
             _count(terms, book.group(1), "book", section)
-        for sentence in _SENTENCE_SPLIT.split(text):
+        for sentence in sentences(text):
             speaker, source = "", ""
             for q in _QUOTE.finditer(sentence):
                 inner = q.group(1)

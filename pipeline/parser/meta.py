@@ -13,7 +13,13 @@ from pipeline.model import Author, Meta
 from pipeline.parser.dates import find_date, find_dates, is_date_only
 from pipeline.parser.lines import Line, Notes
 from pipeline.parser.markers import find_marker
-from pipeline.parser.text import SENTENCE_END, ascii_digits, compact, squash_spaces, widen_punctuation
+from pipeline.parser.text import (
+    SENTENCE_END,
+    ascii_digits,
+    compact,
+    squash_spaces,
+    widen_punctuation,
+)
 
 _FIELD_NAMES = ("资料来源", "文章来源", "稿件来源", "信息来源", "来源", "发布时间", "发布日期", "时间",
                 "日期", "作者", "撰稿", "记者", "通讯员", "编辑", "责任编辑", "审核", "点击数", "浏览次数")
@@ -96,7 +102,10 @@ _TOC_ENTRY = re.compile(r".*\S\s*(?:[.．·…]{2,})\s*\d{1,3}")
 
 
 def _title_like(text: str) -> bool:
-    return len(text) <= 60 and text[-1] not in "。；，、：:" and not _TOC_ENTRY.fullmatch(text)
+    if len(text) > 60 or text[-1] in "。；，、：:" or _TOC_ENTRY.fullmatch(text):
+        return False
+    # a long line with clauses is running text (perhaps hard-wrapped), not a title
+    return not (len(text) > 30 and ("，" in text or "。" in text))
 
 
 def parse_front(lines: list[Line], notes: Notes) -> FrontMatter:

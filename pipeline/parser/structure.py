@@ -158,7 +158,7 @@ def _mark_toc(items: list[Item], notes: Notes) -> None:
 
     for it in items:
         t = it.unit.text
-        if len(t) <= 40 and _TOC_LINE.fullmatch(t) and not t[-1] in SENTENCE_END:
+        if len(t) <= 40 and _TOC_LINE.fullmatch(t) and t[-1] not in SENTENCE_END:
             run.append(it)
         else:
             flush()
@@ -214,28 +214,34 @@ def _decide_numbered(items: list[Item]) -> None:
         body_follows = after is not None and after.marker is None and after.role == "para"
         dense = len(group) >= 2
         for g in group:
-            if g.form == "long":
-                g.role = "list"
-            elif enumeration and not (body_follows and g is group[-1] and len(group) == 1):
-                g.role = "list"
-            elif g.form == "runin":
-                g.role, g.run_in = "heading", True
-            elif g.form == "sentence":
-                g.role = "heading" if (g is group[-1] and body_follows) else "list"
-            elif g.form in ("title", "bare"):
-                g.role = "list" if dense and g is not group[-1] else "heading"
-                if dense and g is group[-1] and not body_follows:
-                    g.role = "list"
+            g.role = _numbered_role(g, group, enumeration, body_follows, dense)
             if g.role == "heading":
                 g.kind, g.label = kind, g.marker.label
         if dense and any(g.role == "list" for g in group):
             # one list, not a list with a stray heading at its end
             for g in group:
-                if g.role == "heading" and g.form not in ("runin",):
+                if g.role == "heading" and not g.run_in:
                     g.role = "list"
-            if all(g.form == "title" for g in group) and body_follows and not enumeration:
-                pass
         k = j + 1
+
+
+def _numbered_role(g: Item, group: list[Item], enumeration: bool, body_follows: bool,
+                   dense: bool) -> str:
+    """Heading or list item, from the line's form and what surrounds its group."""
+    last = g is group[-1]
+    if g.form == "long":
+        return "list"  # a whole rule paragraph
+    if enumeration and not (body_follows and last and len(group) == 1):
+        return "list"  # items announced by a line ending in ：
+    if g.form == "runin":
+        g.run_in = True
+        return "heading"
+    if g.form == "sentence":
+        return "heading" if last and body_follows else "list"
+    # title or bare marker: a heading unless it is one of several short items in a row
+    if dense and not (last and body_follows):
+        return "list"
+    return "heading"
 
 
 def _find_plain_headings(items: list[Item], has_numbered: bool) -> None:

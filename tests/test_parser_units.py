@@ -1,0 +1,162 @@
+"""The parser's rules, one at a time, on small made-up texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.model import section_name
+from pipeline.parser import parse
+from pipeline.parser.dates import find_date
+from pipeline.parser.markers import find_marker
+from pipeline.parser.text import widen_punctuation
+from pipeline.readers.source import SourceText
+
+
+def doc_of(text: str, fmt: str = "text"):
+    return parse(SourceText.from_text("<test>", fmt, text))
+
+
+BODY = "这是一段足够长的正文内容，用来确认它会被当作正文段落处理而不是标题。"
+
+
+@pytest.mark.parametrize("line,kind,label,number", [
+    ("第一部分 总体战略", "part", "第一部分", 1),
+    ("第三章 学前教育", "chapter", "第三章", 3),
+    ("第二节 中华人民共和国主席", "section", "第二节", 2),
+    ("第十一条 内容", "article", "第十一条", 11),
+    ("十一、推进国家安全", "cn", "十一、", 11),
+    ("二．今年目标", "cn", "二．", 2),
+    ("（一）构建体制", "paren_cn", "（一）", 1),
+    ("(十 八)全面提高", "paren_cn", "（十八）", 18),
+    ("1.标题", "arabic", "1.", 1),
+    ("2．标题", "arabic", "2．", 2),
+    ("3、标题", "arabic", "3、", 3),
+    ("（12）标题", "paren_arabic", "（12）", 12),
+    ("⑶标题", "paren_arabic", "⑶", 3),
+    ("⑤标题", "circled", "⑤", 5),
+])
+def test_markers(line, kind, label, number):
+    m = find_marker(line)
+    assert (m.kind, m.label, m.number) == (kind, label, number)
+
+
+@pytest.mark.parametrize("line", ["一是加强学习", "第一，必须坚持", "一体化发展", "十分重要",
+                                  "3.14亿元", "2022年", "——坚持党的领导", "同志们！"])
+def test_not_markers(line):
+    m = find_marker(line)
+    assert m is None
+
+
+@pytest.mark.parametrize("text,iso", [
+    ("2022-12-19 20:11:24", "2022-12-19"),
+    ("（2022年10月16日）", "2022-10-16"),
+    ("时间：2019-06-22", "2019-06-22"),
+    ("２０１３年５月２３日", "2013-05-23"),
+    ("二〇二二年十月十六日", "2022-10-16"),
+    ("2022年2月30日", None),
+])
+def test_dates(text, iso):
+    assert find_date(text) == iso
+
+
+@pytest.mark.parametrize("raw,wide", [
+    ("报告,就坚定不移", "报告，就坚定不移"),
+    ("党委党校(行政学校)校长", "党委党校（行政学校）校长"),
+    ("指出:“坚持”", "指出：“坚持”"),
+    ("增长5.2%,增速", "增长5.2%，增速"),
+    ("共1,000人", "共1,000人"),
+    ("时间 20:11:24", "时间 20:11:24"),
+    ("访问 https://www.gov.cn/a,b 查看", "访问 https://www.gov.cn/a,b 查看"),
+    ("使用Python, Java等语言", "使用Python, Java等语言"),
+    ('他说"好"', "他说“好”"),
+])
+def test_widen_punctuation(raw, wide):
+    assert widen_punctuation(raw) == wide
+
+
+def test_never_nfkc():
+    text = "①坚持，“两个确立”（一）"
+    assert widen_punctuation(text) == text
+
+
+def test_levels_follow_the_document_not_a_table():
+    doc = doc_of(f"标题\n\n一、第一部分\n\n{BODY}\n\n1.小节\n\n{BODY}\n\n二、第二部分\n\n{BODY}")
+    assert [section_name(s) for s in doc.sections] == ["一、第一部分", "二、第二部分"]
+    assert doc.sections[0].sections[0].label == "1." and doc.sections[0].sections[0].level == 2
+
+
+def test_higher_rank_closes_lower():
+    doc = doc_of(f"标题\n\n（一）先出现的小标题\n\n{BODY}\n\n二、大标题\n\n{BODY}")
+    assert [(s.level, s.label) for s in doc.sections] == [(1, "（一）"), (1, "二、")]
+    assert any(w.code == "numbering-starts-late" for w in doc.warnings)
+
+
+def test_run_in_heading_split_at_first_full_stop():
+    doc = doc_of(f"标题\n\n一、总体要求\n\n{BODY}\n\n（一）构建高水平体制。坚持和完善基本制度。再说一句。")
+    sub = doc.sections[0].sections[0]
+    assert sub.run_in and sub.title == "构建高水平体制"
+    assert sub.body[0].text == "坚持和完善基本制度。再说一句。"
+
+
+def test_salutations_and_openers_are_not_headings():
+    doc = doc_of(f"标题\n\n同志们：\n\n{BODY}\n\n一是加强学习，提高本领。\n\n第一，必须坚持。\n\n各位代表！\n\n{BODY}")
+    assert doc.sections == []
+    assert [b.text for b in doc.body][:1] == ["同志们："]
+
+
+def test_dash_lines_are_list_items_not_headings():
+    doc = doc_of(f"标题\n\n{BODY}\n\n——经济总体回升向好。\n\n——科技创新实现新突破。")
+    assert doc.sections == []
+    items = [i for b in doc.body if b.type == "list" for i in b.items]
+    assert [i.label for i in items] == ["——", "——"]
+
+
+def test_hard_wrapped_lines_are_rejoined():
+    text = ("标题\n\n活的灵魂：贯穿于毛泽东思想的各个组成部分的立场、观点和方法，是毛泽东思想\n"
+            "的活的灵魂，三个方面，即实事求是，群众路线，独立自主。\n\n"
+            "另一段落也被硬换行截断成了两行文字，这一行没有标点\n"
+            "结束所以应当与下一行拼接起来才对。")
+    doc = doc_of(text)
+    assert doc.body[0].text.endswith("是毛泽东思想的活的灵魂，三个方面，即实事求是，群众路线，独立自主。")
+    assert len(doc.body) == 2
+
+
+def test_indents_and_trailing_spaces_removed():
+    doc = doc_of(f"标题\n\n\u3000\u3000{BODY}\u00a0 \n\n\u2002\u2002{BODY}   ")
+    assert [b.text for b in doc.body] == [BODY, BODY]
+
+
+def test_markdown_headings_take_their_levels():
+    doc = doc_of(f"# 宪法\n\n## 第一章 总纲\n\n第一条 {BODY}\n\n### 第一节 机构\n\n{BODY}", fmt="markdown")
+    from pipeline.readers.markdown import read as md_read
+
+    doc = parse(md_read(f"# 宪法\n\n## 第一章 总纲\n\n第一条 {BODY}\n\n### 第一节 机构\n\n{BODY}".encode(), "t.md"))
+    assert doc.meta.title == "宪法"
+    ch = doc.sections[0]
+    assert (ch.label, ch.title, ch.level) == ("第一章", "总纲", 1)
+    assert ch.body[0].label == "第一条"
+    assert ch.sections[0].label == "第一节" and ch.sections[0].level == 2
+
+
+def test_quote_speaker_and_source():
+    doc = doc_of(f"标题\n\n习近平总书记在党的二十大报告中指出：“坚持以人民为中心的发展思想，维护人民根本利益。”{BODY}")
+    q = doc.quotes[0]
+    assert (q.speaker, q.source) == ("习近平总书记", "党的二十大报告")
+
+
+def test_formulations_counted_once_each():
+    doc = doc_of(f"标题\n\n增强“四个意识”、坚定“四个自信”、做到“两个维护”，落实“四个意识”。{BODY}")
+    counts = {t.text: t.count for t in doc.terms}
+    assert counts == {"四个意识": 2, "四个自信": 1, "两个维护": 1}
+
+
+def test_table_of_contents_not_headings():
+    toc = "\n".join(["目 录", "第一章 总则... 1", "第二章 目标... 3", "第三章 保障... 5"])
+    doc = doc_of(f"标题\n\n{toc}\n\n第一章 总则\n\n{BODY}\n\n第二章 目标\n\n{BODY}")
+    assert [s.label for s in doc.sections] == ["第一章", "第二章"]
+    assert sum(1 for d in doc.discarded if d.reason == "table of contents") == 3
+
+
+def test_deterministic():
+    text = f"标题\n\n一、甲\n\n{BODY}“四个意识”\n\n二、乙\n\n{BODY}"
+    assert doc_of(text) == doc_of(text)
