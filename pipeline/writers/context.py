@@ -6,9 +6,21 @@ Documented for template authors in docs/templates.md.
 from __future__ import annotations
 
 import datetime
+import re
+from dataclasses import dataclass
 from typing import Any
 
-from pipeline.model import Document, Section, heading_text, section_name
+from pipeline.model import (
+    Author,
+    Block,
+    Document,
+    Excerpt,
+    Meta,
+    Section,
+    StudyAids,
+    heading_text,
+    section_name,
+)
 from pipeline.options import BuildOptions
 
 
@@ -25,7 +37,7 @@ def cn_date(iso: str | None) -> str:
 
 def template_context(doc: Document, opts: BuildOptions) -> dict[str, Any]:
     """The model plus build options, flattened the way templates use them."""
-    aids = doc.aids
+    aids = doc.aids if doc.aids is not None and opts.variant != "plain" else StudyAids()
     return {
         "doc": doc,
         "meta": doc.meta,
@@ -46,7 +58,137 @@ def template_context(doc: Document, opts: BuildOptions) -> dict[str, Any]:
         "variant": opts.variant,
         "heading_text": heading_text,
         "section_name": section_name,
+        "title_lines": balanced_lines(doc.meta.title),
+        "bylines": bylines(doc.meta.authors),
+        "source_line": source_line(doc.meta),
+        "attribution": attribution,
     }
+
+
+_BREAK_AFTER = "，、：；—"
+
+
+def balanced_lines(text: str, per_line: int = 20) -> list[str]:
+    """A long title as lines of near-equal length (no one-character last line).
+
+    ``per_line``: characters that fit a line (20 for 22 pt on a 156 mm line).
+    A break prefers a space or the place after ，、：; within three characters
+    of the even split; a space at a break is dropped.
+    """
+    text = text.strip()
+    if len(text) <= per_line:
+        return [text] if text else []
+    n = -(-len(text) // per_line)
+    lines: list[str] = []
+    rest = text
+    while n > 1:
+        target = -(-len(rest) // n)
+        best = target
+        for delta in (0, 1, -1, 2, -2, 3, -3):
+            i = target + delta
+            if 0 < i < len(rest) and i <= per_line and (rest[i] == " " or rest[i - 1] in _BREAK_AFTER):
+                best = i
+                break
+        lines.append(rest[:best].rstrip())
+        rest = rest[best:].lstrip()
+        n -= 1
+    lines.append(rest)
+    return lines
+
+
+def byline(author: Author) -> str:
+    """十一师党委常委、副政委、组织部部长　程秀娥: titles, then the name."""
+    titles = "、".join(author.titles)
+    return f"{titles}　{author.name}" if titles else author.name
+
+
+def bylines(authors: list[Author]) -> list[str]:
+    return [byline(a) for a in authors if a.name or a.titles]
+
+
+def source_line(meta: Meta) -> str:
+    """来源：十一师融媒体中心　2022年12月19日 (empty when neither is known)."""
+    parts = [f"来源：{meta.source}" if meta.source else "", cn_date(meta.date)]
+    return "　".join(p for p in parts if p)
+
+
+def attribution(ex: Excerpt) -> str:
+    """Who said a quotation and where it stands: 习近平总书记，党的二十大报告（一、…）."""
+    who = "，".join(p for p in (ex.speaker, ex.source) if p)
+    return who + (f"（{ex.section}）" if ex.section else "")
+
+
+# --- the body as a flat list of paragraphs ----------------------------------
+
+# Characters XML 1.0 cannot hold; a template would silently lose the paragraph.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass
+class Para:
+    """One printed paragraph of the body, for templates that loop over paragraphs.
+
+    ``kind``: h1/h2/h3 (heading by Section.level; deeper levels are h3), title
+    and byline (a second article's head), p, item (list entry), signature,
+    note.  ``head`` is printed bold before ``text`` in the same paragraph: a
+    run-in heading sentence, or an article label such as 第一条.
+    """
+
+    kind: str
+    text: str
+    head: str = ""
+    level: int = 0
+
+
+def _clean(text: str) -> str:
+    return _XML_ILLEGAL.sub("", text)
+
+
+def block_paras(block: Block) -> list[Para]:
+    if block.type == "list":
+        return [Para("item", _clean(f"{item.label}{item.text}")) for item in block.items]
+    if block.type in ("signature", "note"):
+        return [Para(block.type, _clean(block.text))]
+    if block.label:
+        return [Para("p", _clean(block.text), head=_clean(block.label) + "　")]
+    return [Para("p", _clean(block.text))]
+
+
+def section_paras(sec: Section) -> list[Para]:
+    out: list[Para] = []
+    body = list(sec.body)
+    if sec.kind == "article":
+        out.append(Para("title", _clean(f"{sec.label}{sec.title}"), level=sec.level))
+        if sec.meta is not None:
+            if sec.meta.subtitle:
+                out.append(Para("byline", _clean(sec.meta.subtitle)))
+            out.extend(Para("byline", line) for line in bylines(sec.meta.authors))
+            if source_line(sec.meta):
+                out.append(Para("byline", source_line(sec.meta)))
+    elif sec.run_in:
+        head = _clean(f"{sec.label}{heading_text(sec)}")
+        if body and body[0].type == "paragraph" and not body[0].label:
+            out.append(Para("p", _clean(body.pop(0).text), head=head, level=sec.level))
+        else:
+            out.append(Para("p", "", head=head, level=sec.level))
+    else:
+        kind = f"h{min(max(sec.level, 1), 3)}"
+        out.append(Para(kind, _clean(f"{sec.label}{sec.title}"), level=sec.level))
+    for block in body:
+        out.extend(block_paras(block))
+    for sub in sec.sections:
+        out.extend(section_paras(sub))
+    return out
+
+
+def body_paras(doc: Document) -> list[Para]:
+    """The whole text, intro and sections, as paragraphs in reading order."""
+    out: list[Para] = []
+    for block in doc.body:
+        out.extend(block_paras(block))
+    for sec in doc.sections:
+        out.extend(section_paras(sec))
+    return out
 
 
 def all_sections(sections: list[Section]):

@@ -1,0 +1,458 @@
+"""Build the default handout template, templates/handout/handout.docx.
+
+Run:  python templates/handout/make_template.py
+The .docx is generated (and committed) so that every style and tag in it can
+be reviewed here and rebuilt; users open the .docx in Word, change fonts,
+wording, header or logo, save it in their own templates/handout/ folder, and
+studykit uses it from then on.
+
+The layout follows GB/T 9704-2012 (党政机关公文格式): A4, margins 37/35/28/26 mm,
+22 lines of 28 characters, title 2号小标宋, body 3号仿宋, headings 黑体/楷体/仿宋加粗,
+page numbers “— 1 —” in 4号宋体 on the outer side.
+
+All formatting lives in named styles (正文 = Normal, 标题 1–3, …); paragraphs
+in the template carry no direct formatting, so restyling in Word's style pane
+changes every paragraph of that kind.  The writer names each run's
+East-Asian font from these styles at render time.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+OUT = Path(__file__).resolve().parent / "handout.docx"
+
+# Office fonts named in the document, with the fallback Word/WPS substitute
+# when the reader lacks them (w:altName in the font table).
+FANGSONG = "仿宋_GB2312"
+KAITI = "楷体_GB2312"
+HEITI = "黑体"
+XIAOBIAOSONG = "方正小标宋简体"
+SONGTI = "宋体"
+LATIN = "Times New Roman"
+FALLBACKS = {FANGSONG: "仿宋", KAITI: "楷体", XIAOBIAOSONG: "宋体", HEITI: "SimHei",
+             SONGTI: "SimSun"}
+
+BODY_PT = 16  # 三号
+TITLE_PT = 22  # 二号
+PAGE_NO_PT = 14  # 四号
+LINE_PITCH = Pt(28.9)  # 22 lines in the 225 mm type area
+# 28 characters in the 156 mm line: 442 pt / 28 = 15.79 pt per character, so
+# 16 pt text is condensed by 0.25 pt.  (Word's character grid, docGrid
+# linesAndChars, does the same in Word but LibreOffice spreads the text.)
+CONDENSE_TWIPS = -5
+TEXT_WIDTH = Mm(210 - 28 - 26)  # 156 mm
+CHARS_PER_LINE = 28
+NOTE_LINES = 20
+GRID_TYPE = "lines"
+
+KEEP = {"Normal", "Header", "Footer", "Heading 1", "Heading 2", "Heading 3", "Title", "Subtitle",
+        "List Paragraph", "Default Paragraph Font", "Normal Table", "No List", "Table Grid"}
+
+
+def set_fonts(rpr, east: str, latin: str = LATIN) -> None:
+    """Name the Latin and the East-Asian font; drop theme fonts, which would win."""
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in list(rfonts.attrib):
+        if attr.endswith("Theme") or attr.endswith("theme"):
+            del rfonts.attrib[attr]
+    rfonts.set(qn("w:ascii"), latin)
+    rfonts.set(qn("w:hAnsi"), latin)
+    rfonts.set(qn("w:eastAsia"), east)
+    rfonts.set(qn("w:cs"), latin)
+
+
+def first_line_chars(pf_element, chars: int) -> None:
+    """First-line indent in characters (w:firstLineChars), which scales with the font."""
+    ppr = pf_element.get_or_add_pPr()
+    ind = ppr.find(qn("w:ind"))
+    if ind is None:
+        ind = OxmlElement("w:ind")
+        ppr.append(ind)
+    for attr in list(ind.attrib):
+        del ind.attrib[attr]
+    # explicit zeros too: an empty w:ind would inherit Normal's indent
+    ind.set(qn("w:firstLineChars"), str(chars * 100))
+    ind.set(qn("w:firstLine"), str(chars * BODY_PT * 20))
+
+
+def style(doc, name: str, *, base: str | None = "Normal", east: str = FANGSONG, size: float = BODY_PT,
+          bold: bool = False, align=None, indent_chars: int | None = None, line: Pt | None = LINE_PITCH,
+          kind=WD_STYLE_TYPE.PARAGRAPH, page_break: bool = False, keep_next: bool = False,
+          outline: int | None = None, latin: str = LATIN, space_before: Pt | None = None):
+    styles = doc.styles
+    st = styles[name] if name in [s.name for s in styles] else styles.add_style(name, kind)
+    if base and name != base:
+        st.base_style = styles[base]
+    st.hidden = False
+    st.quick_style = True
+    st.font.size = Pt(size)
+    st.font.bold = bold
+    st.font.italic = False
+    st.font.color.rgb = None
+    set_fonts(st.element.get_or_add_rPr(), east, latin)
+    if kind != WD_STYLE_TYPE.PARAGRAPH:
+        return st
+    pf = st.paragraph_format
+    pf.space_before = space_before or Pt(0)
+    pf.space_after = Pt(0)
+    if line is not None:
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        pf.line_spacing = line
+    if align is not None:
+        pf.alignment = align
+    pf.keep_with_next = keep_next
+    pf.page_break_before = page_break
+    pf.widow_control = False  # keep the 22-line grid: no lines pushed to the next page
+    if indent_chars is not None:
+        pf.left_indent = None
+        pf.right_indent = None
+        first_line_chars(st.element, indent_chars)
+    ppr = st.element.get_or_add_pPr()
+    for tag in ("w:pBdr", "w:contextualSpacing"):
+        for el in ppr.findall(qn(tag)):
+            ppr.remove(el)
+    if outline is not None:
+        el = ppr.find(qn("w:outlineLvl"))
+        if el is None:
+            el = OxmlElement("w:outlineLvl")
+            ppr.append(el)
+        el.set(qn("w:val"), str(outline))
+    return st
+
+
+def condense(rpr) -> None:
+    el = rpr.find(qn("w:spacing"))
+    if el is None:
+        el = OxmlElement("w:spacing")
+        after = [rpr.find(qn(t)) for t in ("w:w", "w:kern", "w:position", "w:sz")]
+        anchor = next((a for a in after if a is not None), None)
+        if anchor is not None:
+            anchor.addprevious(el)
+        else:
+            rpr.append(el)
+    el.set(qn("w:val"), str(CONDENSE_TWIPS))
+
+
+def clean_defaults(doc) -> None:
+    """Document defaults: 仿宋 16 pt, Chinese language, no theme fonts."""
+    styles_el = doc.styles.element
+    rpr = styles_el.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    set_fonts(rpr, FANGSONG)
+    rpr.find(qn("w:sz")).set(qn("w:val"), str(BODY_PT * 2))
+    rpr.find(qn("w:szCs")).set(qn("w:val"), str(BODY_PT * 2))
+    lang = rpr.find(qn("w:lang"))
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    ppr = styles_el.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    spacing = ppr.find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), str(int(LINE_PITCH.pt * 20)))
+    spacing.set(qn("w:lineRule"), "exact")
+
+
+def prune_styles(doc) -> None:
+    """Keep the styles the handout uses, so users see a short, meaningful style list."""
+    styles_el = doc.styles.element
+    for st in list(doc.styles):
+        if st.name not in KEEP and not st.element.get("studykit"):
+            styles_el.remove(st.element)
+    for st in styles_el.findall(qn("w:style")):
+        for tag in ("w:link",):
+            for el in st.findall(qn(tag)):
+                st.remove(el)
+
+
+def font_table(doc) -> None:
+    """Declare the office fonts with GB2312 charset and a fallback (w:altName)."""
+    part = next(rel.target_part for rel in doc.part.rels.values() if rel.reltype == RT.FONT_TABLE)
+    from docx.oxml import parse_xml
+
+    root = parse_xml(part.blob)
+    for name, alt in FALLBACKS.items():
+        font = OxmlElement("w:font")
+        font.set(qn("w:name"), name)
+        el = OxmlElement("w:altName")
+        el.set(qn("w:val"), alt)
+        font.append(el)
+        for tag, val in (("w:charset", "86"), ("w:family", "modern" if name != HEITI else "swiss"),
+                         ("w:pitch", "fixed")):
+            el = OxmlElement(tag)
+            el.set(qn("w:val"), val)
+            font.append(el)
+        root.append(font)
+    from lxml import etree
+
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def page_setup(doc) -> None:
+    sec = doc.sections[0]
+    sec.start_type = WD_SECTION.NEW_PAGE
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.bottom_margin = Mm(37), Mm(35)
+    sec.left_margin, sec.right_margin = Mm(28), Mm(26)
+    sec.header_distance, sec.footer_distance = Mm(15), Mm(25)
+    doc.settings.odd_and_even_pages_header_footer = True  # <w:evenAndOddHeaders/>
+    sectpr = sec._sectPr
+    grid = sectpr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sectpr.append(grid)
+    # 28 characters per line: the grid's pitch is 156 mm / 28, i.e. a little
+    # under 16 pt; w:charSpace is the difference in 1/4096 pt.
+    pitch = TEXT_WIDTH.pt / CHARS_PER_LINE
+    grid.set(qn("w:type"), GRID_TYPE)
+    grid.set(qn("w:linePitch"), str(int(LINE_PITCH.pt * 20)))
+    grid.set(qn("w:charSpace"), str(round((pitch - BODY_PT) * 4096)))
+
+
+def page_number(paragraph) -> None:
+    """“— 7 —”: em dashes around a PAGE field (complex field, so Word and LibreOffice agree)."""
+    def run(text: str | None = None, fld: str | None = None, instr: str | None = None):
+        r = paragraph.add_run(text or "")
+        if fld:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), fld)
+            r._r.append(el)
+        if instr:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = instr
+            r._r.append(el)
+        return r
+
+    run("— ")
+    run(fld="begin")
+    run(instr=" PAGE ")
+    run(fld="separate")
+    run("1")
+    run(fld="end")
+    run(" —")
+
+
+def footers(doc) -> None:
+    sec = doc.sections[0]
+    sec.different_first_page_header_footer = False
+    for footer, align, side in ((sec.footer, WD_ALIGN_PARAGRAPH.RIGHT, "w:right"),
+                                (sec.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "w:left")):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0]
+        p.style = doc.styles["Footer"]
+        p.alignment = align
+        ind = OxmlElement("w:ind")
+        ind.set(qn(side), str(PAGE_NO_PT * 20))  # one character in from the edge
+        p._p.get_or_add_pPr().append(ind)
+        page_number(p)
+    for header in (sec.header, sec.even_page_header):
+        header.is_linked_to_previous = False
+
+
+def make_styles(doc) -> None:
+    clean_defaults(doc)
+    C = WD_ALIGN_PARAGRAPH.CENTER
+    normal = style(doc, "Normal", base=None, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent_chars=2)
+    condense(normal.element.get_or_add_rPr())
+    style(doc, "Title", east=XIAOBIAOSONG, size=TITLE_PT, align=C, indent_chars=0, line=Pt(36),
+          latin=XIAOBIAOSONG)
+    style(doc, "Subtitle", east=KAITI, align=C, indent_chars=0)
+    style(doc, "Heading 1", east=HEITI, keep_next=True, indent_chars=2, outline=0)
+    style(doc, "Heading 2", east=KAITI, keep_next=True, indent_chars=2, outline=1)
+    style(doc, "Heading 3", east=FANGSONG, bold=True, keep_next=True, indent_chars=2, outline=2)
+    style(doc, "List Paragraph", indent_chars=2)
+    style(doc, "Header", east=SONGTI, size=10.5, align=C, indent_chars=0, line=None, latin=SONGTI)
+    style(doc, "Footer", east=SONGTI, size=PAGE_NO_PT, indent_chars=0, line=None, latin=SONGTI)
+    custom = [
+        style(doc, "抬头", east=KAITI, align=C, indent_chars=0),
+        style(doc, "署名", east=KAITI, align=C, indent_chars=0),
+        style(doc, "题注", east=KAITI, align=C, indent_chars=0),
+        style(doc, "落款", align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0),
+        style(doc, "注释", east=KAITI, size=14, indent_chars=2),
+        style(doc, "辅文总标题", east=XIAOBIAOSONG, size=TITLE_PT, align=C, indent_chars=0,
+              line=Pt(36), page_break=True, keep_next=True, outline=0, latin=XIAOBIAOSONG),
+        style(doc, "辅文标题", east=HEITI, align=C, indent_chars=0, keep_next=True, outline=0,
+              space_before=LINE_PITCH),
+        style(doc, "摘编出处", east=KAITI, align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0),
+        style(doc, "出处字", east=KAITI, kind=WD_STYLE_TYPE.CHARACTER, base=None),
+        style(doc, "笔记横线", indent_chars=0, line=Pt(28.9)),
+        style(doc, "标题加粗", east=FANGSONG, bold=True, kind=WD_STYLE_TYPE.CHARACTER, base=None),
+        style(doc, "填空", east=FANGSONG, kind=WD_STYLE_TYPE.CHARACTER, base=None),
+    ]
+    doc.styles["填空"].font.underline = True
+    pf = doc.styles["摘编出处"].paragraph_format
+    pf.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    ind = doc.styles["摘编出处"].element.pPr.find(qn("w:ind"))
+    ind.set(qn("w:leftChars"), "400")
+    ind.set(qn("w:left"), str(4 * BODY_PT * 20))
+    for st in custom:
+        st.element.set("studykit", "1")
+    prune_styles(doc)
+    for st in custom:
+        del st.element.attrib["studykit"]
+    doc.styles["笔记横线"].paragraph_format.tab_stops.add_tab_stop(
+        TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.LINES)
+
+
+class Body:
+    """Appends template paragraphs; a paragraph holds one run so no tag is split."""
+
+    def __init__(self, doc) -> None:
+        self.doc = doc
+        self.styles = {s.name: s for s in doc.styles}
+
+    def p(self, text: str, style: str = "Normal"):
+        para = self.doc.add_paragraph(style=self.styles[style])
+        if text:
+            para.add_run(text)
+        return para
+
+    def tag(self, text: str) -> None:
+        """A {%p %} line: docxtpl removes the paragraph and keeps the tag."""
+        self.doc.add_paragraph(text, style=self.styles["Normal"])
+
+    def runs(self, style: str, *parts: tuple[str, str | None]):
+        para = self.doc.add_paragraph(style=self.styles[style])
+        for text, char_style in parts:
+            para.add_run(text, style=self.styles[char_style] if char_style else None)
+        return para
+
+
+def make_body(doc) -> None:
+    b = Body(doc)
+    # Header block
+    b.tag("{%p if org %}")
+    b.p("{{ org }}", "抬头")
+    b.tag("{%p endif %}")
+    b.p('{{ title_lines|join("\\n") }}', "Title")
+    b.tag("{%p if subtitle %}")
+    b.p("{{ subtitle }}", "Subtitle")
+    b.tag("{%p endif %}")
+    b.tag("{%p for line in meta.notes %}")
+    b.p("{{ line }}", "题注")
+    b.tag("{%p endfor %}")
+    b.tag("{%p for line in bylines %}")
+    b.p("{{ line }}", "署名")
+    b.tag("{%p endfor %}")
+    b.tag("{%p if source_line %}")
+    b.p("{{ source_line }}", "署名")
+    b.tag("{%p endif %}")
+    b.tag("{%p if session_date_cn %}")
+    b.p("学习时间：{{ session_date_cn }}", "署名")
+    b.tag("{%p endif %}")
+    b.p("", "Normal")
+
+    # The text: one paragraph per block, styled by kind (see pipeline/writers/context.py)
+    b.tag("{%p for b in blocks %}")
+    b.tag('{%p if b.kind == "h1" %}')
+    b.p("{{ b.text }}", "Heading 1")
+    b.tag('{%p elif b.kind == "h2" %}')
+    b.p("{{ b.text }}", "Heading 2")
+    b.tag('{%p elif b.kind == "h3" %}')
+    b.p("{{ b.text }}", "Heading 3")
+    b.tag('{%p elif b.kind == "title" %}')
+    b.p("{{ b.text }}", "Title")
+    b.tag('{%p elif b.kind == "byline" %}')
+    b.p("{{ b.text }}", "署名")
+    b.tag('{%p elif b.kind == "signature" %}')
+    b.p("{{ b.text }}", "落款")
+    b.tag('{%p elif b.kind == "note" %}')
+    b.p("{{ b.text }}", "注释")
+    b.tag('{%p elif b.kind == "item" %}')
+    b.p("{{ b.text }}", "List Paragraph")
+    b.tag("{%p elif b.head %}")
+    b.runs("Normal", ("{{ b.head }}", "标题加粗"), ("{{ b.text }}", None))
+    b.tag("{%p else %}")
+    b.p("{{ b.text }}")
+    b.tag("{%p endif %}")
+    b.tag("{%p endfor %}")
+
+    # Study aids
+    b.tag("{%p if aids.excerpts or aids.glossary or aids.questions or aids.quiz %}")
+    b.p("学习辅导", "辅文总标题")
+    b.tag("{%p endif %}")
+
+    b.tag("{%p if aids.excerpts %}")
+    b.p("重点摘编", "辅文标题")
+    b.tag("{%p for e in aids.excerpts %}")
+    b.p("{{ loop.index }}. “{{ e.text }}”")
+    b.tag("{%p if e.speaker or e.source or e.section %}")
+    b.p("——{{ attribution(e) }}", "摘编出处")  # right-aligned; long ones wrap left-indented
+    b.tag("{%p endif %}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
+
+    b.tag("{%p if aids.glossary %}")
+    b.p("名词解释", "辅文标题")
+    b.tag("{%p for g in aids.glossary %}")
+    b.tag("{%p if g.definition %}")
+    b.runs("Normal", ("{{ g.term }}：", "标题加粗"),
+           ("{{ g.definition }}", None),
+           ("{% if g.source %}〔来源：{{ g.source }}〕{% endif %}", "出处字"))
+    b.tag("{%p else %}")
+    b.runs("Normal", ("{{ g.term }}：", "标题加粗"), ("　" * 16, "填空"))
+    b.tag("{%p endif %}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
+
+    b.tag("{%p if aids.questions %}")
+    b.p("思考讨论题", "辅文标题")
+    b.tag("{%p for q in aids.questions %}")
+    b.p("{{ loop.index }}. {{ q.text }}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
+
+    b.tag("{%p if aids.quiz %}")
+    b.p("学习测试", "辅文标题")
+    b.p("根据原文填空（答案见最后一页）。")
+    b.tag("{%p for q in aids.quiz %}")
+    b.p("{{ loop.index }}. “{{ q.prompt }}”")
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
+
+    b.tag("{%p if aids.notes_page %}")
+    b.p("学习笔记", "辅文总标题")
+    for _ in range(NOTE_LINES):
+        b.p("\t", "笔记横线")
+    b.tag("{%p endif %}")
+
+    b.tag("{%p if aids.quiz %}")
+    b.p("学习测试参考答案", "辅文总标题")
+    b.tag("{%p for q in aids.quiz %}")
+    b.p("{{ loop.index }}. {{ q.answer }}")
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
+
+
+def build(path: Path = OUT) -> Path:
+    doc = Document()
+    body = doc.element.body
+    for p in list(body.findall(qn("w:p"))):
+        body.remove(p)
+    make_styles(doc)
+    font_table(doc)
+    page_setup(doc)
+    footers(doc)
+    make_body(doc)
+    props = doc.core_properties
+    props.author, props.title, props.comments = "studykit", "学习材料", ""
+    props.last_modified_by, props.keywords, props.subject = "studykit", "", ""
+    props.revision = 1
+    doc.save(path)
+    return path
+
+
+if __name__ == "__main__":
+    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT))
