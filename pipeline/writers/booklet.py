@@ -1,0 +1,394 @@
+"""The PDF booklet writer: Jinja HTML + CSS laid out by WeasyPrint.
+
+``write`` makes ``<title>.booklet.pdf`` (reading: links, bookmarks, metadata)
+and ``<title>.print.pdf`` (saddle-stitch imposed).  ``write_compilation``
+makes one 学习汇编 of several articles; large ones are laid out in parallel
+processes (see ``pipeline.writers.compilation``).  This is the only module
+(with its helpers) that imports WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from urllib.request import urlopen
+
+from markupsafe import Markup, escape
+
+from pipeline.errors import EnvironmentProblem, TemplateError
+from pipeline.fonts import require_cjk
+from pipeline.model import (
+    Author,
+    Document,
+    Excerpt,
+    Meta,
+    Question,
+    QuizItem,
+    Section,
+    StudyAids,
+    heading_text,
+    section_name,
+)
+from pipeline.options import BuildOptions
+from pipeline.outputs import atomic_path, safe_name
+from pipeline.templating import make_env, render, search_path
+from pipeline.writers import output_path
+from pipeline.writers.context import cn_date, template_context
+from pipeline.writers.kinsoku import protect
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Paper:
+    """Page geometry and base type size for one booklet paper size."""
+
+    size: str
+    margin: str
+    body_size: str
+
+
+PAPERS = {
+    "A5": Paper("A5", "17mm 15mm 17mm 15mm", "10.5pt"),  # 五号
+    "B5": Paper("B5", "20mm 18mm 20mm 18mm", "11pt"),
+    "A4": Paper("A4", "25mm 22mm 25mm 22mm", "12pt"),  # 小四
+}
+
+# Font stacks, CJK faces first so “” ‘’ take the Chinese glyphs.  Users change
+# them with --font-body / --font-heading / --font-kai in their booklet.css.
+FONTS = {
+    "body": ["Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", "SimSun", "serif"],
+    "heading": ["Noto Sans CJK SC", "Source Han Sans SC", "Heiti SC", "SimHei", "sans-serif"],
+    "kai": ["LXGW WenKai", "AR PL UKai CN", "KaiTi", "STKaiti", "Noto Serif CJK SC", "serif"],
+}
+
+NOTES_LINES = 18
+
+
+def css_stack(families: list[str]) -> str:
+    """A CSS font-family value; names are quoted, never user HTML."""
+    generic = {"serif", "sans-serif", "monospace"}
+    return ", ".join(f if f in generic else '"' + f.replace('"', "") + '"' for f in families)
+
+
+def cjk_filter(text: Any) -> Markup:
+    """Escape text for HTML and keep forbidden line starts/ends together (kinsoku)."""
+    return Markup(protect(str(escape("" if text is None else text))))
+
+
+# --- what the templates see -------------------------------------------------
+
+
+@dataclass
+class Book:
+    title: str
+    subtitle: str = ""
+    org: str = ""
+    date: str = ""
+    date_cn: str = ""
+    author: str = ""
+    kind: str = "学习资料"
+
+
+@dataclass
+class TocEntry:
+    level: int  # 0 = an article in a compilation, 1.. = section levels
+    text: str
+    anchor: str
+    page: str = ""  # fixed page number (parallel compilation); else target-counter
+
+    @property
+    def href(self) -> str:
+        return "#" + self.anchor
+
+
+@dataclass
+class Anchors:
+    """Stable ids for sections: ``a{article}-s{n}``, shared by TOC and headings."""
+
+    ids: dict[int, str] = field(default_factory=dict)
+
+    def __call__(self, sec: Section) -> str:
+        return self.ids.get(id(sec), "")
+
+
+def byline(meta: Meta) -> str:
+    parts = ["、".join(a.name for a in meta.authors if a.name)]
+    parts += [meta.source, cn_date(meta.date)]
+    return "　".join(p for p in parts if p)
+
+
+def authors_text(authors: list[Author]) -> str:
+    return "、".join(a.name for a in authors if a.name)
+
+
+def article_title(doc: Document) -> str:
+    return doc.meta.title or safe_name(Path(doc.source_file).stem if doc.source_file else "", "无标题")
+
+
+def article_view(doc: Document, index: int, anchors: Anchors, toc: list[TocEntry] | None,
+                 toc_depth: int, article_level: bool) -> dict[str, Any]:
+    """One article for article.html; registers its sections' anchors and TOC entries."""
+    key = f"a{index}"
+    title = article_title(doc)
+    if toc is not None and article_level:
+        toc.append(TocEntry(0, title, key))
+    counter = 0
+
+    def visit(sections: list[Section], depth: int) -> None:
+        nonlocal counter
+        for sec in sections:
+            counter += 1
+            anchors.ids[id(sec)] = f"{key}-s{counter}"
+            if toc is not None and depth <= toc_depth and (sec.title or sec.label):
+                text = (sec.meta.title if sec.kind == "article" and sec.meta and sec.meta.title
+                        else sec.label + heading_text(sec).rstrip("。"))
+                toc.append(TocEntry(depth, text, anchors.ids[id(sec)]))
+            visit(sec.sections, depth + 1)
+
+    visit(doc.sections, 1)
+    return {"doc": doc, "meta": doc.meta, "key": key, "title": title, "byline": byline(doc.meta),
+            "body": doc.body, "sections": doc.sections}
+
+
+def merge_aids(docs: list[Document]) -> StudyAids | None:
+    """Shared appendices of a compilation: each aid list, naming the article it came from."""
+    present = [d for d in docs if d.aids is not None]
+    if not present:
+        return None
+    if len(docs) == 1:
+        return present[0].aids
+    merged = StudyAids()
+    seen_terms: set[str] = set()
+    for doc in present:
+        aids = doc.aids
+        assert aids is not None
+        name = f"《{article_title(doc)}》"
+        merged.excerpts += [Excerpt(e.text, e.speaker, e.source or name, e.section)
+                            for e in aids.excerpts]
+        for g in aids.glossary:
+            if g.term not in seen_terms:
+                seen_terms.add(g.term)
+                merged.glossary.append(g)
+        merged.questions += [Question(q.section, f"{name}{q.text}" if not q.text.startswith("《")
+                                      else q.text) for q in aids.questions]
+        merged.quiz += [QuizItem(q.prompt, q.answer, q.section) for q in aids.quiz]
+        merged.notes_page = merged.notes_page or aids.notes_page
+    return merged
+
+
+def has_aids(aids: StudyAids | None) -> bool:
+    return bool(aids and (aids.excerpts or aids.glossary or aids.questions or aids.quiz
+                          or aids.notes_page))
+
+
+def book_for(docs: list[Document], opts: BuildOptions, compilation: bool) -> Book:
+    first = docs[0]
+    if compilation:
+        title = opts.compile_title or "学习资料汇编"
+        subtitle, kind = "", "学习汇编"
+        date = opts.session_date or ""
+        author = opts.org
+    else:
+        title, subtitle, kind = article_title(first), first.meta.subtitle, "学习资料"
+        date = opts.session_date or first.meta.date or ""
+        author = authors_text(first.meta.authors) or opts.org
+    return Book(title=title, subtitle=subtitle, org=opts.org, date=date, date_cn=cn_date(date),
+                author=author, kind=kind)
+
+
+def booklet_context(docs: list[Document], opts: BuildOptions, *, compilation: bool,
+                    indices: list[int] | None = None, parts: dict[str, bool] | None = None,
+                    folio: bool = True, page_numbers: dict[str, int] | None = None,
+                    page_offset: int = 0) -> dict[str, Any]:
+    """Variables for booklet.html: the shared template context plus the booklet's own.
+
+    ``indices`` numbers the articles (a parallel chunk keeps its global
+    numbers, so anchors agree with the front matter); ``page_numbers`` fixes
+    TOC page numbers instead of ``target-counter``.
+    """
+    paper = PAPERS.get(opts.paper.upper(), PAPERS["A5"])
+    anchors = Anchors()
+    toc: list[TocEntry] = []
+    indices = indices or list(range(1, len(docs) + 1))
+    articles = [article_view(d, i, anchors, toc, 1 if compilation else 2, compilation)
+                for d, i in zip(docs, indices, strict=True)]
+    if page_numbers is not None:
+        for e in toc:
+            e.page = str(page_numbers.get(e.anchor, ""))
+    appendix = merge_aids(docs)
+    ctx = template_context(docs[0], opts)
+    ctx.update({
+        "book": book_for(docs, opts, compilation),
+        "compilation": compilation,
+        "articles": articles,
+        "toc": toc,
+        "anchor": anchors,
+        "appendix": appendix if has_aids(appendix) else None,
+        "paper": paper,
+        "fonts": {k: Markup(css_stack(v)) for k, v in FONTS.items()},
+        "parts": parts or {"cover": True, "toc": True, "articles": True, "aids": True},
+        "folio": folio,
+        "page_offset": page_offset,
+        "notes_lines": NOTES_LINES,
+        "section_name": section_name,
+    })
+    return ctx
+
+
+def render_html(ctx: dict[str, Any], opts: BuildOptions) -> str:
+    env = make_env("booklet", opts.template_dirs, autoescape=True)
+    env.filters["cjk"] = cjk_filter
+    return render(env, "booklet.html", ctx)
+
+
+# --- WeasyPrint -------------------------------------------------------------
+
+
+class TemplateFetcher:
+    """WeasyPrint ``url_fetcher``: only files in the template folders in use, and data: URIs.
+
+    Templates may come from a user's workspace, so nothing from the network or
+    elsewhere on disk (``file:///etc/passwd``) may end up in a PDF.  A relative
+    name missing from the first folder falls back to the next, like templates do.
+    """
+
+    def __init__(self, folders: list[Path]):
+        self.folders = [Path(f).resolve() for f in folders]
+        self.refused: list[str] = []
+
+    @property
+    def base_url(self) -> str:
+        return self.folders[0].as_uri() + "/"
+
+    def locate(self, url: str) -> Path | None:
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return None
+        path = Path(unquote(parts.path))
+        for base in self.folders:
+            try:
+                rel = path.resolve().relative_to(base)
+                break
+            except ValueError:
+                continue
+        else:
+            return None
+        for folder in self.folders:
+            candidate = (folder / rel).resolve()
+            if candidate.is_file() and candidate.is_relative_to(folder):
+                return candidate
+        return None
+
+    def load(self, url: str) -> tuple[bytes, str]:
+        """The bytes and final URL of an allowed resource, or ValueError."""
+        if url.startswith("data:"):
+            with urlopen(url) as response:  # noqa: S310 - data: only
+                return response.read(), url
+        path = self.locate(url)
+        if path is None:
+            self.refused.append(url)
+            raise ValueError(f"studykit: not loading {url}: only files in the template "
+                             "folder and data: URIs may be used")
+        return path.read_bytes(), path.as_uri()
+
+    def weasyprint_fetcher(self) -> Any:
+        """This policy in the form the installed WeasyPrint expects."""
+        from weasyprint import urls
+
+        policy = self
+        if hasattr(urls, "URLFetcher"):  # WeasyPrint ≥ 68: a class with fetch()
+
+            class Fetcher(urls.URLFetcher):
+                def fetch(self, url: str, headers: Any = None) -> Any:
+                    data, final = policy.load(url)
+                    kind = mimetypes.guess_type(final)[0] or "application/octet-stream"
+                    return urls.URLFetcherResponse(final, data, {"Content-Type": kind})
+
+            return Fetcher(allowed_protocols=["file", "data"])
+
+        def fetch(url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
+            data, final = policy.load(url)
+            return {"string": data, "redirected_url": final,
+                    "mime_type": mimetypes.guess_type(final)[0]}
+
+        return fetch
+
+
+def ensure_fonts() -> None:
+    """Stop before rendering if no Chinese font is installed: never produce tofu."""
+    families = [f for stack in FONTS.values() for f in stack]
+    require_cjk(families)
+
+
+def layout(html: str, opts: BuildOptions, fetcher: TemplateFetcher | None = None):
+    """HTML → laid-out WeasyPrint document, with Chinese lines justified."""
+    try:
+        import weasyprint
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise EnvironmentProblem(f"WeasyPrint cannot be loaded ({exc}); "
+                                 "install its system libraries (Pango)") from exc
+    from pipeline.writers.cjk_justify import inter_character_justification
+
+    fetcher = fetcher or TemplateFetcher(search_path("booklet", opts.template_dirs))
+    with inter_character_justification():
+        return weasyprint.HTML(string=html, base_url=fetcher.base_url,
+                               url_fetcher=fetcher.weasyprint_fetcher()).render()
+
+
+def write_pdf(document: Any, target: Path) -> None:
+    from pipeline.writers.cjk_justify import inter_character_justification
+
+    with inter_character_justification():  # drawing uses the patched spacing too
+        document.write_pdf(target)
+
+
+def _write_pair(html: str, reading: Path, printed: Path, opts: BuildOptions) -> list[Path]:
+    """Lay out once; write the reading PDF, then impose it into the print PDF."""
+    from pipeline.writers.imposition import impose
+
+    document = layout(html, opts)
+    with atomic_path(reading) as tmp:
+        write_pdf(document, tmp)
+    with atomic_path(printed) as tmp:
+        impose(reading, tmp, opts.print_sheet)
+    return [reading, printed]
+
+
+def write(doc: Document, opts: BuildOptions) -> list[Path]:
+    """Write ``<title>.booklet.pdf`` and ``<title>.print.pdf`` for one document."""
+    ensure_fonts()
+    html = render_html(booklet_context([doc], opts, compilation=False), opts)
+    return _write_pair(html, output_path(doc, opts, "booklet.pdf"),
+                       output_path(doc, opts, "print.pdf"), opts)
+
+
+def compilation_paths(opts: BuildOptions) -> tuple[Path, Path]:
+    stem = safe_name(opts.compile_title or "学习资料汇编")
+    folder = Path(opts.out_dir) / stem
+    return folder / f"{stem}.booklet.pdf", folder / f"{stem}.print.pdf"
+
+
+def write_compilation(docs: list[Document], opts: BuildOptions) -> list[Path]:
+    """One 学习汇编: cover, one 目录, each article a chapter on a right-hand page, appendices."""
+    if not docs:
+        raise TemplateError("nothing to compile: no documents")
+    ensure_fonts()
+    reading, printed = compilation_paths(opts)
+    from pipeline.writers import compilation
+
+    if compilation.use_parallel(docs):
+        from pipeline.writers.imposition import impose
+
+        with atomic_path(reading) as tmp:
+            compilation.write_parallel(docs, opts, tmp)
+        with atomic_path(printed) as tmp:
+            impose(reading, tmp, opts.print_sheet)
+        return [reading, printed]
+    html = render_html(booklet_context(docs, opts, compilation=True), opts)
+    return _write_pair(html, reading, printed, opts)
+
