@@ -156,10 +156,14 @@ def assert_fits(prs) -> None:
             paras = [p.text for p in tf.paragraphs]
             if _has_bullets(shape):
                 width -= 0.4 * 72
-            assert textfit.text_height(paras, width, size, 0.45 * size) <= height + 0.5, paras
+            gaps = [p.space_before.pt for p in tf.paragraphs[1:] if p.space_before is not None]
+            space = max(gaps, default=0.0)
+            assert textfit.text_height(paras, width, size, space) <= height + 0.5, paras
 
 
 def _has_bullets(shape) -> bool:
+    if shape.is_placeholder and shape.placeholder_format.idx == 0:  # titles: no bullets
+        return False
     return shape.text_frame.paragraphs[0]._p.find(f"{qn('a:pPr')}/{qn('a:buNone')}") is None
 
 

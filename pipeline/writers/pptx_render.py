@@ -36,8 +36,10 @@ BULLET_INDENT = Inches(0.4)  # room the bullet and its hanging indent take
 SIZES = {
     "cover": (44, 24), "byline": (24, 12), "section": (40, 24), "label": (32, 16),
     "title": (32, 20), "bullets": (28, 16), "agenda": (26, 14), "questions": (24, 14),
-    "quote": (30, 16), "attribution": (20, 12),
+    "quote": (36, 16), "attribution": (20, 12),
 }
+# Sizes down to which a one-line setting is preferred to a wrapped one.
+ONE_LINE = {"cover": 36, "section": 32, "title": 26, "bullets": 22, "agenda": 22}
 SPACE = 0.45  # space before a bullet paragraph, as a fraction of the font size
 
 LAYOUT_NAMES = {
@@ -211,13 +213,18 @@ class _Deck:
         start, minimum = SIZES[role]
         width, height = _inner(box)
         shown = text
-        size = textfit.fit_size([shown], width, height, start, minimum)
+        paragraphs = [shown]
+        if role == "cover" and " " in shown.strip():  # a two-part title: one part a line
+            paragraphs = shown.split()
+        size = textfit.fit_size(paragraphs, width, height, start, minimum,
+                                one_line_down_to=ONE_LINE.get(role))
         while size is None and len(shown) > 2:
             shown = shown[:-2] + ELLIPSIS
             size = textfit.fit_size([shown], width, height, minimum, minimum)
+            paragraphs = [shown]
         if shown != text:
             notes.insert(0, text)
-        self._write(box, [shown], size or minimum, self.heading_fonts, bullets=None)
+        self._write(box, paragraphs, size or minimum, self.heading_fonts, bullets=None, space=0)
 
     def _fill(self, box, paragraphs: list[str], role: str, bullets: bool,
               align=None, bold: list[int] | None = None) -> None:
@@ -225,7 +232,8 @@ class _Deck:
         width, height = _inner(box)
         if bullets:
             width -= BULLET_INDENT / PT
-        size = textfit.fit_size(paragraphs, width, height, start, minimum, SPACE)
+        size = textfit.fit_size(paragraphs, width, height, start, minimum, SPACE,
+                                one_line_down_to=ONE_LINE.get(role))
         if size is None:
             if role in ("bullets", "agenda", "questions") and self.strict:
                 raise _Overflow(role)
@@ -234,7 +242,8 @@ class _Deck:
                     bold=bold)
 
     def _write(self, box, paragraphs: list[str], size: float, fonts: tuple[str, str],
-               bullets: bool | None, align=None, bold: list[int] | None = None) -> None:
+               bullets: bool | None, align=None, bold: list[int] | None = None,
+               space: float = SPACE) -> None:
         tf = box.text_frame
         tf.clear()
         tf.word_wrap = True
@@ -242,8 +251,8 @@ class _Deck:
         for i, text in enumerate(paragraphs):
             p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
             p.line_spacing = 1.0
-            if i:
-                p.space_before = Pt(round(size * SPACE))
+            if i and space:
+                p.space_before = Pt(size * space)
             if bullets is False:
                 pPr = p._p.get_or_add_pPr()
                 pPr.set("marL", "0")

@@ -28,6 +28,7 @@ QUOTE_TITLE = "重点摘编"
 CLOSING_TITLE = "思考讨论"
 THANKS_TITLE = "谢谢！"
 _SENTENCE_END = "。！？；"
+QUOTE_MIN_CHARS = 12  # shorter quotations are catchphrases: the glossary's business
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ class Limits:
 
     bullets: int = 6  # key points per content slide
     bullet_chars: int = 30  # characters per key point (enrich condenses to this)
-    agenda: int = 7  # sections per agenda slide
+    agenda: int = 8  # sections per agenda slide
+    quotes: int = 6  # quotation slides in a deck
     questions: int = 4  # discussion questions per closing slide
     quote_chars: int = 150  # characters of a quotation per slide
 
@@ -75,9 +77,8 @@ def build_plan(doc: Document, opts: BuildOptions, limits: Limits | None = None) 
     slides.extend(intro)
 
     names = [section_name(s) for s in doc.sections]
-    for i in range(0, len(names), limits.agenda):
-        slides.append(Slide("agenda", AGENDA_TITLE, bullets=names[i:i + limits.agenda],
-                            continued=i > 0))
+    for n, chunk in enumerate(_balanced(names, limits.agenda) if names else []):
+        slides.append(Slide("agenda", AGENDA_TITLE, bullets=chunk, continued=n > 0))
 
     quotes = _quotes_by_section(doc, aids.excerpts if aids else [], limits)
     for sec in doc.sections:
@@ -103,8 +104,11 @@ def _with_markers(slide: Slide) -> Slide:
 def _title_slide(doc: Document, opts: BuildOptions) -> Slide:
     meta = doc.meta
     lines = []
-    for author in meta.authors:
-        lines.append("　".join([*author.titles, author.name]).strip("　"))
+    for author in meta.authors:  # the name on its own line: never broken by a wrap
+        if author.titles:
+            lines.append("　".join(author.titles))
+        if author.name:
+            lines.append(author.name)
     if opts.org:
         lines.append(opts.org)
     date = cn_date(opts.session_date) or cn_date(meta.date)
@@ -149,12 +153,26 @@ def _balanced(items: list, limit: int) -> list[list]:
 
 
 def _pages(points: list, limit: int, heads: list[str]) -> list[list]:
-    """Pages of key points that start, where they can, at a sub-section heading."""
+    """Pages of key points that start, where they can, at a sub-section heading.
+
+    Tries page sizes from the balanced one up to ``limit`` and keeps the first
+    that needs no more pages than ``limit`` would, so pages come out even.
+    """
     runs: list[list] = []
     for p in points:
         if not runs or (heads and _squash(p.note).startswith(tuple(heads))):
             runs.append([])
         runs[-1].append(p)
+    fewest = len(_pack(runs, limit))
+    for size in range(len(_balanced(points, limit)[0]) if points else 1, limit):
+        pages = _pack(runs, size)
+        if len(pages) <= fewest:
+            return pages
+    return _pack(runs, limit)
+
+
+def _pack(runs: list[list], limit: int) -> list[list]:
+    """Whole runs onto pages of at most ``limit``; a longer run is split evenly."""
     pages: list[list] = []
     current: list = []
     for run in runs:
@@ -197,7 +215,7 @@ def _quotes_by_section(doc: Document, excerpts: list[Excerpt],
             owner.setdefault(section_name(sec), id(top))
             stack.extend(sec.sections)
     out: dict[int, list[Slide]] = {}
-    for ex in excerpts:
+    for ex in _key_quotes(excerpts, limits.quotes):
         attribution = _attribution(ex)
         chunks = _split_quote(ex.text.strip(), limits.quote_chars)
         for n, chunk in enumerate(chunks):
@@ -206,6 +224,15 @@ def _quotes_by_section(doc: Document, excerpts: list[Excerpt],
                 Slide("quote", QUOTE_TITLE, subtitle=attribution, quote=chunk, notes=[note],
                       continued=n > 0))
     return out
+
+
+def _key_quotes(excerpts: list[Excerpt], limit: int) -> list[Excerpt]:
+    """The quotations worth a slide: attributed ones first, no catchphrases, in text order."""
+    long = [e for e in excerpts if len(_squash(e.text)) >= QUOTE_MIN_CHARS]
+    ranked = [e for e in long if e.speaker or e.source] + \
+        [e for e in long if not (e.speaker or e.source)]
+    keep = {id(e) for e in ranked[:limit]}
+    return [e for e in long if id(e) in keep]
 
 
 def _attribution(ex: Excerpt) -> str:

@@ -110,8 +110,21 @@ def text_height(paragraphs: list[str], width_pt: float, size_pt: float,
 
 
 def fit_size(paragraphs: list[str], width_pt: float, height_pt: float, start: float,
-             minimum: float, space_ratio: float = 0.0, step: float = 2.0) -> float | None:
-    """The largest size from ``start`` down to ``minimum`` at which the text fits, or None."""
+             minimum: float, space_ratio: float = 0.0, step: float = 2.0,
+             one_line_down_to: float | None = None) -> float | None:
+    """The largest size from ``start`` down to ``minimum`` at which the text fits, or None.
+
+    With ``one_line_down_to``, a size at which every paragraph stays on one
+    line is preferred while it is not below that: a key point that wraps a
+    lone "…" or a title that leaves one character on its second line looks
+    worse than slightly smaller type.
+    """
+    size = start
+    while one_line_down_to and size >= max(one_line_down_to, minimum):
+        if all(count_lines(p, width_pt / size) == 1 for p in paragraphs) and \
+                text_height(paragraphs, width_pt, size, space_ratio * size) <= height_pt:
+            return size
+        size -= step
     size = start
     while size >= minimum:
         if text_height(paragraphs, width_pt, size, space_ratio * size) <= height_pt:

@@ -124,7 +124,7 @@ def style_layouts(prs) -> None:
     phs = {ph.placeholder_format.idx: ph for ph in title.placeholders}
     box(phs[0], 1.0, 1.9, 11.33, 1.9)
     text_color(phs[0]._element, RED, align="ctr")
-    box(phs[1], 1.5, 4.25, 10.33, 2.2)
+    box(phs[1], 1.5, 4.25, 10.33, 2.6)
     text_color(phs[1]._element, GREY)
     title._element.set("showMasterSp", "0")  # no title rule on the cover
     add_behind(title.shapes, rect(prs, Inches(3.67), Inches(4.02), Inches(6.0), Emu(28575), RED))
@@ -153,8 +153,9 @@ def style_layouts(prs) -> None:
         ph_el = phs[idx]._element.ph
         ph_el.set("type", "body")
         ph_el.attrib.pop("sz", None)
-    box(phs[1], 1.2, 1.75, 10.93, 3.9)  # the quotation
+    box(phs[1], 1.2, 1.75, 10.93, 3.9)  # the quotation, centred in its box
     text_color(phs[1]._element, GREY)
+    phs[1]._element.find(f"{qn('p:txBody')}/{qn('a:bodyPr')}").set("anchor", "ctr")
     box(phs[2], 1.2, 5.8, 10.93, 0.8)  # who said it, where
     text_color(phs[2]._element, RED, align="r")
     for ph in quote.placeholders:
