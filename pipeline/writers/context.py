@@ -72,8 +72,9 @@ def balanced_lines(text: str, per_line: int = 20) -> list[str]:
     """A long title as lines of near-equal length (no one-character last line).
 
     ``per_line``: characters that fit a line (20 for 22 pt on a 156 mm line).
-    A break prefers a space or the place after ，、：; within three characters
-    of the even split; a space at a break is dropped.
+    A break goes at a space or after ，、：；— when one leaves every line short
+    enough (the one nearest the even split wins), else at the even split; a
+    space at a break is dropped.
     """
     text = text.strip()
     if len(text) <= per_line:
@@ -83,12 +84,11 @@ def balanced_lines(text: str, per_line: int = 20) -> list[str]:
     rest = text
     while n > 1:
         target = -(-len(rest) // n)
-        best = target
-        for delta in (0, 1, -1, 2, -2, 3, -3):
-            i = target + delta
-            if 0 < i < len(rest) and i <= per_line and (rest[i] == " " or rest[i - 1] in _BREAK_AFTER):
-                best = i
-                break
+        room = per_line * (n - 1)
+        natural = [i for i in range(1, len(rest))
+                   if (rest[i] == " " or rest[i - 1] in _BREAK_AFTER)
+                   and i <= per_line and len(rest) - i <= room + 1]
+        best = min(natural, key=lambda i: (abs(i - target), i)) if natural else target
         lines.append(rest[:best].rstrip())
         rest = rest[best:].lstrip()
         n -= 1
@@ -115,6 +115,8 @@ def source_line(meta: Meta) -> str:
 def attribution(ex: Excerpt) -> str:
     """Who said a quotation and where it stands: 习近平总书记，党的二十大报告（一、…）."""
     who = "，".join(p for p in (ex.speaker, ex.source) if p)
+    if not who:
+        return ex.section
     return who + (f"（{ex.section}）" if ex.section else "")
 
 
