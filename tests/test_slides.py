@@ -211,6 +211,21 @@ def test_bad_outline_template_is_one_line_and_leaves_nothing(doc, opts, tmp_path
     assert not opts.out_dir.exists() or not any(p.is_file() for p in opts.out_dir.rglob("*"))
 
 
+def test_frozen_latin_widths_match_the_installed_font():
+    measured = textfit.font_latin_widths()
+    if not measured:
+        pytest.skip("Noto Sans CJK SC or fontTools not installed")
+    assert {k: round(v, 3) for k, v in measured.items()} == textfit.LATIN_WIDTHS
+
+
+def test_measure_treats_han_as_one_em_and_wraps_latin_words_whole():
+    assert textfit.text_width("中文，“引号”") == 7
+    assert textfit.count_lines("中" * 20, 20) == 1
+    assert textfit.count_lines("中" * 21, 20) == 2
+    assert textfit.count_lines("中" * 19 + "GDP", 20) == 2  # the word moves whole
+    assert textfit.count_lines("中" * 20 + "。", 20) == 2  # 。 may not start a line
+
+
 def test_filters_keep_markdown_and_comments_intact():
     assert md_inline("1. a*b_c <x>") == "1\\. a\\*b\\_c \\<x\\>"
     assert "-->" not in note_safe("a --> b")

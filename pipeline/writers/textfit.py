@@ -1,9 +1,11 @@
 """Will this text fit in this box?  Measured, because fit_text cannot wrap Chinese.
 
 Han characters and full-width punctuation are 1 em in every CJK font.  Latin
-letters and digits are proportional: their widths come from the installed
-Noto Sans CJK SC (via fontTools) when it can be found, with a margin because
-the viewer may draw them in another font; otherwise a conservative 0.62 em.
+letters and digits are proportional: their widths are Noto Sans CJK SC's
+advance widths (``LATIN_WIDTHS``, read from the font with fontTools by
+``font_latin_widths``; frozen here because reading the font's cmap costs
+0.2–0.45 s per build), with a margin because the viewer may draw them in
+another font; anything else not East-Asian counts a conservative 0.62 em.
 Lines are as tall as Noto CJK's ascent + descent (1.448 em), the tallest of
 the fonts a deck is likely to be shown with.
 """
@@ -25,9 +27,24 @@ NO_START = set("、，。：；！？）》」』”’…—")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%'\-]*|\s+|.", re.S)
 
 
+# Advance widths (1/1000 em) of ASCII 32–126 in Noto Sans CJK SC Regular.
+_ASCII_WIDTHS = (
+    224, 323, 474, 555, 555, 921, 680, 278, 338, 338, 467, 555, 278, 347, 278, 392, 555, 555,
+    555, 555, 555, 555, 555, 555, 555, 555, 278, 278, 555, 555, 555, 474, 946, 608, 657, 638,
+    688, 589, 552, 689, 728, 293, 535, 646, 543, 812, 723, 742, 633, 742, 635, 596, 599, 721,
+    575, 878, 573, 531, 603, 338, 392, 338, 555, 559, 606, 563, 618, 510, 620, 554, 325, 564,
+    607, 275, 275, 552, 284, 926, 610, 606, 620, 620, 388, 468, 377, 607, 521, 802, 498, 521,
+    475, 338, 270, 338, 555,
+)
+LATIN_WIDTHS = {chr(32 + i): w / 1000 for i, w in enumerate(_ASCII_WIDTHS)}
+
+
 @functools.cache
-def latin_widths() -> dict[str, float]:
-    """Advance widths (em) of printable ASCII in Noto Sans CJK SC, or {} if unavailable."""
+def font_latin_widths() -> dict[str, float]:
+    """ASCII advance widths (em) read from the installed Noto Sans CJK SC, or {}.
+
+    Used to check (and regenerate) ``LATIN_WIDTHS``, not on every build.
+    """
     try:
         from fontTools.ttLib import TTFont
     except ImportError:
@@ -63,9 +80,8 @@ def char_width(ch: str) -> float:
     """Width of one character in em."""
     if unicodedata.east_asian_width(ch) in ("W", "F", "A"):
         return 1.0
-    widths = latin_widths()
-    if ch in widths:
-        return widths[ch] * LATIN_MARGIN
+    if ch in LATIN_WIDTHS:
+        return LATIN_WIDTHS[ch] * LATIN_MARGIN
     return LATIN_FALLBACK
 
 
