@@ -39,6 +39,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        # mkstemp creates 0600 files; outputs are ordinary files for the user's umask
+        os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, path)
     except OSError as exc:
         tmp_path.unlink(missing_ok=True)
@@ -58,6 +60,12 @@ def write_atomic(path: Path, data: bytes | str | Callable[[Path], None]) -> Path
         else:
             tmp.write_bytes(data)
     return Path(path)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _reason(exc: OSError) -> str:

@@ -129,3 +129,14 @@ def test_parse_output_file_is_atomic(tmp_path, capsys):
     code, _, _ = run(["parse", str(tmp_path / "missing.txt"), "-o", str(out)], capsys)
     assert code == EXIT_INPUT and not out.exists()
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".part")]
+
+
+def test_outputs_are_readable_by_others(tmp_path):
+    from pipeline.outputs import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        path = write_atomic(tmp_path / "a" / "out.txt", "内容")
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644

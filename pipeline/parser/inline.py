@@ -17,12 +17,16 @@ _WHERE = re.compile(r"在(.{2,30}?)(?:中|上|时|里)$")
 _MIN_QUOTE = 10  # shorter quoted phrases are formulations or emphasis, not quotations
 
 
+_SENTENCE_MARKS = re.compile(r"[“‘「『”’」』。！？]")
+
+
 def sentences(text: str) -> list[str]:
     """Split after 。！？ outside quotation marks (a quoted sentence stays whole)."""
     out: list[str] = []
     depth = 0
     start = 0
-    for i, ch in enumerate(text):
+    for m in _SENTENCE_MARKS.finditer(text):
+        ch, i = m.group(), m.start()
         if ch in "“‘「『":
             depth += 1
         elif ch in "”’」』":
@@ -30,7 +34,7 @@ def sentences(text: str) -> list[str]:
             if depth == 0 and i > 0 and text[i - 1] in "。！？":
                 out.append(text[start:i + 1])
                 start = i + 1
-        elif ch in "。！？" and depth == 0:
+        elif depth == 0:
             out.append(text[start:i + 1])
             start = i + 1
     if start < len(text):

@@ -40,10 +40,12 @@ _CAPTION = re.compile(r"(记者|通讯员|摄影)?\s*[\u4e00-\u9fff·]{2,8}\s*/\
 
 def junk_reason(text: str) -> str | None:
     """Why a line is page junk, or None if it is not."""
+    if len(text) > 120:  # page junk is short; a long line can only be a caption
+        return "photo caption" if "摄" in text[-20:] and len(text) < 300 and _CAPTION.search(text) else None
     for pattern, reason in _LINE_RULES:
         if pattern.fullmatch(text):
             return reason
-    if len(text) < 300 and _CAPTION.search(text):
+    if "摄" in text and _CAPTION.search(text):
         return "photo caption"
     return None
 

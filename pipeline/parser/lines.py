@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pipeline.model import Discarded, Warning
@@ -14,14 +15,17 @@ class Line:
     lineno: int
     indented: bool = False  # began with an indent (U+3000, spaces…)
     heading: int | None = None  # level stated by the format (Markdown #, Word style)
+    blank: bool = field(init=False)
 
-    @property
-    def blank(self) -> bool:
-        return not self.text
+    def __post_init__(self) -> None:
+        self.blank = not self.text
 
 
 _WEB_SPACES = str.maketrans({"\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ",
                              "\u202f": " ", "\t": " ", "\u200b": None, "\ufeff": None})
+
+
+_HAS_WEB_SPACE = re.compile("[\u00a0\u2002\u2003\u2009\u202f\t\u200b\ufeff]")
 
 
 def make_line(raw: str, lineno: int, heading: int | None = None) -> Line:
@@ -29,8 +33,10 @@ def make_line(raw: str, lineno: int, heading: int | None = None) -> Line:
 
     U+3000 inside a line is kept: it is deliberate spacing in Chinese text.
     """
-    return Line(text=clean(raw).translate(_WEB_SPACES), lineno=lineno,
-                indented=bool(raw) and raw[0] in SPACES, heading=heading)
+    text = clean(raw)
+    if _HAS_WEB_SPACE.search(text):
+        text = text.translate(_WEB_SPACES)
+    return Line(text=text, lineno=lineno, indented=bool(raw) and raw[0] in SPACES, heading=heading)
 
 
 @dataclass

@@ -35,8 +35,13 @@ class Marker:
     rest: str  # the text after the marker
 
 
+_STARTS = frozenset("第一二三四五六七八九十百（(0123456789") | {chr(c) for c in range(0x2460, 0x249C)}
+
+
 def find_marker(text: str) -> Marker | None:
     """The numbering marker a line starts with, if any."""
+    if not text or text[0] not in _STARTS:
+        return None
     for kind, pattern in _PATTERNS:
         m = pattern.match(text)
         if not m:

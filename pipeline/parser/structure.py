@@ -166,29 +166,36 @@ def _mark_toc(items: list[Item], notes: Notes) -> None:
 
 
 def _rejoin_broken_headings(items: list[Item]) -> None:
-    """'（二）坚持不懈用' + blank + '新时代…凝心铸魂。正文' → one run-in heading."""
+    """'（二）坚持不懈用' + blank + '新时代…凝心铸魂。正文' → one run-in heading.
+
+    A short unpunctuated numbered line is a broken run-in heading when its
+    nearest siblings of the same kind, before and after, are run-in headings.
+    """
+    by_kind: dict[str, list[int]] = {}
     for k, it in enumerate(items):
-        if it.marker is None or it.form not in ("title", "bare") or k + 1 >= len(items):
-            continue
-        nxt = items[k + 1]
-        if nxt.marker is not None or nxt.role != "para" or nxt.unit.heading is not None:
-            continue
-        if it.form == "bare":
-            joined = nxt.unit.text
-        else:
-            siblings = [o for o in items if o.marker and o.marker.kind == it.marker.kind
-                        and o is not it]
-            near = [o for o in siblings if abs(o.unit.lineno - it.unit.lineno) < 400]
-            if not near or not all(o.form == "runin" for o in near[:4]):
+        if it.marker is not None:
+            by_kind.setdefault(it.marker.kind, []).append(k)
+    for kind, positions in by_kind.items():
+        for n, k in enumerate(positions):
+            it = items[k]
+            if it.form not in ("title", "bare") or k + 1 >= len(items):
                 continue
-            if len(it.title) > 20:
+            nxt = items[k + 1]
+            if nxt.marker is not None or nxt.role != "para" or nxt.unit.heading is not None:
                 continue
-            joined = it.marker.rest + nxt.unit.text
-        it.unit = Unit(it.unit.text + nxt.unit.text if it.form != "bare" else
-                       f"{it.marker.label}{joined}", it.unit.lineno, it.unit.indented,
-                       None, it.unit.lines + nxt.unit.lines)
-        it.form, it.title, it.run_in_body = _form(joined)
-        nxt.role = "drop"
+            if it.form == "bare":
+                joined = nxt.unit.text
+            else:
+                neighbours = [items[positions[m]] for m in (n - 1, n + 1) if 0 <= m < len(positions)]
+                if not neighbours or len(it.title) > 20 or not all(o.form == "runin" for o in neighbours):
+                    continue
+                joined = it.marker.rest + nxt.unit.text
+            it.unit = Unit(f"{it.marker.label}{joined}", it.unit.lineno, it.unit.indented,
+                           None, it.unit.lines + nxt.unit.lines)
+            it.marker.rest = joined
+            it.form, it.title, it.run_in_body = _form(joined)
+            nxt.role = "drop"
+        del kind
 
 
 def _decide_numbered(items: list[Item]) -> None:

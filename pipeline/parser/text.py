@@ -57,6 +57,7 @@ def chinese_context(text: str) -> bool:
     return han_count(text) > 0
 
 
+_HALF_MARKS = re.compile(r'[,;:?!()"]')
 _URL = re.compile(r"(?:https?://|www\.)[^\s\u3000，。；、）》\u4e00-\u9fff]+")
 _WIDE = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _CJKISH = re.compile(f"[{HAN_CLASS}{re.escape(CJK_PUNCT)}]")
@@ -71,7 +72,7 @@ def widen_punctuation(text: str) -> str:
 
     Numbers (1,000  20:11  3.5), Latin words and URLs keep their marks.
     """
-    if not HAN_RE.search(text) or not any(c in text for c in ',;:?!()"'):
+    if not _HALF_MARKS.search(text) or not HAN_RE.search(text):
         return text
     urls: list[str] = []
 
