@@ -40,7 +40,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     try:
         yield tmp_path
         # mkstemp creates 0600 files; outputs are ordinary files for the user's umask
-        os.chmod(tmp_path, 0o666 & ~_umask())
+        os.chmod(tmp_path, 0o666 & ~_UMASK)
         os.replace(tmp_path, path)
     except OSError as exc:
         tmp_path.unlink(missing_ok=True)
@@ -63,9 +63,13 @@ def write_atomic(path: Path, data: bytes | str | Callable[[Path], None]) -> Path
 
 
 def _umask() -> int:
-    mask = os.umask(0)
+    """Read once at import: os.umask() can only be read by setting it, which threads race on."""
+    mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+_UMASK = _umask()
 
 
 def _reason(exc: OSError) -> str:

@@ -132,11 +132,7 @@ def test_parse_output_file_is_atomic(tmp_path, capsys):
 
 
 def test_outputs_are_readable_by_others(tmp_path):
-    from pipeline.outputs import write_atomic
+    from pipeline.outputs import _UMASK, write_atomic
 
-    old = os.umask(0o022)
-    try:
-        path = write_atomic(tmp_path / "a" / "out.txt", "内容")
-    finally:
-        os.umask(old)
-    assert path.stat().st_mode & 0o777 == 0o644
+    path = write_atomic(tmp_path / "a" / "out.txt", "内容")
+    assert path.stat().st_mode & 0o777 == 0o666 & ~_UMASK
