@@ -21,6 +21,7 @@ CLAUSE_END = "；：，"
 MIN_CUT = 6  # a cut shorter than this says too little; look further
 ELLIPSIS = "…"
 _TRAILING = "。；，：、！？ \u3000"
+_OPENING = "“‘《（〈「『【"
 
 Condenser = Callable[[str], str]
 
@@ -51,7 +52,8 @@ def condense(text: str, limit: int = LIMIT) -> str:
             best = first[:i]
     if best:
         return best.rstrip(_TRAILING)
-    return first[: limit - 1].rstrip(_TRAILING) + ELLIPSIS
+    # an opening mark just before the cut would promise text that never comes
+    return first[: limit - 1].rstrip(_TRAILING + _OPENING).rstrip(_TRAILING) + ELLIPSIS
 
 
 def _paragraphs(sec: Section, top: bool) -> Iterator[str]:
