@@ -224,7 +224,7 @@ def _decide_numbered(items: list[Item]) -> None:
             g.role = _numbered_role(g, group, enumeration, body_follows, dense)
             if g.role == "heading":
                 g.kind, g.label = kind, g.marker.label
-        if dense and any(g.role == "list" for g in group):
+        if dense and any(g.role == "list" for g in group) and not any(g.run_in for g in group):
             # one list, not a list with a stray heading at its end
             for g in group:
                 if g.role == "heading" and not g.run_in:
@@ -245,8 +245,9 @@ def _numbered_role(g: Item, group: list[Item], enumeration: bool, body_follows: 
         return "heading"
     if g.form == "sentence":
         return "heading" if last and body_follows else "list"
-    # title or bare marker: a heading unless it is one of several short items in a row
-    if dense and not (last and body_follows):
+    # title or bare marker: a heading unless it is one of several short items in a
+    # row; beside run-in headings of the same kind it is a heading like them
+    if dense and not (last and body_follows) and not any(o.form == "runin" for o in group):
         return "list"
     return "heading"
 
