@@ -19,7 +19,7 @@ _BOMS = [
 ]
 # Encodings we accept from the detector for Chinese text; anything else it
 # proposes for bytes that are not UTF-8 is more likely a wrong guess.
-_ACCEPTED = {"gb18030", "big5", "big5hkscs", "utf-16-le", "utf-16-be", "utf-8"}
+_ACCEPTED = {"gb18030", "big5", "big5hkscs"}
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
