@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import sys
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from pipeline import __version__
-from pipeline.errors import EXIT_BUG, StudykitError
+from pipeline.errors import EXIT_BUG, InputError, StudykitError
 from pipeline.options import FORMATS, VARIANTS, AidOptions, BuildOptions
 
 
 class State:
     debug = False
+    quiet = False
+    verbose = False
 
 
 def _fail(err: StudykitError) -> None:
@@ -25,11 +28,19 @@ def _fail(err: StudykitError) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="studykit")
+@click.version_option(__version__, "-V", "--version", prog_name="studykit")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-def cli(debug: bool) -> None:
-    """studykit: turn a Chinese study article into a handout, a booklet and slides."""
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on standard error.")
+@click.option("-v", "--verbose", is_flag=True, help="Say what is done, step by step.")
+def cli(debug: bool, quiet: bool, verbose: bool) -> None:
+    """studykit: turn a Chinese study article into a handout, a booklet and slides.
+
+    Start with `studykit init DIR` for a workspace, or build files directly:
+    `studykit build ARTICLE.txt`.  Exit codes are listed in the README.
+    """
     State.debug = debug
+    State.quiet = quiet
+    State.verbose = verbose and not quiet
 
 
 @cli.command()
@@ -72,73 +83,414 @@ def check(source: str, input_format: str | None, output: Path | None) -> None:
         click.echo(report, nl=False)
 
 
+# --- build and watch: options shared by both ------------------------------------------
+
 def _formats(value: str) -> list[str]:
     wanted = [v.strip() for v in value.split(",") if v.strip()]
     for fmt in wanted:
         if fmt not in FORMATS:
-            raise click.BadParameter(f"unknown output '{fmt}' (choose from {', '.join(FORMATS)})")
+            raise click.BadParameter(f"unknown output '{fmt}' (choose from {', '.join(FORMATS)})",
+                                     param_hint="--to")
+    if not wanted:
+        raise click.BadParameter("name at least one output", param_hint="--to")
     return wanted
 
 
+def _verbosity(f):
+    """-q/-v/--debug on a command as well as before it (`studykit build -v`)."""
+    f = click.option("--debug", "debug_", is_flag=True, help="Show tracebacks for errors.")(f)
+    f = click.option("-v", "--verbose", is_flag=True,
+                     help="Report each output built or skipped (on standard error).")(f)
+    f = click.option("-q", "--quiet", is_flag=True,
+                     help="No progress bar; only errors on standard error.")(f)
+    return f
+
+
+def _set_verbosity(quiet: bool, verbose: bool, debug_: bool) -> None:
+    State.quiet = State.quiet or quiet
+    State.verbose = (State.verbose or verbose) and not State.quiet
+    State.debug = State.debug or debug_
+
+
+def _build_options(f):
+    """The options of `build` and `watch`: a default left unset comes from studykit.toml."""
+    aids = [("excerpts", "重点摘编"), ("glossary", "名词解释"), ("questions", "思考讨论题"),
+            ("quiz", "学习测试"), ("notes", "the 学习笔记 page")]
+    for aid, what in reversed(aids):
+        if aid == "glossary":  # --glossary FILE names a glossary: only the switch-off here
+            f = click.option("--no-glossary", "glossary", flag_value=False, default=None,
+                             help=f"Leave out {what}.")(f)
+        else:
+            f = click.option(f"--{aid}/--no-{aid}", default=None,
+                             help=f"Put in / leave out {what} (default: on, or as "
+                                  "studykit.toml says).")(f)
+    options = [
+        click.argument("sources", nargs=-1),
+        click.option("-w", "--workspace", type=click.Path(exists=True, file_okay=False,
+                                                          path_type=Path),
+                     help="The workspace folder (default: this folder if it has studykit.toml)."),
+        click.option("--to", "to", default=None,
+                     help="Outputs to build, comma-separated: docx, pdf, slides "
+                          "[default: all, or `outputs` in studykit.toml]."),
+        click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+                     help="Folder for the outputs [default: output, or the workspace's]."),
+        click.option("--org", default=None,
+                     help="Organisation name printed on the handout and cover."),
+        click.option("--session-date", default=None,
+                     help="Date of the study session (YYYY-MM-DD)."),
+        click.option("--variant", type=click.Choice(VARIANTS), default=None,
+                     help="official style, large-print (大字版) or plain (text only, no aids) "
+                          "[default: official]."),
+        click.option("--glossary", "glossaries", multiple=True,
+                     type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Your own glossary file (TOML), may be repeated."),
+        click.option("--templates", "template_dirs", multiple=True,
+                     type=click.Path(exists=True, file_okay=False, path_type=Path),
+                     help="A folder of templates that override the built-in ones "
+                          "(a workspace's templates/ is used without this)."),
+        click.option("--paper", type=click.Choice(["A5", "A4", "B5"]), default=None,
+                     help="Booklet page size [default: A5]."),
+        click.option("--print-sheet", type=click.Choice(["A4", "A3"]), default=None,
+                     help="Sheet size of the imposed print PDF [default: A4]."),
+        click.option("--slides-template", type=click.Path(exists=True, dir_okay=False,
+                                                          path_type=Path),
+                     help="Your own .pptx whose layouts the slides use."),
+        click.option("--compile", "compile_", is_flag=True,
+                     help="Make one booklet (学习汇编) of all sources."),
+        click.option("--title", default="", help="Title of a --compile booklet."),
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                     help="Processes to build with [default: all cores]."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+@dataclass
+class Request:
+    """What to build: the sources, outputs and options after config and flags are merged."""
+
+    sources: list[str]
+    formats: list[str]
+    opts: BuildOptions
+    compile_: bool
+    watch_paths: list[Path]  # what `watch` watches: source folder or files, templates, config
+
+
+def _workspace_sources(folder: Path) -> list[str]:
+    from pipeline.readers import FORMATS as READABLE
+
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such folder (the workspace's source folder)")
+    return [str(p) for p in sorted(folder.iterdir())
+            if p.is_file() and p.suffix.lower() in READABLE and p.suffix
+            and not p.name.startswith((".", "~$"))]
+
+
+def make_request(params: dict) -> Request:
+    """Merge built-in defaults < studykit.toml < command line, and pick the sources."""
+    from pipeline.config import CONFIG_NAME, Config, find_workspace, iso_date, load_config
+
+    root = find_workspace(params.get("workspace"))
+    cfg = load_config(root) if root is not None else Config()
+    sources = list(params["sources"])
+    watch: list[Path] = []
+    if not sources:
+        if root is None:
+            raise InputError("no sources given, and no studykit.toml here: name the files, "
+                             "or make a workspace with `studykit init DIR`")
+        sources = _workspace_sources(cfg.source_dir)
+        watch.append(cfg.source_dir)
+        if not sources:
+            raise InputError(f"{cfg.source_dir}: no articles to build (put .txt, .md, .html "
+                             "or .docx files there)")
+    else:
+        watch.extend(Path(s) for s in sources)
+    formats = _formats(params["to"]) if params["to"] else list(cfg.outputs)
+    template_dirs = list(params["template_dirs"])
+    if root is not None and cfg.templates_dir.is_dir():
+        template_dirs.append(cfg.templates_dir)
+    watch.extend(template_dirs)
+    if root is not None:
+        watch.append(root / CONFIG_NAME)
+    variant = params["variant"] or cfg.variant
+    if variant == "plain":
+        aids = AidOptions.none()
+    else:
+        on = {a: (cfg.aids[a] if params[a] is None else params[a]) for a in cfg.aids}
+        glossary_files = [cfg.path(g) for g in cfg.glossaries] + list(params["glossaries"])
+        for g in glossary_files:
+            if not g.is_file():
+                raise InputError(f"{g}: no such glossary file")
+        watch.extend(glossary_files)
+        aids = AidOptions(excerpts=on["excerpts"], glossary=on["glossary"],
+                          questions=on["questions"], quiz=on["quiz"], notes=on["notes"],
+                          glossary_files=glossary_files)
+    slides_template = params["slides_template"] or (
+        cfg.path(cfg.slides_template) if cfg.slides_template else None)
+    if slides_template is not None and not Path(slides_template).is_file():
+        raise InputError(f"{slides_template}: no such slides template")
+    out_dir = params["output_dir"] or (cfg.output_dir if root is not None else Path("output"))
+    session = iso_date(params["session_date"]) if params["session_date"] else cfg.session_date
+    opts = BuildOptions(out_dir=Path(out_dir),
+                        org=cfg.org if params["org"] is None else params["org"],
+                        session_date=session, variant=variant, aids=aids,
+                        template_dirs=template_dirs, paper=params["paper"] or cfg.paper,
+                        print_sheet=params["print_sheet"] or cfg.print_sheet,
+                        slides_template=slides_template, compile_title=params["title"])
+    return Request(sources, formats, opts, params["compile_"], watch)
+
+
+# --- reporting ------------------------------------------------------------------------
+
+class Reporter:
+    """Progress bar (several sources, not --quiet/--verbose) or one line per output (--verbose)."""
+
+    def __init__(self, n_sources: int, show_bar: bool) -> None:
+        self.bar = None
+        self.show_bar = show_bar and n_sources > 1 and not State.quiet and not State.verbose
+        self.current = ""
+
+    def start(self, to_build: int, total: int) -> None:
+        if State.verbose:
+            click.echo(f"studykit: {total - to_build} of {total} outputs up to date, "
+                       f"building {to_build}", err=True)
+        if self.show_bar and to_build:
+            self.bar = click.progressbar(length=total, label="building", file=sys.stderr,
+                                         show_pos=True,
+                                         item_show_func=lambda _: self.current or None)
+            self.bar.__enter__()
+
+    def result(self, res, done: int, total: int) -> None:
+        from pipeline.build import JobResult
+
+        assert isinstance(res, JobResult)
+        fmt = res.job.fmt
+        if State.verbose:
+            if res.status == "skipped":
+                click.echo(f"studykit: skip  {fmt:<7} {res.job.name} (up to date)", err=True)
+            elif res.status == "built":
+                click.echo(f"studykit: built {fmt:<7} {res.job.name} ({res.seconds:.1f} s)",
+                           err=True)
+        if res.status == "failed":
+            self._error(res)
+        if self.bar is not None:
+            self.current = f"{fmt} {res.job.name}"
+            self.bar.update(1)
+
+    def _error(self, res) -> None:
+        if self.bar is not None:
+            click.echo("", err=True)
+        if State.debug and res.traceback:
+            click.echo(res.traceback.rstrip(), err=True)
+        click.echo(f"studykit: error: {_where(res)}{res.error}", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _where(res) -> str:
+    """Name the source in front of an error that does not already name it."""
+    name = res.job.name
+    if res.job.fmt == "compile" or name in res.error:
+        return ""
+    return f"{name} ({res.job.fmt}): "
+
+
+def report_failures(result) -> None:
+    failed = result.of("failed")
+    if failed and len(result.results) > 1:
+        ok = len(result.results) - len(failed)
+        click.echo(f"studykit: {len(failed)} of {len(result.results)} outputs failed; "
+                   f"{ok} built or up to date", err=True)
+
+
+# --- commands ---------------------------------------------------------------------------
+
 @cli.command()
-@click.argument("sources", nargs=-1, required=True)
-@click.option("--to", "to", default=",".join(FORMATS), show_default=True,
-              help="Outputs to build, comma-separated: docx, pdf, slides.")
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("output"), show_default=True, help="Folder for the outputs.")
-@click.option("--org", default="", help="Organisation name printed on the handout and cover.")
-@click.option("--session-date", default=None, help="Date of the study session (YYYY-MM-DD).")
-@click.option("--variant", type=click.Choice(VARIANTS), default="official", show_default=True,
-              help="official style, large-print (大字版) or plain (text only, no aids).")
-@click.option("--no-excerpts", is_flag=True, help="Leave out 重点摘编.")
-@click.option("--no-glossary", is_flag=True, help="Leave out 名词解释.")
-@click.option("--no-questions", is_flag=True, help="Leave out 思考讨论题.")
-@click.option("--no-quiz", is_flag=True, help="Leave out 学习测试.")
-@click.option("--no-notes", is_flag=True, help="Leave out the 学习笔记 page.")
-@click.option("--glossary", "glossaries", multiple=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Your own glossary file (TOML), may be repeated.")
+@_build_options
+@click.option("-f", "--force", is_flag=True, help="Rebuild every output, even those up to date.")
+@_verbosity
+def build(force: bool, jobs: int | None, quiet: bool, verbose: bool, debug_: bool,
+          **params) -> None:
+    """Build handouts (docx), booklets (pdf) and slides from SOURCES.
+
+    With no SOURCES, in a workspace (a folder with studykit.toml, see `studykit
+    init`), every article in its source folder.  Outputs whose source,
+    templates, options and studykit version are unchanged since the last build
+    are skipped.  A failing output is reported (one line) and the others are
+    still built; the exit code is then that of the first failure.  Prints the
+    path of every output on standard output.
+    """
+    _set_verbosity(quiet, verbose, debug_)
+    from pipeline.build import build_all
+
+    req = make_request(params)
+    reporter = Reporter(len(req.sources), show_bar=True)
+    try:
+        result = build_all(req.sources, req.formats, req.opts, req.compile_, force=force,
+                           jobs=jobs, on_start=reporter.start, on_result=reporter.result)
+    finally:
+        reporter.close()
+    for path in result.outputs:
+        click.echo(str(path))
+    if State.verbose and result.cleaned:
+        click.echo(f"studykit: removed {len(result.cleaned)} unfinished file(s) left by an "
+                   "interrupted build", err=True)
+    report_failures(result)
+    if result.exit_code:
+        sys.exit(result.exit_code)
+
+
+@cli.command()
+@_build_options
+@click.option("--interval", type=float, default=0.5, show_default=True,
+              help="Seconds between checks when file events are not available (polling).")
+@_verbosity
+def watch(jobs: int | None, interval: float, quiet: bool, verbose: bool, debug_: bool,
+          **params) -> None:
+    """Build, then rebuild what changed whenever a source, template or studykit.toml is saved.
+
+    Takes the same options as `build`.  The heavy libraries stay loaded (in
+    worker processes) between rebuilds, so a rebuild costs only the outputs
+    that changed.  Stop with Ctrl-C.
+    """
+    _set_verbosity(quiet, verbose, debug_)
+    from pipeline.watch import Watcher
+
+    watcher = Watcher(lambda: make_request(params), jobs=jobs, interval=interval,
+                      report=_watch_report)
+    watcher.run()
+
+
+def _watch_report(kind: str, payload) -> None:
+    if kind == "result":
+        result, seconds = payload
+        built, failed = result.of("built"), result.of("failed")
+        for res in failed:
+            Reporter(1, False)._error(res)
+        if State.verbose:
+            for res in result.results:
+                if res.status != "failed":
+                    word = "built" if res.status == "built" else "skip "
+                    click.echo(f"studykit: {word} {res.job.fmt:<7} {res.job.name}", err=True)
+        if not State.quiet and (built or failed):
+            click.echo(f"studykit: rebuilt {len(built)} output(s) in {seconds:.2f} s"
+                       + (f", {len(failed)} failed" if failed else ""), err=True)
+    elif kind == "error":
+        click.echo(f"studykit: error: {payload}", err=True)
+    elif kind == "info" and not State.quiet:
+        click.echo(f"studykit: {payload}", err=True)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-f", "--force", is_flag=True, help="Replace files that already exist.")
+@_verbosity
+def init(folder: Path, force: bool, quiet: bool, verbose: bool, debug_: bool) -> None:
+    """Make a workspace in FOLDER: studykit.toml, source/, output/ and templates/.
+
+    templates/ holds copies of the built-in templates to edit: a file there
+    overrides the built-in one of the same name.  Existing files are not
+    overwritten unless --force.
+    """
+    _set_verbosity(quiet, verbose, debug_)
+    from pipeline.workspace import init_workspace
+
+    written = init_workspace(folder, force=force)
+    if State.verbose:
+        for path in written:
+            click.echo(f"studykit: wrote {path}", err=True)
+    if not State.quiet:
+        click.echo(f"studykit: workspace ready in {folder}: put articles in "
+                   f"{folder / 'source'}, then run `studykit build` there", err=True)
+
+
+@cli.group(invoke_without_command=True)
+@click.option("-w", "--workspace", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The workspace folder (default: this folder if it has studykit.toml).")
 @click.option("--templates", "template_dirs", multiple=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of templates that override the built-in ones.")
-@click.option("--paper", type=click.Choice(["A5", "A4", "B5"]), default="A5", show_default=True,
-              help="Booklet page size.")
-@click.option("--print-sheet", type=click.Choice(["A4", "A3"]), default="A4", show_default=True,
-              help="Sheet size of the imposed print PDF.")
-@click.option("--slides-template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Your own .pptx whose layouts the slides use.")
-@click.option("--compile", "compile_", is_flag=True,
-              help="Make one booklet (学习汇编) of all sources.")
-@click.option("--title", default="", help="Title of a --compile booklet.")
-def build(sources: tuple[str, ...], to: str, output_dir: Path, org: str,
-          session_date: str | None, variant: str, no_excerpts: bool, no_glossary: bool,
-          no_questions: bool, no_quiz: bool, no_notes: bool, glossaries: tuple[Path, ...],
-          template_dirs: tuple[Path, ...], paper: str, print_sheet: str,
-          slides_template: Path | None, compile_: bool, title: str) -> None:
-    """Build handouts, booklets and slides from SOURCES."""
-    from pipeline.build import run_build
+@click.pass_context
+def templates(ctx: click.Context, workspace: Path | None, template_dirs: tuple[Path, ...]) -> None:
+    """List every template, the file it resolves to and the variables it may use.
 
-    aids = AidOptions.none() if variant == "plain" else AidOptions(
-        excerpts=not no_excerpts, glossary=not no_glossary, questions=not no_questions,
-        quiz=not no_quiz, notes=not no_notes, glossary_files=list(glossaries))
-    opts = BuildOptions(out_dir=output_dir, org=org, session_date=_iso_date(session_date),
-                        variant=variant, aids=aids, template_dirs=list(template_dirs),
-                        paper=paper, print_sheet=print_sheet, slides_template=slides_template,
-                        compile_title=title)
-    for path in run_build(list(sources), _formats(to), opts, compile_=compile_):
-        click.echo(str(path))
+    A file in the workspace's templates/ (or a --templates folder) overrides
+    the built-in file of the same name.  The variables are described in
+    docs/templates.md.
+    """
+    ctx.obj = _template_dirs(workspace, template_dirs)
+    if ctx.invoked_subcommand is not None:
+        return
+    from pipeline.templates_info import NOTES, list_templates
+
+    for info in list_templates(ctx.obj):
+        click.echo(f"{info.name}  [{info.state}]")
+        click.echo(f"    file:      {info.resolved}")
+        if info.variables:
+            click.echo("    variables: " + ", ".join(info.variables))
+        if info.filters:
+            click.echo("    filters:   " + ", ".join(info.filters))
+        click.echo(f"    {NOTES.get(info.engine, '')}")
 
 
-def _iso_date(value: str | None) -> str | None:
-    if not value:
-        return None
-    import datetime
+def _template_dirs(workspace: Path | None, extra: tuple[Path, ...]) -> list[Path]:
+    from pipeline.config import find_workspace, load_config
 
-    try:
-        return datetime.date.fromisoformat(value).isoformat()
-    except ValueError as exc:
-        raise click.BadParameter(f"'{value}' is not a date like 2026-12-01",
-                                 param_hint="--session-date") from exc
+    dirs = list(extra)
+    root = find_workspace(workspace)
+    if root is not None:
+        cfg = load_config(root)
+        if cfg.templates_dir.is_dir():
+            dirs.append(cfg.templates_dir)
+    return dirs
+
+
+@templates.command("show")
+@click.argument("name")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Copy the built-in template to this file instead of printing it.")
+@click.pass_obj
+def templates_show(template_dirs: list[Path], name: str, output: Path | None) -> None:
+    """Print the built-in (default) template NAME, e.g. booklet/booklet.css.
+
+    Like `pandoc --print-default-template`: redirect it into your templates/
+    folder to start a customisation.  Word and PowerPoint templates are not
+    printed: their location is shown, and --output copies them.
+    """
+    from pipeline.outputs import write_atomic
+    from pipeline.templates_info import find_template
+
+    info = find_template(name, template_dirs)
+    source = info.builtin or info.resolved
+    if output is not None:
+        write_atomic(output, source.read_bytes())
+        click.echo(f"studykit: copied {info.name} to {output}", err=True)
+    elif info.binary:
+        click.echo(f"{info.name} is a {'Word' if info.engine == 'docx' else 'PowerPoint'} "
+                   f"file, not printed: the built-in one is {source}", err=True)
+        click.echo(f"copy it with: studykit templates show {info.name} -o FILE", err=True)
+    else:
+        click.echo(source.read_text(encoding="utf-8"), nl=False)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 127.0.0.1 is this computer only.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--no-browser", is_flag=True, help="Do not open the page in a web browser.")
+def serve(host: str, port: int, no_browser: bool) -> None:
+    """Open a local web page: drop articles, choose outputs, download them.
+
+    Run it inside a workspace (a folder with studykit.toml) to use its templates.
+    """
+    from pipeline.serve import run
+
+    run(host=host, port=port, open_browser=not no_browser)
 
 
 def main(argv: list[str] | None = None) -> None:

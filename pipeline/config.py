@@ -1,0 +1,197 @@
+"""A workspace's settings: ``studykit.toml``, read into defaults for ``build`` and ``watch``.
+
+Command-line options override what the file says; the file overrides the
+built-in defaults.  Paths in the file are relative to the folder holding it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import InputError
+from pipeline.options import FORMATS, VARIANTS
+
+CONFIG_NAME = "studykit.toml"
+PAPERS = ("A5", "A4", "B5")
+SHEETS = ("A4", "A3")
+AIDS = ("excerpts", "glossary", "questions", "quiz", "notes")
+
+# The commented file `studykit init` writes; its values are the built-in defaults
+# (tests/test_workspace.py checks that loading it gives Config()).
+DEFAULT_TOML = """\
+# studykit workspace settings.
+#
+# `studykit build` run in this folder (or with --workspace pointing here) reads
+# this file; an option given on the command line overrides the value below.
+# Folder names are relative to this file.
+
+# Organisation printed on the handout and on the booklet cover, e.g. "某某县委组织部".
+org = ""
+
+# Date of the study session, YYYY-MM-DD; empty: not printed.
+session_date = ""
+
+# What `studykit build` makes: "docx" (Word handout), "pdf" (booklet, reading and
+# print PDF), "slides" (Marp outline and .pptx).  Same as --to.
+outputs = ["docx", "pdf", "slides"]
+
+# "official", "large-print" (大字版) or "plain" (the text only, no study aids).
+variant = "official"
+
+# Booklet page size: "A5", "A4" or "B5"; sheet of the imposed print PDF: "A4" or "A3".
+paper = "A5"
+print_sheet = "A4"
+
+# Where the articles are, where outputs go, and your templates.  Every file in
+# templates/ overrides the built-in template of the same name; delete a file to
+# go back to the built-in one (`studykit templates` shows which is used).
+source = "source"
+output = "output"
+templates = "templates"
+
+# Your own glossary files (TOML, like pipeline/data/glossary.toml), e.g. ["glossary.toml"].
+glossaries = []
+
+# A .pptx whose slide layouts the deck uses; empty: templates/slides/slides.pptx.
+slides_template = ""
+
+# Study aids, each on (true) or off (false); --no-quiz etc. switch one off for a build.
+[aids]
+excerpts = true    # 重点摘编
+glossary = true    # 名词解释
+questions = true   # 思考讨论题
+quiz = true        # 学习测试
+notes = true       # 学习笔记 page
+"""
+
+
+@dataclass
+class Config:
+    """The settings of a workspace (``root``), with paths resolved against it."""
+
+    root: Path | None = None
+    org: str = ""
+    session_date: str | None = None
+    outputs: list[str] = field(default_factory=lambda: list(FORMATS))
+    variant: str = "official"
+    paper: str = "A5"
+    print_sheet: str = "A4"
+    source: str = "source"
+    output: str = "output"
+    templates: str = "templates"
+    glossaries: list[str] = field(default_factory=list)
+    slides_template: str = ""
+    aids: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(AIDS, True))
+
+    def path(self, value: str) -> Path:
+        p = Path(value).expanduser()
+        return p if p.is_absolute() or self.root is None else self.root / p
+
+    @property
+    def source_dir(self) -> Path:
+        return self.path(self.source)
+
+    @property
+    def output_dir(self) -> Path:
+        return self.path(self.output)
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.path(self.templates)
+
+
+def find_workspace(explicit: Path | None = None, cwd: Path | None = None) -> Path | None:
+    """The workspace folder: ``--workspace DIR`` or the current folder if it has studykit.toml."""
+    if explicit is not None:
+        folder = Path(explicit)
+        if not (folder / CONFIG_NAME).is_file():
+            raise InputError(f"{folder}: not a studykit workspace (no {CONFIG_NAME}; "
+                             f"create one with: studykit init {folder})")
+        return folder
+    here = Path(cwd) if cwd is not None else Path.cwd()
+    return here if (here / CONFIG_NAME).is_file() else None
+
+
+def load_config(root: Path) -> Config:
+    """Read ``root/studykit.toml``; any mistake is one line naming the file and the key."""
+    path = Path(root) / CONFIG_NAME
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from exc
+    return config_from_dict(data, root=Path(root), where=str(path))
+
+
+def config_from_dict(data: dict[str, Any], root: Path | None = None,
+                     where: str = CONFIG_NAME) -> Config:
+    cfg = Config(root=root)
+
+    def bad(key: str, why: str) -> InputError:
+        return InputError(f"{where}: {key}: {why}")
+
+    def text(key: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise bad(key, f"expected a string in quotes, got {value!r}")
+        return value.strip()
+
+    def choice(key: str, value: Any, allowed: tuple[str, ...]) -> str:
+        value = text(key, value)
+        match = {a.lower(): a for a in allowed}.get(value.lower())
+        if match is None:
+            raise bad(key, f"'{value}' is not one of {', '.join(allowed)}")
+        return match
+
+    for key, value in data.items():
+        if key == "aids":
+            if not isinstance(value, dict):
+                raise bad("aids", "expected a table [aids]")
+            for aid, on in value.items():
+                if aid not in AIDS:
+                    raise bad(f"aids.{aid}", f"unknown study aid (known: {', '.join(AIDS)})")
+                if not isinstance(on, bool):
+                    raise bad(f"aids.{aid}", "expected true or false")
+                cfg.aids[aid] = on
+        elif key in ("org", "source", "output", "templates", "slides_template"):
+            setattr(cfg, key, text(key, value))
+        elif key == "session_date":
+            cfg.session_date = iso_date(text(key, value), f"{where}: session_date") or None
+        elif key == "outputs":
+            items = [value] if isinstance(value, str) else value
+            if not isinstance(items, list) or not items:
+                raise bad(key, f"expected a list such as {list(FORMATS)}")
+            cfg.outputs = [choice(key, v, FORMATS) for v in items]
+        elif key == "variant":
+            cfg.variant = choice(key, value, VARIANTS)
+        elif key == "paper":
+            cfg.paper = choice(key, value, PAPERS)
+        elif key == "print_sheet":
+            cfg.print_sheet = choice(key, value, SHEETS)
+        elif key == "glossaries":
+            items = [value] if isinstance(value, str) else value
+            if not isinstance(items, list):
+                raise bad(key, "expected a list of file names")
+            cfg.glossaries = [text(key, v) for v in items]
+        else:
+            known = ", ".join(sorted([f.name for f in Config.__dataclass_fields__.values()
+                                      if f.name != "root"]))
+            raise bad(key, f"unknown setting (known: {known})")
+    return cfg
+
+
+def iso_date(value: str | None, where: str = "--session-date") -> str | None:
+    """YYYY-MM-DD or an InputError naming where the value came from."""
+    if not value:
+        return None
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise InputError(f"{where}: '{value}' is not a date like 2026-12-01") from exc

@@ -1,0 +1,63 @@
+"""`studykit init DIR`: a workspace with its settings, folders and copies of the templates."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from pipeline.config import CONFIG_NAME, DEFAULT_TOML
+from pipeline.errors import OutputError
+from pipeline.templating import builtin_templates_dir
+
+TEMPLATE_KINDS = ("handout", "booklet", "slides")
+# Scripts and caches beside the built-in templates that are not templates.
+_NOT_TEMPLATES = (".py", ".pyc")
+
+
+def builtin_template_files() -> list[tuple[str, Path]]:
+    """(``kind/name``, path) of every built-in template, in a stable order."""
+    root = builtin_templates_dir()
+    found: list[tuple[str, Path]] = []
+    for kind in TEMPLATE_KINDS:
+        folder = root / kind
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder)
+            if path.is_file() and path.suffix not in _NOT_TEMPLATES \
+                    and not any(p.startswith((".", "__")) for p in rel.parts):
+                found.append((f"{kind}/{rel.as_posix()}", path))
+    return found
+
+
+def init_workspace(folder: Path, force: bool = False) -> list[Path]:
+    """Create the workspace; returns the files written.
+
+    Refuses (before writing anything) when any file it would write exists,
+    unless ``force``; existing sources and outputs are never touched.
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder}: exists and is not a folder")
+    plan: list[tuple[Path, Path | None]] = [(folder / CONFIG_NAME, None)]
+    plan += [(folder / "templates" / name, src) for name, src in builtin_template_files()]
+    existing = [dst for dst, _ in plan if dst.exists()]
+    if existing and not force:
+        shown = ", ".join(str(p) for p in existing[:3]) + (" …" if len(existing) > 3 else "")
+        raise OutputError(f"{folder}: would overwrite {len(existing)} existing file(s) "
+                          f"({shown}); use --force to replace them")
+    written: list[Path] = []
+    try:
+        for sub in ("source", "output", "templates"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+        for dst, src in plan:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            if src is None:
+                dst.write_text(DEFAULT_TOML, encoding="utf-8")
+            else:
+                shutil.copyfile(src, dst)
+            written.append(dst)
+    except OSError as exc:
+        raise OutputError(f"cannot create workspace {folder}: "
+                          f"{exc.strerror or exc}") from exc
+    return written
