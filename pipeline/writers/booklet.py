@@ -231,7 +231,8 @@ def booklet_context(docs: list[Document], opts: BuildOptions, *, compilation: bo
         "appendix": appendix if has_aids(appendix) else None,
         "paper": paper,
         "fonts": {k: Markup(css_stack(v)) for k, v in FONTS.items()},
-        "parts": parts or {"cover": True, "toc": True, "articles": True, "aids": True},
+        "parts": {k: (parts or {}).get(k, parts is None)
+                  for k in ("cover", "toc", "articles", "aids")},
         "folio": folio,
         "page_offset": page_offset,
         "notes_lines": NOTES_LINES,
@@ -340,11 +341,12 @@ def layout(html: str, opts: BuildOptions, fetcher: TemplateFetcher | None = None
                                url_fetcher=fetcher.weasyprint_fetcher()).render()
 
 
-def write_pdf(document: Any, target: Path) -> None:
+def write_pdf(document: Any, target: Path | None) -> bytes | None:
+    """Draw the laid-out document; bytes when ``target`` is None."""
     from pipeline.writers.cjk_justify import inter_character_justification
 
     with inter_character_justification():  # drawing uses the patched spacing too
-        document.write_pdf(target)
+        return document.write_pdf(target)
 
 
 def _write_pair(html: str, reading: Path, printed: Path, opts: BuildOptions) -> list[Path]:

@@ -1,0 +1,374 @@
+"""The PDF booklet: pages, bookmarks, metadata, text conservation, typography, imposition, safety."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("weasyprint")
+pypdf = pytest.importorskip("pypdf")
+
+from conftest import corpus_files  # noqa: E402
+from sample_doc import sample_document  # noqa: E402
+
+from pipeline.errors import EnvironmentProblem, TemplateError  # noqa: E402
+from pipeline.model import (  # noqa: E402
+    Block,
+    Document,
+    Excerpt,
+    GlossaryEntry,
+    Meta,
+    Question,
+    QuizItem,
+    Section,
+    StudyAids,
+)
+from pipeline.options import BuildOptions  # noqa: E402
+from pipeline.writers import booklet, compilation  # noqa: E402
+from pipeline.writers.imposition import padded_count, placement, saddle_stitch_order  # noqa: E402
+from pipeline.writers.kinsoku import CLOSING, OPENING, protect  # noqa: E402
+
+needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext") or not shutil.which("pdffonts"),
+                                   reason="poppler-utils not installed")
+
+
+def aided(doc: Document) -> Document:
+    doc.aids = StudyAids(
+        excerpts=[Excerpt("坚持不懈用习近平新时代中国特色社会主义思想凝心铸魂", "党的二十大报告")],
+        glossary=[GlossaryEntry("四个意识", "政治意识、大局意识、核心意识、看齐意识。", "党章"),
+                  GlossaryEntry("三个务必")],
+        questions=[Question("一、突出政治建设", "如何把坚持党的领导落到实处？")],
+        quiz=[QuizItem("要深刻领悟“____”的决定性意义。", "两个确立")],
+        notes_page=True)
+    return doc
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Document, list[Path]]:
+    doc = aided(sample_document())
+    opts = BuildOptions(out_dir=tmp_path_factory.mktemp("out"), org="十一师党委组织部",
+                        session_date="2024-05-01")
+    return doc, booklet.write(doc, opts)
+
+
+def page_texts(pdf: Path) -> list[str]:
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return out.split("\f")
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def body_texts(doc: Document) -> list[str]:
+    """Body text in reading order, as the booklet must print it."""
+    out = [b.text for b in doc.body if b.text]
+
+    def walk(sections: list[Section]) -> None:
+        for s in sections:
+            out.extend(b.text for b in s.body if b.text)
+            out.extend(i.text for b in s.body for i in b.items)
+            walk(s.sections)
+
+    walk(doc.sections)
+    return out
+
+
+# --- the reading PDF ----------------------------------------------------------
+
+
+def test_writes_reading_and_print_pdfs(built):
+    doc, paths = built
+    reading, printed = paths
+    assert reading.name == f"{doc.meta.title}.booklet.pdf" and reading.exists()
+    assert printed.name == f"{doc.meta.title}.print.pdf" and printed.exists()
+    pages = pypdf.PdfReader(reading).pages
+    # cover + blank, 目录 + blank, text, 4 appendices (the quiz one has answers), notes
+    assert 7 <= len(pages) <= 12
+    box = pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (420, 595)  # A5
+
+
+def test_metadata_and_language(built):
+    doc, (reading, _) = built
+    reader = pypdf.PdfReader(reading)
+    assert reader.metadata.title == doc.meta.title
+    assert reader.metadata.author == "程秀娥"
+    assert reader.trailer["/Root"].get("/Lang") == "zh-CN"
+
+
+def test_bookmarks_for_every_heading_level(built):
+    _doc, (reading, _) = built
+    reader = pypdf.PdfReader(reading)
+
+    def flatten(items, depth=1):
+        for it in items:
+            if isinstance(it, list):
+                yield from flatten(it, depth + 1)
+            else:
+                yield depth, it.title
+
+    marks = list(flatten(reader.outline))
+    titles = [t for _, t in marks]
+    assert "目录" in titles
+    assert any("突出政治建设" in t for t in titles)
+    assert any("构建学习体系" in t for t in titles)  # a run-in heading
+    assert any("抓好班子" in t for t in titles)
+    assert {"重点摘编", "名词解释", "思考讨论题", "学习测试", "学习笔记"} <= set(titles)
+    assert max(d for d, _ in marks) >= 3
+
+
+@needs_poppler
+def test_every_body_text_printed_in_order(built):
+    doc, (reading, _) = built
+    text = squash("".join(page_texts(reading)))
+    pos = 0
+    for para in body_texts(doc):
+        found = text.find(squash(para), pos)
+        assert found >= 0, f"missing or out of order: {para[:30]}"
+        pos = found
+    assert "两个确立" in text and "【" not in text  # the quiz answer, in the answers
+
+
+@needs_poppler
+def test_toc_page_numbers_point_at_the_headings(built):
+    _doc, (reading, _) = built
+    pages = page_texts(reading)
+    toc = next(p for p in pages if "目" in p and "录" in p and "…" not in p and "." in p)
+    entries = re.findall(r"([一二三四]、\S+?)\s*\.{3,}\s*(\d+)", toc)
+    assert len(entries) >= 2
+    for title, number in entries:
+        assert squash(title) in squash(pages[int(number) - 1]), title
+
+
+@needs_poppler
+def test_fonts_embedded_and_no_notdef(built):
+    _doc, (reading, _) = built
+    out = subprocess.run(["pdffonts", str(reading)], capture_output=True, text=True,
+                         check=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows
+    for row in rows:
+        assert " yes yes yes " in row, row  # embedded, subset, ToUnicode
+    names = " ".join(rows)
+    assert "Noto-Serif-CJK-SC" in names and "Noto-Sans-CJK-SC" in names and "WenKai" in names
+    for page in pypdf.PdfReader(reading).pages:
+        assert "\ufffd" not in page.extract_text()
+    assert "(cid:" not in "".join(page_texts(reading))
+
+
+def test_chinese_lines_are_justified(tmp_path):
+    pdfplumber = pytest.importorskip("pdfplumber")
+    text = ("坚持以马克思列宁主义、毛泽东思想、邓小平理论、“三个代表”重要思想、科学发展观为指导，"
+            "全面贯彻习近平新时代中国特色社会主义思想，深入贯彻党的二十大精神，弘扬伟大建党精神，"
+            "自信自强、守正创新，踔厉奋发、勇毅前行，为全面建设社会主义现代化国家而团结奋斗。") * 2
+    doc = Document(meta=Meta(title="对齐"), body=[Block("paragraph", text)])
+    opts = BuildOptions(out_dir=tmp_path)
+    ctx = booklet.booklet_context([doc], opts, compilation=False,
+                                  parts={"articles": True})
+    html = booklet.render_html(ctx, opts)
+    pdf = tmp_path / "j.pdf"
+    booklet.write_pdf(booklet.layout(html, opts), pdf)
+    with pdfplumber.open(pdf) as p:
+        rows: dict[int, list] = {}
+        for c in p.pages[0].chars:
+            rows.setdefault(round(c["top"]), []).append(c)
+    lines = [sorted(cs, key=lambda c: c["x0"]) for _, cs in sorted(rows.items()) if len(cs) > 10]
+    body = lines[1:-1]  # after the title; the paragraph's last line stays ragged
+    rights = [cs[-1]["x1"] for cs in body]
+    assert len(body) >= 4
+    assert max(rights) - min(rights) < 0.5  # pt: every full line reaches the right edge
+
+
+def test_protect_keeps_punctuation_with_its_neighbour():
+    out = protect("他说：“好。”（注）——破折号……")
+    assert "\u2060”" in out and "“\u2060" in out and "（\u2060" in out and "\u2060）" in out
+    assert "—\u2060—" in out and "…\u2060…" in out
+    assert protect("") == ""
+    assert protect("a &amp; b").count("&amp;") == 1
+
+
+# --- imposition -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("pages", "expected"), [
+    (1, [(None, 0), (None, None)]),
+    (4, [(3, 0), (1, 2)]),
+    (5, [(None, 0), (1, None), (None, 2), (3, 4)]),
+    (8, [(7, 0), (1, 6), (5, 2), (3, 4)]),
+    (13, [(None, 0), (1, None), (None, 2), (3, 12), (11, 4), (5, 10), (9, 6), (7, 8)]),
+])
+def test_saddle_stitch_order(pages, expected):
+    order = saddle_stitch_order(pages)
+    assert order == expected
+    assert len(order) == padded_count(pages) // 2
+    shown = sorted(p for side in order for p in side if p is not None)
+    assert shown == list(range(pages))  # every page exactly once
+
+
+def test_a5_sits_on_a4_without_scaling():
+    scale, x0, y0 = placement(419.53, 595.28, 841.89, 595.28)
+    assert scale == 1.0 and abs(x0) < 2 and abs(y0) < 0.5  # 2 × 148 mm on 297 mm
+
+
+def test_print_pdf_is_imposed(built):
+    _doc, (reading, printed) = built
+    n = len(pypdf.PdfReader(reading).pages)
+    sheet = pypdf.PdfReader(printed).pages
+    assert len(sheet) == padded_count(n) // 2
+    box = sheet[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape
+
+
+def test_a4_pages_on_a3_sheets(tmp_path):
+    opts = BuildOptions(out_dir=tmp_path, paper="A4", print_sheet="A3")
+    reading, printed = booklet.write(sample_document(), opts)
+    box = pypdf.PdfReader(reading).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    box = pypdf.PdfReader(printed).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (1191, 842)
+
+
+# --- errors and safety ---------------------------------------------------------------
+
+
+def test_template_error_names_the_file_and_leaves_no_output(tmp_path):
+    user = tmp_path / "tpl" / "booklet"
+    user.mkdir(parents=True)
+    (user / "cover.html").write_text("<h1>{{ book.title }}</h1>\n<p>{{ sectoins }}</p>\n",
+                                     encoding="utf-8")
+    opts = BuildOptions(out_dir=tmp_path / "out", template_dirs=[tmp_path / "tpl"])
+    with pytest.raises(TemplateError, match=r"templates?/booklet/cover.html:2: 'sectoins' is undefined|cover.html:2"):
+        booklet.write(sample_document(), opts)
+    assert not any((tmp_path / "out").rglob("*.pdf"))
+    assert not any((tmp_path / "out").rglob("*.part"))
+
+
+def test_url_fetcher_refuses_network_and_outside_files(tmp_path):
+    user = tmp_path / "tpl" / "booklet"
+    user.mkdir(parents=True)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-DO-NOT-EMBED", encoding="utf-8")
+    (user / "mine.css").write_text(".cover-title { color: rgb(1, 2, 3); }", encoding="utf-8")
+    (user / "cover.html").write_text(
+        '<link rel="stylesheet" href="mine.css">'
+        '<link rel="stylesheet" href="http://127.0.0.1:9/evil.css">'
+        f'<link rel="attachment" href="{secret.as_uri()}">'
+        '<img src="file:///etc/passwd"><img src="https://example.com/x.png">'
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+        '<h1 class="cover-title">{{ book.title }}</h1>', encoding="utf-8")
+    opts = BuildOptions(out_dir=tmp_path / "out", template_dirs=[tmp_path / "tpl"])
+    reading, _ = booklet.write(sample_document(), opts)
+    data = reading.read_bytes()
+    assert b"TOP-SECRET" not in data and b"root:x:0" not in data
+    assert b"/EmbeddedFile" not in data
+
+    fetcher = booklet.TemplateFetcher([user, *booklet.search_path("booklet", [])])
+    for url in ("http://127.0.0.1:9/evil.css", "file:///etc/passwd", secret.as_uri(),
+                (user / ".." / ".." / "secret.txt").as_uri()):
+        with pytest.raises(ValueError):
+            fetcher.load(url)
+    assert fetcher.load((user / "mine.css").as_uri())[0].startswith(b".cover-title")
+    # a name the user folder lacks falls back to the built-in template folder
+    assert b"@page" in fetcher.load((user / "booklet.css").as_uri())[0]
+    assert fetcher.load("data:text/plain,hi")[0] == b"hi"
+
+
+def test_no_cjk_font_stops_with_a_clear_error(tmp_path, monkeypatch):
+    from pipeline import fonts
+
+    monkeypatch.setattr(fonts, "cjk_families", lambda: ())
+    with pytest.raises(EnvironmentProblem, match="no Chinese"):
+        booklet.write(sample_document(), BuildOptions(out_dir=tmp_path))
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
+# --- compilations ------------------------------------------------------------------
+
+
+def small_docs() -> list[Document]:
+    docs = []
+    for n, title in enumerate(["第一篇学习材料", "第二篇学习材料", "第三篇学习材料"], 1):
+        doc = sample_document()
+        doc.meta.title = title
+        doc.sections[0].title = f"{title}的第一部分"
+        docs.append(aided(doc) if n == 2 else doc)
+    return docs
+
+
+def article_pages(pdf: Path, titles: list[str]) -> list[int]:
+    pages = page_texts(pdf)
+    return [next(i for i, p in enumerate(pages) if title in p and "目" not in p[:40]) + 1
+            for title in titles]
+
+
+@needs_poppler
+def test_compilation_chapters_start_on_right_pages(tmp_path):
+    docs = small_docs()
+    opts = BuildOptions(out_dir=tmp_path, compile_title="学习资料汇编", org="十一师")
+    reading, printed = booklet.write_compilation(docs, opts)
+    assert reading.name == "学习资料汇编.booklet.pdf" and printed.exists()
+    starts = article_pages(reading, [d.meta.title for d in docs])
+    assert all(p % 2 == 1 for p in starts), starts
+    text = squash("".join(page_texts(reading)))
+    assert text.count("重点摘编") >= 1 and text.count("学习资料汇编") >= 1
+
+
+@needs_poppler
+def test_parallel_compilation_numbers_toc_and_folios(tmp_path, monkeypatch):
+    monkeypatch.setattr(compilation, "PART_CHARS", 1)  # one article per part
+    docs = small_docs()
+    opts = BuildOptions(out_dir=tmp_path, compile_title="并行汇编")
+    target = tmp_path / "p.pdf"
+    compilation.write_parallel(docs, opts, target)
+    pages = page_texts(target)
+    toc = "".join(p for p in pages[:4] if "目" in p)
+    for doc in docs:
+        m = re.search(re.escape(doc.meta.title) + r"\s*\.{3,}\s*(\d+)", toc)
+        assert m, doc.meta.title
+        number = int(m.group(1))
+        assert number % 2 == 1
+        assert doc.meta.title in pages[number - 1]
+        assert f"—{number}—" in squash(pages[number - 1])  # the stamped folio
+    reader = pypdf.PdfReader(target)
+    titles = [it.title for it in reader.outline if not isinstance(it, list)]
+    assert [d.meta.title for d in docs] == [t for t in titles if t in {d.meta.title for d in docs}]
+    links = [a for p in reader.pages[:4] for a in (p.get("/Annots") or [])]
+    assert len(links) >= len(docs)
+
+
+# --- every corpus file ------------------------------------------------------------------
+
+
+def _render_corpus_file(path: str, out: str) -> tuple[str, list[str]]:
+    from pipeline.build import load, prepare
+
+    opts = BuildOptions(out_dir=Path(out))
+    doc = prepare(load(path), opts)
+    ctx = booklet.booklet_context([doc], opts, compilation=False)
+    pdf = Path(out) / (Path(path).name + ".pdf")
+    booklet.write_pdf(booklet.layout(booklet.render_html(ctx, opts), opts), pdf)
+    bad = []
+    for page in page_texts(pdf):
+        for line in page.splitlines():
+            line = line.strip()
+            if line and (line[0] in CLOSING or line[-1] in OPENING):
+                bad.append(line)
+    return Path(path).name, bad
+
+
+@needs_poppler
+@pytest.mark.skipif(not corpus_files(), reason="corpus not found")
+def test_no_forbidden_punctuation_at_line_edges_in_any_corpus_file(tmp_path):
+    pytest.importorskip("pipeline.parser")
+    files = [str(p) for p in corpus_files()]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(_render_corpus_file, files, [str(tmp_path)] * len(files)))
+    problems = {name: bad[:3] for name, bad in results if bad}
+    assert not problems
