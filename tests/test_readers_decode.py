@@ -40,7 +40,7 @@ def test_line_ends(newline):
 
 
 def test_gbk_names_read_as_gb18030_keep_rare_characters():
-    data = "中文字符：𠀀和喆".encode("gb18030")  # 𠀀 exists in GB18030, not in GBK
+    data = "中文字符：𠀀和喆，都在国家标准里。".encode("gb18030")  # 𠀀 exists in GB18030, not in GBK
     text, enc = decode(data, "a.txt")
     assert enc == "gb18030" and "𠀀" in text
 

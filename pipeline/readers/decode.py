@@ -68,7 +68,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: cannot decode: not UTF-8, UTF-16, GB18030 or Big5 text "
                          f"(byte {exc.start})") from exc
-    if _han_ratio(text) < 0.2:
+    if not _plausible_chinese(text):
         raise InputError(f"{name}: cannot decode: not UTF-8, UTF-16, GB18030 or Big5 text")
     return text, "gb18030"
 
@@ -84,13 +84,19 @@ def _utf16_without_bom(data: bytes) -> bool:
     return max(odd, even) > 0.3 * half and min(odd, even) == 0
 
 
-def _han_ratio(text: str) -> float:
-    sample = text[:5000]
-    if not sample:
-        return 1.0
-    han = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
-    other = sum(1 for ch in sample if not ch.isspace())
-    return han / max(other, 1)
+def _plausible_chinese(text: str) -> bool:
+    """Real GB text is mostly common characters (GB2312); random bytes are not."""
+    wide = [ch for ch in text[:5000] if ord(ch) > 0x7F]
+    if not wide:
+        return True
+    common = 0
+    for ch in wide:
+        try:
+            ch.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common >= 0.6 * len(wide)
 
 
 def _looks_binary(text: str) -> bool:
