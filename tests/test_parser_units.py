@@ -160,3 +160,26 @@ def test_table_of_contents_not_headings():
 def test_deterministic():
     text = f"标题\n\n一、甲\n\n{BODY}“四个意识”\n\n二、乙\n\n{BODY}"
     assert doc_of(text) == doc_of(text)
+
+
+def test_word_heading_styles_become_headings(tmp_path):
+    import docx
+
+    from pipeline.readers import read
+
+    d = docx.Document()
+    d.add_paragraph("学习材料标题", style="Title")
+    d.add_paragraph("作者：张三  时间：2024-01-02")
+    d.add_heading("第一部分 总体要求", level=1)
+    d.add_paragraph(BODY)
+    d.add_heading("一个没有编号的小标题", level=2)
+    d.add_paragraph("（一）第一个小标题。这是连排标题后面的正文内容，足够长。")
+    path = tmp_path / "t.docx"
+    d.save(path)
+    doc = read(path)
+    assert doc.meta.title == "学习材料标题" and doc.meta.date == "2024-01-02"
+    part = doc.sections[0]
+    assert (part.label, part.title, part.level) == ("第一部分", "总体要求", 1)
+    sub = part.sections[0]
+    assert (sub.label, sub.title, sub.level) == ("", "一个没有编号的小标题", 2)
+    assert sub.sections[0].run_in and sub.sections[0].level == 3
