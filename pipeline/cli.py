@@ -244,11 +244,13 @@ def make_request(params: dict) -> Request:
 # --- reporting ------------------------------------------------------------------------
 
 class Reporter:
-    """Progress bar (several sources, not --quiet/--verbose) or one line per output (--verbose)."""
+    """A progress bar naming each file (several sources, a terminal, not -q/-v), or with
+    --verbose one line per output built or skipped."""
 
     def __init__(self, n_sources: int, show_bar: bool) -> None:
         self.bar = None
-        self.show_bar = show_bar and n_sources > 1 and not State.quiet and not State.verbose
+        self.show_bar = (show_bar and n_sources > 1 and not State.quiet and not State.verbose
+                         and sys.stderr.isatty())
         self.current = ""
 
     def start(self, to_build: int, total: int) -> None:
