@@ -183,3 +183,8 @@ def test_word_heading_styles_become_headings(tmp_path):
     sub = part.sections[0]
     assert (sub.label, sub.title, sub.level) == ("", "一个没有编号的小标题", 2)
     assert sub.sections[0].run_in and sub.sections[0].level == 3
+
+
+def test_standalone_heading_broken_across_blank_lines():
+    doc = doc_of(f"标题\n\n{BODY}\n\n一、突出政治建设，把坚持\n\n党的领导落到实处\n\n{BODY}\n\n二、第二部分\n\n{BODY}")
+    assert [section_name(s) for s in doc.sections] == ["一、突出政治建设，把坚持党的领导落到实处", "二、第二部分"]

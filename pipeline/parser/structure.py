@@ -183,19 +183,34 @@ def _rejoin_broken_headings(items: list[Item]) -> None:
             nxt = items[k + 1]
             if nxt.marker is not None or nxt.role != "para" or nxt.unit.heading is not None:
                 continue
+            neighbours = [items[positions[m]] for m in (n - 1, n + 1) if 0 <= m < len(positions)]
             if it.form == "bare":
                 joined = nxt.unit.text
-            else:
-                neighbours = [items[positions[m]] for m in (n - 1, n + 1) if 0 <= m < len(positions)]
-                if not neighbours or len(it.title) > 20 or not all(o.form == "runin" for o in neighbours):
-                    continue
+            elif neighbours and len(it.title) <= 20 and all(o.form == "runin" for o in neighbours):
                 joined = it.marker.rest + nxt.unit.text
+            elif _heading_tail(it, nxt, items[k + 2] if k + 2 < len(items) else None):
+                joined = it.marker.rest + nxt.unit.text
+            else:
+                continue
             it.unit = Unit(f"{it.marker.label}{joined}", it.unit.lineno, it.unit.indented,
                            None, it.unit.lines + nxt.unit.lines)
             it.marker.rest = joined
             it.form, it.title, it.run_in_body = _form(joined)
             nxt.role = "drop"
         del kind
+
+
+def _heading_tail(it: Item, nxt: Item, after: Item | None) -> bool:
+    """'一、突出政治建设，把坚持' + blank + '党的领导落到实处' + blank + body."""
+    t = nxt.unit.text
+    if len(t) > 20 or t[-1] in LINE_END_OK + "，、" or han_count(t) < 2 or nxt.unit.lines > 1:
+        return False
+    if len(it.title) + len(t) > 50 or after is None or after.marker is not None:
+        return False
+    if after.role != "para" or not (len(after.unit.text) >= 30 and after.unit.text[-1] in SENTENCE_END):
+        return False
+    # only when the line break sits inside a phrase: the heading does not read as complete
+    return it.title[-1] in "的和与及把在对为以将从向" or "，" in it.title
 
 
 def _decide_numbered(items: list[Item]) -> None:

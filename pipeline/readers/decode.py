@@ -87,8 +87,8 @@ def _utf16_without_bom(data: bytes) -> bool:
 def _plausible_chinese(text: str) -> bool:
     """Real GB text is mostly common characters (GB2312); random bytes are not."""
     wide = [ch for ch in text[:5000] if ord(ch) > 0x7F]
-    if not wide:
-        return True
+    if len(wide) < 20:
+        return True  # too little to judge; strict decoding already passed
     common = 0
     for ch in wide:
         try:
@@ -96,7 +96,7 @@ def _plausible_chinese(text: str) -> bool:
             common += 1
         except UnicodeEncodeError:
             pass
-    return common >= 0.6 * len(wide)
+    return common >= 0.5 * len(wide)
 
 
 def _looks_binary(text: str) -> bool:
