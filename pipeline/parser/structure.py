@@ -186,9 +186,8 @@ def _rejoin_broken_headings(items: list[Item]) -> None:
             neighbours = [items[positions[m]] for m in (n - 1, n + 1) if 0 <= m < len(positions)]
             if it.form == "bare":
                 joined = nxt.unit.text
-            elif neighbours and len(it.title) <= 20 and all(o.form == "runin" for o in neighbours):
-                joined = it.marker.rest + nxt.unit.text
-            elif _heading_tail(it, nxt, items[k + 2] if k + 2 < len(items) else None):
+            elif (neighbours and len(it.title) <= 20 and all(o.form == "runin" for o in neighbours)) \
+                    or _heading_tail(it, nxt, items[k + 2] if k + 2 < len(items) else None):
                 joined = it.marker.rest + nxt.unit.text
             else:
                 continue
