@@ -33,14 +33,14 @@ run: install
 # Lint and tests both run; the target fails if either failed.
 test: install
 	@status=0; \
-	echo "+ ruff check pipeline tests bench"; \
-	$(BIN)/ruff check pipeline tests bench || status=1; \
+	echo "+ ruff check pipeline tests bench scripts"; \
+	$(BIN)/ruff check pipeline tests bench scripts || status=1; \
 	echo "+ pytest"; \
 	$(BIN)/pytest || status=1; \
 	exit $$status
 
 lint: install
-	$(BIN)/ruff check pipeline tests bench
+	$(BIN)/ruff check pipeline tests bench scripts
 
 install: system-packages $(STAMP)
 
@@ -72,9 +72,11 @@ bench: install
 	@scripts/install-system-packages pandoc || echo "bench: pandoc could not be installed; its timing will be skipped" >&2
 	@shopt -s nullglob; for b in bench/*.py; do echo "+ $$b"; $(BIN)/python "$$b"; done
 
-# Regenerate docs/model.md from pipeline/model.py (a test fails while it is stale).
+# Regenerate docs/model.md from pipeline/model.py and docs/templates.md from the writers
+# (tests fail while either is stale).
 docs: install
 	$(BIN)/python scripts/gen_model_docs.py
+	$(BIN)/python scripts/gen_template_docs.py
 
 clean:
 	rm -rf output $(STAMP)

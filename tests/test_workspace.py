@@ -177,3 +177,48 @@ def test_cli_overrides_config_and_workspace_templates_are_used(tmp_path, monkeyp
     req = make_request({**params, "org": "乙单位", "to": "docx", "quiz": True, "paper": "B5"})
     assert req.formats == ["docx"] and req.opts.org == "乙单位" and req.opts.aids.quiz
     assert req.opts.paper == "B5"
+
+
+def test_templates_lists_overrides_and_variables(tmp_path, capsys, monkeypatch):
+    ws = tmp_path / "ws"
+    assert run(["init", str(ws)], capsys)[0] == 0
+    css = ws / "templates" / "booklet" / "booklet.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\nbody { color: #222; }\n", encoding="utf-8")
+    (ws / "templates" / "slides" / "outline.md").unlink()
+    monkeypatch.chdir(ws)
+    code, out, err = run(["templates"], capsys)
+    assert code == 0, err
+    entries = dict(_entries(out))
+    assert "[workspace, edited]" in entries["booklet/booklet.css"]
+    assert str(css) in entries["booklet/booklet.css"]
+    assert "[workspace copy, unchanged]" in entries["booklet/booklet.html"]
+    assert "[built-in]" in entries["slides/outline.md"]
+    assert str(builtin_templates_dir() / "slides" / "outline.md") in entries["slides/outline.md"]
+    assert "variables: doc, meta, title" in entries["handout/handout.docx"]
+    assert "blocks" in entries["handout/handout.docx"]
+    assert "slides" in entries["slides/outline.md"].split("variables:")[1]
+    assert "variables:" not in entries["slides/slides.pptx"]
+
+    code, out, _ = run(["templates", "show", "booklet/booklet.css"], capsys)
+    assert code == 0 and out == (builtin_templates_dir() / "booklet" / "booklet.css").read_text(
+        encoding="utf-8")
+    code, out, err = run(["templates", "show", "handout.docx"], capsys)
+    assert code == 0 and out == "" and "handout/handout.docx is a Word file" in err
+    copy = tmp_path / "mine.docx"
+    assert run(["templates", "show", "handout.docx", "-o", str(copy)], capsys)[0] == 0
+    assert copy.read_bytes() == (builtin_templates_dir() / "handout" / "handout.docx").read_bytes()
+    code, _, err = run(["templates", "show", "page.html"], capsys)
+    assert code == 2 and "no template 'page.html'" in err
+
+
+def _entries(out: str):
+    name, lines = None, []
+    for line in out.splitlines():
+        if not line.startswith(" "):
+            if name:
+                yield name, "\n".join(lines)
+            name, lines = line.split("  [", 1)[0], [line]
+        else:
+            lines.append(line)
+    if name:
+        yield name, "\n".join(lines)
