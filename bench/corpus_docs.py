@@ -54,8 +54,8 @@ def seed_doc() -> Document:
 def articles(count: int = 100, chars: int = 2600) -> list[Document]:
     """``count`` articles of about ``chars`` characters, cut from the corpus in turn."""
     pool: list[str] = []
-    for path in sorted(CORPUS.glob("*.*")):
-        if path.name != "README.md":
+    for path in sorted(CORPUS.glob("*.txt")):
+        if "scrape" not in path.name:
             pool.extend(p for p in paragraphs(path) if len(p) > 8)
     docs, i = [], 0
     for n in range(count):

@@ -9,6 +9,7 @@ processes (see ``pipeline.writers.compilation``).  This is the only module
 
 from __future__ import annotations
 
+import functools
 import logging
 import mimetypes
 from dataclasses import dataclass, field
@@ -241,10 +242,16 @@ def booklet_context(docs: list[Document], opts: BuildOptions, *, compilation: bo
     return ctx
 
 
-def render_html(ctx: dict[str, Any], opts: BuildOptions) -> str:
-    env = make_env("booklet", opts.template_dirs, autoescape=True)
+@functools.lru_cache(maxsize=8)
+def _env(template_dirs: tuple[Path, ...]) -> Any:
+    """One environment per template search path: compiled templates are reused."""
+    env = make_env("booklet", list(template_dirs), autoescape=True)
     env.filters["cjk"] = cjk_filter
-    return render(env, "booklet.html", ctx)
+    return env
+
+
+def render_html(ctx: dict[str, Any], opts: BuildOptions) -> str:
+    return render(_env(tuple(Path(d) for d in opts.template_dirs)), "booklet.html", ctx)
 
 
 # --- WeasyPrint -------------------------------------------------------------
@@ -343,10 +350,11 @@ def layout(html: str, opts: BuildOptions, fetcher: TemplateFetcher | None = None
 
 def write_pdf(document: Any, target: Path | None) -> bytes | None:
     """Draw the laid-out document; bytes when ``target`` is None."""
+    from pipeline.writers.cff import finisher
     from pipeline.writers.cjk_justify import inter_character_justification
 
     with inter_character_justification():  # drawing uses the patched spacing too
-        return document.write_pdf(target)
+        return document.write_pdf(target, finisher=finisher)
 
 
 def _write_pair(html: str, reading: Path, printed: Path, opts: BuildOptions) -> list[Path]:

@@ -53,9 +53,18 @@ def placement(page_w: float, page_h: float, sheet_w: float, sheet_h: float) -> t
 def impose(reading_pdf: Path, out: Path, sheet: str = "A4") -> int:
     """Write ``out``: the pages of ``reading_pdf`` imposed for duplex saddle stitching.
 
-    Returns the number of sheet sides written.
+    Each page becomes a form XObject placed on the sheet (no content-stream
+    rewriting, and fonts are shared, so this takes milliseconds).  Returns the
+    number of sheet sides written.
     """
-    from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+    )
 
     reader = PdfReader(str(reading_pdf))
     pages = reader.pages
@@ -66,16 +75,42 @@ def impose(reading_pdf: Path, out: Path, sheet: str = "A4") -> int:
     page_w, page_h = float(box.width), float(box.height)
     scale, x0, y0 = placement(page_w, page_h, sheet_w, sheet_h)
     writer = PdfWriter()
+    forms: dict[int, object] = {}
+
+    def form(index: int) -> object:
+        if index not in forms:
+            page = pages[index]
+            xobj = DecodedStreamObject()
+            contents = page.get_contents()
+            xobj.set_data(contents.get_data() if contents is not None else b"")
+            mb = page.mediabox
+            xobj.update({
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject(FloatObject(v) for v in
+                                                 (mb.left, mb.bottom, mb.right, mb.top)),
+                NameObject("/Resources"): page["/Resources"].get_object().clone(writer)
+                if "/Resources" in page else DictionaryObject(),
+            })
+            forms[index] = writer._add_object(xobj.flate_encode())
+        return forms[index]
+
     sides = saddle_stitch_order(len(pages))
     for left, right in sides:
-        side = PageObject.create_blank_page(width=sheet_w, height=sheet_h)
+        side = writer.add_blank_page(sheet_w, sheet_h)
+        xobjects = DictionaryObject()
+        ops = []
         for slot, index in enumerate((left, right)):
             if index is None:
                 continue
+            name = f"/P{index}"
+            xobjects[NameObject(name)] = form(index)
             x = x0 + slot * page_w * scale
-            transform = Transformation().scale(scale, scale).translate(x, y0)
-            side.merge_transformed_page(pages[index], transform)
-        writer.add_page(side)
+            ops.append(f"q {scale:g} 0 0 {scale:g} {x:.3f} {y0:.3f} cm {name} Do Q")
+        content = DecodedStreamObject()
+        content.set_data("\n".join(ops).encode())
+        side[NameObject("/Contents")] = writer._add_object(content)
+        side[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
     info = reader.metadata or {}
     writer.add_metadata({k: v for k, v in info.items() if isinstance(k, str)})
     with open(out, "wb") as fh:
