@@ -1,0 +1,97 @@
+"""`studykit serve`: a local web page for building without a terminal.
+
+The server binds 127.0.0.1 unless told otherwise, keeps the writers' heavy
+libraries loaded between builds, and uses a workspace's ``templates/`` when
+started inside one (a folder with ``studykit.toml``).  See ``app`` for the
+routes and ``jobs`` for where uploads and outputs live.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import threading
+import webbrowser
+from pathlib import Path
+
+from pipeline.errors import EnvironmentProblem
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def workspace_templates(cwd: Path | None = None) -> tuple[Path | None, list[Path]]:
+    """The workspace here (studykit.toml in ``cwd``) and its template folders, if any."""
+    here = Path(cwd) if cwd is not None else Path.cwd()
+    if not (here / "studykit.toml").is_file():
+        return None, []
+    templates = here / "templates"
+    try:  # the workspace may name another folder for its templates
+        from pipeline.config import load_config
+
+        templates = load_config(here).templates_dir
+    except ImportError:
+        pass
+    return here, [templates] if templates.is_dir() else []
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket, or one clear line saying why not (port taken, bad address)."""
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except socket.gaierror as exc:
+        raise EnvironmentProblem(f"cannot listen on {host}: unknown address ({exc.strerror})") from exc
+    except OSError as exc:
+        hint = f" (is studykit serve already running? try --port {port + 1})" if port else ""
+        raise EnvironmentProblem(f"cannot listen on {host}:{port}: "
+                                 f"{exc.strerror or exc}{hint}") from exc
+    sock.set_inheritable(True)
+    return sock
+
+
+def _can_open_browser() -> bool:
+    """Only where a graphical browser can open: never a text browser in this terminal."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool = True,
+        workers: int = 4) -> None:
+    """Serve until Ctrl+C."""
+    import click
+    import uvicorn
+
+    from pipeline.serve.app import LOOPBACK_HOSTS, Settings, create_app
+
+    workspace, template_dirs = workspace_templates()
+    sock = bind(host, port)
+    actual = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{actual}/"
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    allowed = list(LOOPBACK_HOSTS) if loopback else ["*"]
+    settings = Settings(template_dirs=template_dirs, workspace=workspace, workers=workers,
+                        allowed_hosts=allowed)
+    app = create_app(settings)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
+                            timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    click.echo(f"studykit serve: {url}  (Ctrl+C to stop)")
+    if workspace:
+        click.echo(f"studykit serve: workspace {workspace}, templates from "
+                   f"{', '.join(map(str, template_dirs)) or 'the built-in ones'}")
+    if not loopback:
+        click.echo(f"studykit serve: warning: listening on {host}: anyone who can reach this "
+                   "computer can use the page (it has no password)", err=True)
+    if open_browser:
+        if _can_open_browser():
+            threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+        else:
+            click.echo("studykit serve: no graphical browser here; open the address above")
+    server.run(sockets=[sock])

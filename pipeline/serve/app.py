@@ -1,0 +1,322 @@
+"""The web app: one page, a JSON API for it, and the downloads.
+
+Routes
+  GET  /                         the page (Chinese)
+  POST /api/check                one file → the ``check`` tree (as ``studykit check``)
+  POST /api/build                files in order + choices → the build's files and previews
+  GET  /files/{token}/{name}     one output of a build, looked up by name in that build
+  GET  /zip/{token}              all of a build's outputs as one .zip
+  GET  /preview/{token}/{n}.png  the booklet's first pages as images
+  GET  /healthz                  {"ok": true, "warm": …}
+
+Errors are JSON ``{"error": "<one line>"}``: a StudykitError's message, exactly
+as the command line prints it, so the page shows the same words.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+import time
+import traceback
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from pipeline import __version__
+from pipeline.errors import InputError, StudykitError
+from pipeline.serve.jobs import (
+    AIDS,
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    MAX_REQUEST_BYTES,
+    OUTPUTS,
+    Build,
+    Builder,
+    BuildSpec,
+    Busy,
+    Upload,
+    check_report,
+    clean_name,
+    release_memory,
+)
+
+log = logging.getLogger("studykit.serve")
+
+HERE = Path(__file__).resolve().parent
+CSRF_HEADER = "x-studykit"  # the page's fetch() sends it; a plain cross-site form cannot
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
+AID_LABELS = {"excerpts": "重点摘编", "glossary": "名词解释", "questions": "思考讨论题",
+              "quiz": "学习测试", "notes": "学习笔记页"}
+VARIANT_LABELS = {"official": "标准版", "large-print": "大字版", "plain": "简版（仅正文，无学习辅助）"}
+
+
+@dataclass
+class Settings:
+    template_dirs: list[Path] = field(default_factory=list)
+    workspace: Path | None = None  # shown on the page when the templates come from one
+    workers: int = 4  # builds running at once
+    max_pending: int = 32  # builds running or waiting; more get "busy"
+    keep_seconds: float = 3600
+    warm_up: bool = True  # import the writers and build a tiny document at startup
+    allowed_hosts: list[str] = field(default_factory=lambda: list(LOOPBACK_HOSTS))
+    root: Path | None = None  # where uploads and outputs live (default: a new temp folder)
+
+
+class _TooLarge(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(413, f"request too large (the limit is {MAX_REQUEST_BYTES // (1024 * 1024)} "
+                              f"MiB for all files together, {MAX_FILE_BYTES // (1024 * 1024)} MiB each)")
+
+
+class BodyLimit:
+    """Refuse a request body over ``limit`` bytes, declared or streamed."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            await JSONResponse({"error": _TooLarge().detail}, 413)(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge()
+            return message
+
+        await self.app(scope, limited, send)
+
+
+class State:
+    """What the routes share: the builder, its thread pool and the waiting count."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.builder = Builder(settings.root, settings.template_dirs,
+                               keep_seconds=settings.keep_seconds)
+        self.pool = ThreadPoolExecutor(max_workers=settings.workers,
+                                       thread_name_prefix="studykit-build")
+        self.pending = 0
+        self.lock = threading.Lock()
+        self.warm = threading.Event()
+        self.warm_seconds: float | None = None
+
+    async def run(self, fn, *args):
+        """Run ``fn`` in the build pool; refuse when too many are already waiting."""
+        with self.lock:
+            if self.pending >= self.settings.max_pending:
+                raise Busy("the server is busy with other builds; try again in a moment")
+            self.pending += 1
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self.pool, fn, *args)
+        finally:
+            with self.lock:
+                self.pending -= 1
+                idle = self.pending == 0
+            if idle:  # hand freed memory back once nothing is building, off the request path
+                loop.run_in_executor(self.pool, release_memory)
+
+    def warm_up(self) -> None:
+        try:
+            self.warm_seconds = self.builder.warm_up()
+            log.info("writers loaded in %.1f s", self.warm_seconds)
+        except Exception:  # never stop the server over it; the first build will say why
+            log.warning("warm-up failed:\n%s", traceback.format_exc())
+        finally:
+            self.warm.set()
+
+
+def _error(message: str, status: int = 400) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def _page_env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+                              autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def _build_json(build: Build) -> dict:
+    base = f"/files/{build.token}/"
+    return {
+        "token": build.token,
+        "seconds": round(build.seconds, 3),
+        "cached": build.cached,
+        "files": [{"name": f.name, "kind": f.kind, "label": f.label,
+                   "size": f.path.stat().st_size, "url": base + quote(f.name)}
+                  for f in build.files],
+        "zip": f"/zip/{build.token}",
+        "previews": [f"/preview/{build.token}/{i}.png" for i in range(1, len(build.previews) + 1)],
+    }
+
+
+async def _uploads(files: list) -> list[Upload]:
+    uploads = []
+    for f in files:
+        if not isinstance(f, UploadFile):
+            continue
+        data = await f.read(MAX_FILE_BYTES + 1)
+        name = clean_name(f.filename)
+        if len(data) > MAX_FILE_BYTES:
+            size = (f.size or len(data)) // (1024 * 1024)
+            raise InputError(f"{name}: file too large ({size} MiB; "
+                                f"the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB)")
+        uploads.append(Upload(name, data))
+    return uploads
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    state = State(settings)
+    env = _page_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.warm_up:
+            threading.Thread(target=state.warm_up, name="studykit-warm", daemon=True).start()
+        else:
+            state.warm.set()
+
+        async def sweeper() -> None:
+            while True:
+                await asyncio.sleep(60)
+                await asyncio.to_thread(state.builder.sweep)
+
+        task = asyncio.create_task(sweeper())
+        try:
+            yield
+        finally:
+            task.cancel()
+            state.pool.shutdown(wait=False, cancel_futures=True)
+            state.builder.close()
+
+    app = FastAPI(title="studykit", version=__version__, lifespan=lifespan,
+                  docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.studykit = state
+    app.add_middleware(BodyLimit, limit=MAX_REQUEST_BYTES)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):
+        if request.method == "POST" and request.headers.get(CSRF_HEADER) != "1":
+            return _error("requests must come from the studykit page", 403)
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
+            "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+            "form-action 'self'")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(StudykitError)
+    async def studykit_error(request: Request, err: StudykitError) -> JSONResponse:
+        return _error(str(err), 503 if isinstance(err, Busy) else 400)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        messages = {404: "not found (the build may have expired: build again)",
+                    405: "method not allowed"}
+        detail = exc.detail if exc.status_code == 413 else messages.get(exc.status_code, exc.detail)
+        return _error(str(detail), exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+        log.error("internal error:\n%s", "".join(traceback.format_exception(exc)))
+        return _error(f"internal error: {type(exc).__name__}: {exc}", 500)
+
+    @app.get("/", response_class=HTMLResponse)
+    async def page() -> HTMLResponse:
+        html = env.get_template("index.html").render(
+            version=__version__, outputs={k: v[2] for k, v in OUTPUTS.items()},
+            aids={a: AID_LABELS[a] for a in AIDS}, variants=VARIANT_LABELS,
+            max_mb=MAX_FILE_BYTES // (1024 * 1024), max_files=MAX_FILES,
+            workspace=str(settings.workspace) if settings.workspace else "")
+        return HTMLResponse(html)
+
+    @app.get("/healthz")
+    async def healthz() -> dict:
+        return {"ok": True, "warm": state.warm.is_set(), "warm_seconds": state.warm_seconds,
+                "pid": os.getpid()}
+
+    @app.post("/api/check")
+    async def check(request: Request) -> JSONResponse:
+        form = await request.form(max_files=1, max_fields=10)
+        try:
+            uploads = await _uploads(form.getlist("file"))
+        finally:
+            await form.close()
+        if not uploads:
+            return _error("no file in the request")
+        return JSONResponse(await state.run(check_report, uploads[0]))
+
+    @app.post("/api/build")
+    async def build(request: Request) -> JSONResponse:
+        form = await request.form(max_files=MAX_FILES + 1, max_fields=50)
+        try:
+            uploads = await _uploads(form.getlist("files"))
+            spec = BuildSpec(
+                outputs=tuple(str(v) for v in form.getlist("outputs")),
+                variant=str(form.get("variant") or "official"),
+                org=str(form.get("org") or "").strip(),
+                session_date=str(form.get("session_date") or "").strip() or None,
+                aids=tuple(str(v) for v in form.getlist("aids")),
+                compile_=str(form.get("compile") or "") in ("1", "true", "on"),
+                title=str(form.get("title") or "").strip())
+        finally:
+            await form.close()
+        started = time.perf_counter()
+        result = await state.run(state.builder.build, uploads, spec)
+        body = _build_json(result)
+        body["request_seconds"] = round(time.perf_counter() - started, 3)
+        return JSONResponse(body)
+
+    @app.get("/files/{token}/{name:path}")
+    async def download(token: str, name: str) -> FileResponse:
+        found = state.builder.file(token, name)
+        if found is None:
+            raise HTTPException(404)
+        return FileResponse(found.path, filename=found.name)
+
+    @app.get("/zip/{token}")
+    async def download_zip(token: str) -> FileResponse:
+        if state.builder.get(token) is None:
+            raise HTTPException(404)
+        path = await asyncio.to_thread(state.builder.zip, token)
+        if path is None:
+            raise HTTPException(404)
+        return FileResponse(path, filename="学习材料.zip", media_type="application/zip")
+
+    @app.get("/preview/{token}/{number}.png")
+    async def preview(token: str, number: int) -> FileResponse:
+        path = state.builder.preview(token, number)
+        if path is None:
+            raise HTTPException(404)
+        return FileResponse(path, media_type="image/png")
+
+    return app

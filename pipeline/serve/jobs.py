@@ -1,0 +1,538 @@
+"""Builds for the web page, kept apart from HTTP.
+
+Every build request works in its own temporary folder (the uploaded sources),
+removed when the build ends.  What a build produced is linked into a folder
+named by a random token, kept for ``keep_seconds`` after its last use and then
+removed; downloads are looked up by name in that build's list, never by joining
+a path from the request.  Writer outputs are cached per format, keyed by the
+sources' bytes and every option, so a rebuild that only changes the choice of
+outputs, or repeats a build, does not lay the booklet out again.
+
+WeasyPrint is not thread-safe (the booklet writer also patches it while it
+lays out), and neither is pdfium: PDF builds and previews each take a lock.
+Handouts and slides build in parallel in the worker threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import gc
+import hashlib
+import json
+import logging
+import os
+import re
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import InputError, StudykitError
+from pipeline.options import VARIANTS, AidOptions, BuildOptions
+from pipeline.readers import MAX_BYTES
+
+log = logging.getLogger("studykit.serve")
+
+MAX_FILE_BYTES = MAX_BYTES  # 20 MiB per source, the same limit as the command line
+MAX_FILES = 20  # sources per build
+MAX_REQUEST_BYTES = 100 * 1024 * 1024  # one request's body, all files together
+KEEP_SECONDS = 3600  # a build's downloads are removed an hour after their last use
+MAX_KEPT = 100  # builds kept at most; the oldest go first
+MAX_CACHED = 48  # writer outputs kept for rebuilds
+PREVIEW_PAGES = 4  # the first pages that are not blank
+PREVIEW_SCALE = 1.5  # 108 dpi: an A5 page is 630 × 893 pixels
+
+# What the page offers → (writer format, file-name ending, label on the page).
+OUTPUTS: dict[str, tuple[str, str, str]] = {
+    "handout": ("docx", ".handout.docx", "讲义（Word）"),
+    "booklet": ("pdf", ".booklet.pdf", "阅读版（PDF）"),
+    "print": ("pdf", ".print.pdf", "印刷版（PDF，拼版）"),
+    "outline": ("slides", ".outline.md", "提纲（Markdown）"),
+    "slides": ("slides", ".slides.pptx", "幻灯片（PowerPoint）"),
+}
+AIDS = ("excerpts", "glossary", "questions", "quiz", "notes")
+TOKEN = re.compile(r"[0-9a-f]{32}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class Busy(StudykitError):
+    """Too many builds waiting: the page says so and the user tries again."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str  # a bare file name, already cleaned
+    data: bytes
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def clean_name(raw: str | None, fallback: str = "未命名.txt") -> str:
+    """A bare file name from what a browser sent: no folders, no control characters."""
+    base = re.split(r"[\\/]", raw or "")[-1]
+    base = _CONTROL.sub("", base).strip().lstrip(".").strip()
+    if not base:
+        return fallback
+    if len(base) > 120:
+        stem, dot, suffix = base.rpartition(".")
+        base = (stem[:100] + dot + suffix[:16]) if dot and len(suffix) <= 16 else base[:120]
+    return base
+
+
+def check_upload(upload: Upload) -> None:
+    """The size checks ``read_bytes`` makes on the command line, with the same words."""
+    size = len(upload.data)
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"{upload.name}: file too large ({size // (1024 * 1024)} MiB; "
+                         f"the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB)")
+    if not upload.data.strip():
+        raise InputError(f"{upload.name}: file is empty")
+
+
+def parse_upload(upload: Upload):
+    """Bytes → Document, as ``studykit check`` does (extension, then content)."""
+    from pipeline.parser import parse
+    from pipeline.readers import format_for, read_source
+
+    format_for(upload.name)  # the type check: an unknown extension stops here
+    check_upload(upload)
+    return parse(read_source(upload.data, upload.name))
+
+
+def check_report(upload: Upload) -> dict:
+    """What the page shows after an upload: the ``check`` tree and a short summary."""
+    from pipeline.model import section_name
+    from pipeline.report import render_check
+
+    doc = parse_upload(upload)
+    return {
+        "name": upload.name,
+        "title": doc.meta.title,
+        "headings": [section_name(s) for s in doc.sections],
+        "warnings": len(doc.warnings),
+        "discarded": len(doc.discarded),
+        "report": render_check(doc),
+    }
+
+
+@dataclass(frozen=True)
+class BuildSpec:
+    """The choices on the page, validated."""
+
+    outputs: tuple[str, ...] = tuple(OUTPUTS)
+    variant: str = "official"
+    org: str = ""
+    session_date: str | None = None
+    aids: tuple[str, ...] = AIDS
+    compile_: bool = False
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.outputs:
+            raise InputError("choose at least one output (讲义, 阅读版, 印刷版, 提纲 or 幻灯片)")
+        for name in self.outputs:
+            if name not in OUTPUTS:
+                raise InputError(f"unknown output '{name}' (choose from {', '.join(OUTPUTS)})")
+        if self.variant not in VARIANTS:
+            raise InputError(f"unknown style '{self.variant}' (choose from {', '.join(VARIANTS)})")
+        for aid in self.aids:
+            if aid not in AIDS:
+                raise InputError(f"unknown study aid '{aid}' (choose from {', '.join(AIDS)})")
+        if len(self.org) > 100 or len(self.title) > 100:
+            raise InputError("organisation name and title are limited to 100 characters")
+        if self.session_date:
+            import datetime
+
+            try:
+                datetime.date.fromisoformat(self.session_date)
+            except ValueError as exc:
+                raise InputError(f"'{self.session_date}' is not a date like 2026-12-01") from exc
+
+    def options(self, out_dir: Path, template_dirs: list[Path]) -> BuildOptions:
+        if self.variant == "plain":
+            aids = AidOptions.none()
+        else:
+            aids = AidOptions(**{a: a in self.aids for a in AIDS})
+        return BuildOptions(out_dir=out_dir, org=self.org, session_date=self.session_date or None,
+                            variant=self.variant, aids=aids, template_dirs=list(template_dirs),
+                            compile_title=self.title)
+
+    def jobs(self, n_sources: int) -> list[str]:
+        """Writer runs, in order: "docx", "pdf", "slides", or "compile" (one 学习汇编)."""
+        formats = {OUTPUTS[o][0] for o in self.outputs}
+        jobs = [f for f in ("docx", "pdf", "slides") if f in formats]
+        if self.compile_ and "pdf" in jobs:
+            jobs[jobs.index("pdf")] = "compile"
+        return jobs
+
+
+@dataclass
+class OutFile:
+    name: str  # download name, unique within the build
+    kind: str  # a key of OUTPUTS, or "" for a file the page does not know
+    path: Path
+
+    @property
+    def label(self) -> str:
+        return OUTPUTS[self.kind][2] if self.kind else "其他文件"
+
+
+@dataclass
+class Build:
+    token: str
+    folder: Path
+    files: list[OutFile]
+    previews: list[Path]
+    seconds: float
+    cached: bool
+    last_used: float = field(default_factory=time.monotonic)
+    zip_path: Path | None = None
+
+    def file(self, name: str) -> OutFile | None:
+        return next((f for f in self.files if f.name == name), None)
+
+
+@dataclass
+class _Entry:
+    """Outputs of one writer run, kept for rebuilds."""
+
+    folder: Path
+    paths: list[Path]
+    previews: list[Path]
+    last_used: float = field(default_factory=time.monotonic)
+    users: int = 0
+
+
+def kind_of(path: Path) -> str:
+    return next((k for k, (_f, end, _l) in OUTPUTS.items() if path.name.endswith(end)), "")
+
+
+def fingerprint(dirs: list[Path]) -> str:
+    """Template folders as of now: a changed template must not hit the cache."""
+    h = hashlib.sha256()
+    for d in dirs:
+        h.update(str(d).encode())
+        for p in sorted(Path(d).rglob("*")) if Path(d).is_dir() else []:
+            with contextlib.suppress(OSError):
+                st = p.stat()
+                h.update(f"{p}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+def release_memory() -> None:
+    """Give freed memory back to the system after a build (glibc keeps it otherwise)."""
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    if name:
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(name).malloc_trim(0)
+
+
+class Builder:
+    """Runs builds (in the caller's thread: the app calls it from its pool) and keeps outputs."""
+
+    def __init__(self, root: Path | None = None, template_dirs: list[Path] | None = None,
+                 keep_seconds: float = KEEP_SECONDS, max_kept: int = MAX_KEPT,
+                 max_cached: int = MAX_CACHED):
+        self.root = Path(root) if root else Path(tempfile.mkdtemp(prefix="studykit-serve-"))
+        self.template_dirs = [Path(d) for d in (template_dirs or [])]
+        self.keep_seconds = keep_seconds
+        self.max_kept = max_kept
+        self.max_cached = max_cached
+        for sub in ("requests", "builds", "cache"):
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+        self._builds: dict[str, Build] = {}
+        self._cache: dict[str, _Entry] = {}
+        self._key_locks: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+        self._pdf_lock = threading.Lock()  # WeasyPrint and pdfium: one at a time
+
+    # --- building ---------------------------------------------------------
+
+    def build(self, uploads: list[Upload], spec: BuildSpec) -> Build:
+        """Build ``uploads`` as ``spec`` asks; raises StudykitError with the CLI's message."""
+        if not uploads:
+            raise InputError("no source: paste some text or add a file first")
+        if len(uploads) > MAX_FILES:
+            raise InputError(f"too many files ({len(uploads)}; the limit is {MAX_FILES})")
+        for up in uploads:
+            from pipeline.readers import format_for
+
+            format_for(up.name)
+            check_upload(up)
+        start = time.perf_counter()
+        templates = fingerprint(self.template_dirs)
+        sources = [[u.name, u.digest] for u in uploads]
+        produced: list[Path] = []
+        previews: list[Path] = []
+        all_cached = True
+        entries: list[_Entry] = []
+        request_dir = Path(tempfile.mkdtemp(prefix="req-", dir=self.root / "requests"))
+        try:
+            paths: list[Path] = []
+            for job in spec.jobs(len(uploads)):
+                key = self._key(job, sources, spec, templates)
+                entry, cached = self._entry(key, job, uploads, spec, request_dir, paths)
+                entries.append(entry)
+                all_cached &= cached
+                produced.extend(entry.paths)
+                previews.extend(entry.previews)
+            wanted = [p for p in produced if kind_of(p) in spec.outputs or not kind_of(p)]
+            return self._keep(wanted, previews, time.perf_counter() - start, all_cached)
+        finally:
+            with self._lock:
+                for entry in entries:
+                    entry.users -= 1
+            shutil.rmtree(request_dir, ignore_errors=True)
+
+    def _key(self, job: str, sources: list, spec: BuildSpec, templates: str) -> str:
+        settings = {"job": job, "variant": spec.variant, "org": spec.org,
+                    "date": spec.session_date, "aids": sorted(spec.aids),
+                    "title": spec.title if job == "compile" else "", "templates": templates}
+        blob = json.dumps([sources, settings], ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+    def _entry(self, key: str, job: str, uploads: list[Upload], spec: BuildSpec,
+               request_dir: Path, paths: list[Path]) -> tuple[_Entry, bool]:
+        with self._lock:
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                entry = self._cache.get(key)
+                if entry and all(p.is_file() for p in entry.paths):
+                    entry.users += 1
+                    entry.last_used = time.monotonic()
+                    return entry, True
+            if not paths:
+                paths.extend(self._save(uploads, request_dir))
+            folder = self.root / "cache" / key
+            shutil.rmtree(folder, ignore_errors=True)
+            try:
+                written, previews = self._run(job, paths, spec, folder)
+            except StudykitError as err:
+                shutil.rmtree(folder, ignore_errors=True)
+                err.args = (self._scrub(str(err), paths, uploads),)
+                raise
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            entry = _Entry(folder=folder, paths=written, previews=previews, users=1)
+            with self._lock:
+                self._cache[key] = entry
+            return entry, False
+
+    def _save(self, uploads: list[Upload], request_dir: Path) -> list[Path]:
+        """Each source in its own numbered folder, under its own (cleaned) name."""
+        paths = []
+        for i, up in enumerate(uploads):
+            folder = request_dir / f"{i:02d}"
+            folder.mkdir()
+            path = folder / clean_name(up.name)
+            if path.parent != folder:  # cannot happen after clean_name; never write elsewhere
+                raise InputError(f"{up.name}: not a valid file name")
+            path.write_bytes(up.data)
+            paths.append(path)
+        return paths
+
+    def _run(self, job: str, paths: list[Path], spec: BuildSpec,
+             folder: Path) -> tuple[list[Path], list[Path]]:
+        opts = spec.options(folder, self.template_dirs)
+        sources = [str(p) for p in paths]
+        if job in ("pdf", "compile"):
+            with self._pdf_lock:
+                if job == "compile":
+                    written = run_build(sources, [], opts, compile_=True)
+                else:
+                    written = run_build(sources, ["pdf"], opts)
+                reading = [p for p in written if p.name.endswith(".booklet.pdf")]
+                previews = render_previews(reading[0], folder / "_preview") if reading else []
+            return written, previews
+        return run_build(sources, [job], opts), []
+
+    def _scrub(self, message: str, paths: list[Path], uploads: list[Upload]) -> str:
+        """Error messages name the user's file, not our temporary folders."""
+        for path, up in zip(paths, uploads, strict=False):
+            message = message.replace(str(path), up.name)
+        return message.replace(str(self.root) + os.sep, "")
+
+    def _keep(self, paths: list[Path], previews: list[Path], seconds: float,
+              cached: bool) -> Build:
+        token = secrets.token_hex(16)
+        folder = self.root / "builds" / token
+        folder.mkdir()
+        files: list[OutFile] = []
+        used: set[str] = set()
+        for path in paths:
+            name = path.name
+            n = 2
+            while name in used:  # two sources with one title: keep both
+                name = f"{n}-{path.name}"
+                n += 1
+            used.add(name)
+            files.append(OutFile(name=name, kind=kind_of(path), path=_link(path, folder / name)))
+        kept_previews = []
+        for i, png in enumerate(previews, 1):
+            kept_previews.append(_link(png, folder / f"_preview-{i}.png"))
+        build = Build(token=token, folder=folder, files=files, previews=kept_previews,
+                      seconds=seconds, cached=cached)
+        with self._lock:
+            self._builds[token] = build
+        self.sweep()
+        return build
+
+    # --- downloads --------------------------------------------------------
+
+    def get(self, token: str) -> Build | None:
+        if not TOKEN.fullmatch(token or ""):
+            return None
+        with self._lock:
+            build = self._builds.get(token)
+            if build:
+                build.last_used = time.monotonic()
+            return build
+
+    def file(self, token: str, name: str) -> OutFile | None:
+        """A build's file by its name in the list; anything else (``../``, ``/etc``) is None."""
+        build = self.get(token)
+        found = build.file(name) if build else None
+        if found is None or not found.path.is_file():
+            return None
+        if found.path.resolve().parent != build.folder.resolve():  # belt and braces
+            return None
+        return found
+
+    def preview(self, token: str, number: int) -> Path | None:
+        build = self.get(token)
+        if build and 1 <= number <= len(build.previews):
+            return build.previews[number - 1]
+        return None
+
+    def zip(self, token: str) -> Path | None:
+        """All of a build's files in one .zip, made on first request."""
+        build = self.get(token)
+        if build is None:
+            return None
+        with self._lock:
+            if build.zip_path and build.zip_path.is_file():
+                return build.zip_path
+        target = build.folder / "_all.zip"
+        tmp = build.folder / f"_all.{secrets.token_hex(4)}.part"
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            for f in build.files:
+                zf.write(f.path, arcname=f.name)
+        os.replace(tmp, target)
+        with self._lock:
+            build.zip_path = target
+        return target
+
+    # --- housekeeping -----------------------------------------------------
+
+    def sweep(self, now: float | None = None) -> None:
+        """Remove builds unused for ``keep_seconds`` (and the oldest over ``max_kept``)."""
+        now = time.monotonic() if now is None else now
+        doomed: list[Path] = []
+        with self._lock:
+            by_age = sorted(self._builds.values(), key=lambda b: b.last_used)
+            excess = len(by_age) - self.max_kept
+            for i, build in enumerate(by_age):
+                if i < excess or now - build.last_used > self.keep_seconds:
+                    del self._builds[build.token]
+                    doomed.append(build.folder)
+            entries = sorted(self._cache.items(), key=lambda kv: kv[1].last_used)
+            excess = len(entries) - self.max_cached
+            for i, (key, entry) in enumerate(entries):
+                if entry.users:
+                    continue
+                if i < excess or now - entry.last_used > self.keep_seconds:
+                    del self._cache[key]
+                    lock = self._key_locks.get(key)
+                    if lock is not None and not lock.locked():
+                        del self._key_locks[key]
+                    doomed.append(entry.folder)
+        for folder in doomed:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def close(self) -> None:
+        with self._lock:
+            self._builds.clear()
+            self._cache.clear()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def warm_up(self) -> float:
+        """Import the writers and build a tiny document once, so the first real build is quick."""
+        start = time.perf_counter()
+        sample = Upload("预热.txt", "预热示例\n\n一、第一部分\n\n这是一段用于预热的正文。\n".encode())
+        try:
+            build = self.build([sample], BuildSpec(variant="plain"))
+        except StudykitError as err:  # e.g. no Chinese font: the first real build will say so
+            log.warning("warm-up build failed: %s", err)
+        else:
+            with self._lock:
+                self._builds.pop(build.token, None)
+            shutil.rmtree(build.folder, ignore_errors=True)
+        return time.perf_counter() - start
+
+
+_PDFIUM = threading.Lock()
+
+
+def render_previews(pdf: Path, folder: Path, pages: int = PREVIEW_PAGES) -> list[Path]:
+    """The first non-blank pages of a PDF as PNG images (pdfium, one thread at a time).
+
+    Blank pages (the back of the cover, a verso left empty before a chapter)
+    are skipped: a preview of them says nothing.
+    """
+    import pypdfium2 as pdfium
+    from PIL import ImageOps
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out: list[Path] = []
+    with _PDFIUM:
+        document = pdfium.PdfDocument(str(pdf))
+        try:
+            for i in range(min(len(document), 3 * pages)):
+                if len(out) == pages:
+                    break
+                page = document[i]
+                try:
+                    image = page.render(scale=PREVIEW_SCALE).to_pil().convert("RGB")
+                finally:
+                    page.close()
+                if ImageOps.invert(image.convert("L")).getbbox() is None:
+                    continue  # an empty page
+                target = folder / f"{len(out) + 1}.png"
+                image.save(target)
+                out.append(target)
+        finally:
+            document.close()
+    return out
+
+
+def run_build(sources: list[str], formats: list[str], opts: BuildOptions,
+              compile_: bool = False) -> list[Path]:
+    """``pipeline.build.run_build`` in this process (warm), not in worker processes."""
+    import inspect
+
+    from pipeline.build import run_build as build
+
+    params = inspect.signature(build).parameters
+    if "jobs" in params or any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return build(sources, formats, opts, compile_, jobs=1)
+    return build(sources, formats, opts, compile_)
+
+
+def _link(src: Path, dest: Path) -> Path:
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copy2(src, dest)
+    return dest
+
