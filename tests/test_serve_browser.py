@@ -1,0 +1,210 @@
+"""`studykit serve` end to end in a real headless browser (Debian's chromium + chromedriver).
+
+The server runs as the real command (``python -m pipeline serve``) on a free
+loopback port; Selenium drives /usr/bin/chromium through /usr/bin/chromedriver,
+so nothing is downloaded.  Set STUDYKIT_SCREENSHOTS=/some/dir to keep
+screenshots of the page: empty, with an outline, after a build, with an error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.slow
+
+if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    pytest.skip("chromium/chromedriver not installed (scripts/install-system-packages installs "
+                "them)", allow_module_level=True)
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed (dev extra)")
+
+from selenium.webdriver.chrome.options import Options  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    """Until /healthz says the writers are loaded (or the server died)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited: {proc.stdout.read() if proc.stdout else ''}")
+        try:
+            with urllib.request.urlopen(url + "healthz", timeout=2) as r:
+                if b'"warm":true' in r.read():
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("server did not become ready")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    cwd = tmp_path_factory.mktemp("serve-cwd")  # not a workspace: the built-in templates
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--port", str(port),
+                             "--no-browser"], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_ready(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def downloads(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory, downloads):
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    opts = Options()
+    opts.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}",
+                 "--window-size=1280,1400", "--lang=zh-CN"):
+        opts.add_argument(flag)
+    opts.add_experimental_option("prefs", {
+        "download.default_directory": str(downloads),
+        "download.prompt_for_download": False,
+        "safebrowsing.enabled": False,
+    })
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=opts)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior",
+                           {"behavior": "allow", "downloadPath": str(downloads)})
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def shot(driver, name: str) -> None:
+    folder = os.environ.get("STUDYKIT_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        driver.execute_script("window.scrollTo(0, 0)")
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(1280, max(900, min(int(height) + 40, 4000)))
+        driver.save_screenshot(str(Path(folder) / f"{name}.png"))
+        driver.set_window_size(1280, 1400)
+
+
+def wait_download(folder: Path, suffix: str, timeout: float = 60) -> Path:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done = [p for p in folder.iterdir() if p.name.endswith(suffix)]
+        if done and not any(p.suffix == ".crdownload" for p in folder.iterdir()):
+            return done[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no {suffix} downloaded; folder has {sorted(os.listdir(folder))}")
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_page_upload_build_download_and_error(server, browser, downloads, corpus, tmp_path):
+    from pipeline.model import section_name
+    from pipeline.readers import read
+
+    seed = corpus / "seed_shiyishi.txt"
+    headings = [section_name(s) for s in read(seed).sections]
+    assert len(headings) == 4
+    wait = WebDriverWait(browser, 120)
+
+    browser.get(server)
+    assert "学习材料生成" in browser.find_element(By.TAG_NAME, "h1").text
+    assert not browser.find_element(By.ID, "build").is_enabled()
+    shot(browser, "1-empty")
+
+    # Upload the seed: its outline (the check tree) shows with the four headings.
+    browser.find_element(By.ID, "file-input").send_keys(str(seed))
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#sources li.source.ok pre.tree")))
+    tree = browser.find_element(By.CSS_SELECTOR, "#sources li.source.ok pre.tree").text
+    for heading in headings:
+        assert heading[:20] in tree, heading
+    assert heading.startswith("四、")
+    assert "结构：" in tree and "警告" in tree
+    shot(browser, "2-outline")
+
+    # Build with an organisation name; the page lists the files and shows previews.
+    browser.find_element(By.NAME, "org").send_keys("十一师党委组织部")
+    browser.find_element(By.ID, "build").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "status"), "已生成"))
+    links = {a.get_attribute("data-kind"): a
+             for a in browser.find_elements(By.CSS_SELECTOR, "#downloads a.download")}
+    assert {"handout", "booklet", "print", "outline", "slides"} <= set(links)
+    wait.until(lambda d: d.execute_script(
+        "const imgs = [...document.querySelectorAll('#previews img')];"
+        "return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 300);"))
+    shot(browser, "3-built")
+
+    # Download the handout and the reading booklet through the browser, check their text.
+    links["handout"].click()
+    docx_path = wait_download(downloads, ".docx")
+    links["booklet"].click()
+    pdf_path = wait_download(downloads, ".booklet.pdf")
+
+    import docx
+    from pypdf import PdfReader
+
+    word = docx.Document(str(docx_path))
+    word_text = squeeze("\n".join(p.text for p in word.paragraphs))
+    pdf_text = squeeze("\n".join(page.extract_text() or "" for page in PdfReader(pdf_path).pages))
+    for heading in headings:
+        title = squeeze(heading.split("、", 1)[1])[:12]
+        assert title in word_text, title
+        assert title in pdf_text, title
+    assert "十一师党委组织部" in word_text
+
+    # A binary file named .txt: the CLI's one-line message, on the page.
+    bad = tmp_path / "坏文件.txt"
+    bad.write_bytes(bytes(range(256)) * 40)
+    browser.find_element(By.ID, "file-input").send_keys(str(bad))
+    error = browser.find_element(By.ID, "error")
+    wait.until(EC.visibility_of(error))
+    cli = subprocess.run([sys.executable, "-m", "pipeline", "check", bad.name], cwd=tmp_path,
+                         capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    cli_message = cli.stderr.strip().removeprefix("studykit: error: ")
+    assert cli_message == "坏文件.txt: not a text file (binary data)"
+    assert cli_message in error.text
+    assert browser.find_elements(By.CSS_SELECTOR, "#sources li.source.bad")
+    shot(browser, "4-error")
+
+    # The server is still there, and the good file still builds.
+    with urllib.request.urlopen(server + "healthz", timeout=5) as r:
+        assert r.status == 200
+    assert browser.find_element(By.ID, "build").is_enabled()
+    shutil.rmtree(downloads, ignore_errors=True)
