@@ -201,6 +201,9 @@ def _on_sigterm(signum, frame) -> None:  # noqa: ARG001
 
 
 def _worker_init(parent: int, formats: tuple[str, ...]) -> None:
+    from pipeline.cache import close_inherited_locks
+
+    close_inherited_locks()  # forked while the parent held the build lock
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, _on_sigterm)
@@ -229,11 +232,12 @@ def make_pool(workers: int | None = None,
 
 def stop_pool(pool: ProcessPoolExecutor) -> None:
     """Stop now: cancel queued jobs and end running ones (their .part files are removed)."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())  # no public API for this
     pool.shutdown(wait=False, cancel_futures=True)
-    for proc in list(getattr(pool, "_processes", {}).values()):  # no public API for this
+    for proc in procs:
         if proc.is_alive():
             proc.terminate()
-    for proc in list(getattr(pool, "_processes", {}).values()):
+    for proc in procs:
         proc.join(timeout=5)
 
 

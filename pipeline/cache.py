@@ -207,11 +207,25 @@ def build_lock(out_dir: Path) -> Iterator[bool]:
     except OSError:
         yield False
         return
+    _held.add(fd)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield True
     finally:
-        os.close(fd)  # closing releases the lock
+        _held.discard(fd)
+        os.close(fd)  # closing the last copy releases the lock
+
+
+# Lock files open in this process: a worker forked during a build closes its
+# copies at once, or the lock would live on in it after the build ends.
+_held: set[int] = set()
+
+
+def close_inherited_locks() -> None:
+    for fd in list(_held):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _held.clear()
 
 
 def clean_parts(out_dir: Path, locked: bool) -> list[Path]:

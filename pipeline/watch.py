@@ -112,14 +112,16 @@ class Watcher:
         finally:
             self.close()
 
-    def _folders(self) -> list[Path]:
-        folders: set[Path] = set()
+    def _folders(self) -> list[tuple[Path, bool]]:
+        """(folder, recursive): watched folders whole, a watched file's folder alone."""
+        folders: dict[Path, bool] = {}
         for p in self._watched:
             p = Path(p)
             folder = p if p.is_dir() else p.parent
             if folder.is_dir():
-                folders.add(folder.resolve())
-        return sorted(folders)
+                folder = folder.resolve()
+                folders[folder] = folders.get(folder, False) or p.is_dir()
+        return sorted(folders.items())
 
     def _interesting(self, path: str) -> bool:
         if not _relevant(path):
@@ -151,19 +153,18 @@ class Watcher:
         self._handler = Handler()
         self._observer = Observer()
         self._scheduled = self._folders()
-        for folder in self._scheduled:
-            self._observer.schedule(self._handler, str(folder), recursive=True)
+        for folder, recursive in self._scheduled:
+            self._observer.schedule(self._handler, str(folder), recursive=recursive)
         self._observer.start()
 
     def _rewatch(self) -> None:
         """A new template folder or config may name new places to watch."""
         if self._observer is None:
             return
-        folders = self._folders()
-        for folder in folders:
-            if folder not in self._scheduled:
-                self._observer.schedule(self._handler, str(folder), recursive=True)
-                self._scheduled.append(folder)
+        for folder, recursive in self._folders():
+            if (folder, recursive) not in self._scheduled:
+                self._observer.schedule(self._handler, str(folder), recursive=recursive)
+                self._scheduled.append((folder, recursive))
 
     def _scan(self) -> dict[str, tuple[int, int]]:
         seen: dict[str, tuple[int, int]] = {}
