@@ -62,7 +62,7 @@ def _can_open_browser() -> bool:
 
 
 def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool = True,
-        workers: int = 4) -> None:
+        workers: int | None = None) -> None:
     """Serve until Ctrl+C."""
     import click
     import uvicorn
@@ -76,8 +76,9 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool =
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{actual}/"
     loopback = host in ("127.0.0.1", "localhost", "::1")
     allowed = list(LOOPBACK_HOSTS) if loopback else ["*"]
-    settings = Settings(template_dirs=template_dirs, workspace=workspace, workers=workers,
-                        allowed_hosts=allowed)
+    settings = Settings(template_dirs=template_dirs, workspace=workspace, allowed_hosts=allowed)
+    if workers:
+        settings.workers = workers
     app = create_app(settings)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
                             timeout_graceful_shutdown=5)

@@ -16,6 +16,7 @@ as the command line prints it, so the page shows the same words.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import threading
@@ -58,6 +59,7 @@ log = logging.getLogger("studykit.serve")
 
 HERE = Path(__file__).resolve().parent
 CSRF_HEADER = "x-studykit"  # the page's fetch() sends it; a plain cross-site form cannot
+IDLE_SECONDS = 1.0  # after the last build, before memory is given back (gc takes ~0.1 s)
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
 AID_LABELS = {"excerpts": "重点摘编", "glossary": "名词解释", "questions": "思考讨论题",
               "quiz": "学习测试", "notes": "学习笔记页"}
@@ -68,7 +70,9 @@ VARIANT_LABELS = {"official": "标准版", "large-print": "大字版", "plain": 
 class Settings:
     template_dirs: list[Path] = field(default_factory=list)
     workspace: Path | None = None  # shown on the page when the templates come from one
-    workers: int = 4  # builds running at once
+    # Builds running at once.  Python runs one thread at a time (and PDFs are laid out
+    # one at a time anyway), so more threads than cores only add memory.
+    workers: int = field(default_factory=lambda: max(2, min(4, os.cpu_count() or 2)))
     max_pending: int = 32  # builds running or waiting; more get "busy"
     keep_seconds: float = 3600
     warm_up: bool = True  # import the writers and build a tiny document at startup
@@ -137,8 +141,15 @@ class State:
             with self.lock:
                 self.pending -= 1
                 idle = self.pending == 0
-            if idle:  # hand freed memory back once nothing is building, off the request path
-                loop.run_in_executor(self.pool, release_memory)
+            if idle:  # hand freed memory back once nothing has been building for a moment
+                loop.call_later(IDLE_SECONDS, self._release_if_idle, loop)
+
+    def _release_if_idle(self, loop: asyncio.AbstractEventLoop) -> None:
+        with self.lock:
+            if self.pending:
+                return
+        with contextlib.suppress(RuntimeError):  # the pool is already shut down
+            loop.run_in_executor(self.pool, release_memory)
 
     def warm_up(self) -> None:
         try:
@@ -262,7 +273,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/healthz")
     async def healthz() -> dict:
         return {"ok": True, "warm": state.warm.is_set(), "warm_seconds": state.warm_seconds,
-                "pid": os.getpid()}
+                "building": state.pending, "pid": os.getpid()}
 
     @app.post("/api/check")
     async def check(request: Request) -> JSONResponse:
