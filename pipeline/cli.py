@@ -495,22 +495,6 @@ def serve(host: str, port: int, no_browser: bool) -> None:
     run(host=host, port=port, open_browser=not no_browser)
 
 
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; 127.0.0.1 is this computer only.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port to listen on (0: any free port).")
-@click.option("--no-browser", is_flag=True, help="Do not open the page in a web browser.")
-def serve(host: str, port: int, no_browser: bool) -> None:
-    """Open a local web page: drop articles, choose outputs, download them.
-
-    Run it inside a workspace (a folder with studykit.toml) to use its templates.
-    """
-    from pipeline.serve import run
-
-    run(host=host, port=port, open_browser=not no_browser)
-
-
 def main(argv: list[str] | None = None) -> None:
     """Entry point: the tool's own errors are one line; anything else is a bug."""
     State.debug = "--debug" in (argv if argv is not None else sys.argv[1:])
