@@ -208,3 +208,54 @@ def test_page_upload_build_download_and_error(server, browser, downloads, corpus
         assert r.status == 200
     assert browser.find_element(By.ID, "build").is_enabled()
     shutil.rmtree(downloads, ignore_errors=True)
+
+
+def test_paste_reorder_and_compile(server, browser, corpus):
+    """Pasted text and a file, put in another order, built into one 学习汇编."""
+    from pipeline.readers import read
+
+    tiny = corpus / "pd_tiny_wangjiarui.txt"
+    tiny_title = read(tiny).meta.title
+    wait = WebDriverWait(browser, 120)
+    browser.get(server)
+
+    browser.find_element(By.CSS_SELECTOR, "#paste-box summary").click()
+    browser.find_element(By.ID, "paste").send_keys(
+        "学习材料甲\n\n一、第一部分\n\n这是第一部分的正文，讲学习的意义。\n\n"
+        "二、第二部分\n\n这是第二部分的正文，讲学习的方法。\n")
+    browser.find_element(By.ID, "paste-add").click()
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#sources li.source.ok")) == 1)
+    browser.find_element(By.ID, "file-input").send_keys(str(tiny))
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#sources li.source.ok")) == 2)
+
+    def titles() -> list[str]:
+        return [t.text for t in browser.find_elements(By.CSS_SELECTOR, "#sources li .title")]
+
+    assert titles() == ["学习材料甲", tiny_title]
+    first = browser.find_elements(By.CSS_SELECTOR, "#sources li")[0]
+    first.find_element(By.CSS_SELECTOR, "button[aria-label='下移']").click()
+    assert titles() == [tiny_title, "学习材料甲"]
+
+    assert browser.find_element(By.ID, "compile-box").is_displayed()
+    browser.find_element(By.NAME, "compile").click()
+    browser.find_element(By.NAME, "title").send_keys("测试学习汇编")
+    for box in browser.find_elements(By.NAME, "outputs"):
+        if box.get_attribute("value") != "booklet":
+            box.click()
+    browser.find_element(By.ID, "build").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "status"), "已生成"))
+    links = browser.find_elements(By.CSS_SELECTOR, "#downloads a.download")
+    assert [a.get_attribute("download") for a in links] == ["测试学习汇编.booklet.pdf"]
+
+    import io
+
+    from pypdf import PdfReader
+
+    with urllib.request.urlopen(links[0].get_attribute("href"), timeout=30) as r:
+        pdf = PdfReader(io.BytesIO(r.read()))
+    text = squeeze("".join(page.extract_text() or "" for page in pdf.pages))
+    assert "测试学习汇编" in text
+    # the articles in the order chosen on the page (in the 目录 and the chapters)
+    assert squeeze(tiny_title) in text and "学习材料甲" in text
+    assert text.index(squeeze(tiny_title)) < text.index("学习材料甲")
+    assert text.rindex(squeeze(tiny_title)) < text.rindex("学习材料甲")
