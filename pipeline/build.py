@@ -210,9 +210,8 @@ def _worker_init(parent: int, formats: tuple[str, ...]) -> None:
     warm(formats)
 
 
-def make_pool(workers: int | None = None,
-              formats: tuple[str, ...] = ("docx", "pdf", "slides")) -> ProcessPoolExecutor:
-    """Worker processes that have imported what ``formats`` need.
+def make_pool(workers: int | None = None, formats: tuple[str, ...] = ()) -> ProcessPoolExecutor:
+    """Worker processes that have imported what ``formats`` need (the rest on first use).
 
     Forked on Linux when this process has a single thread (so workers start
     with what the parent already imported); otherwise a fork server or spawn.
@@ -296,6 +295,7 @@ def build_all(sources: list[str], formats: list[str], opts: BuildOptions,
         todo.sort(key=lambda j: (-_COST.get(j.fmt, 0), -_size(j)))
         try:
             _execute(todo, opts, jobs, executor, finish)
+            _same_title(result, cache)
         finally:
             try:
                 cache.save()
@@ -303,6 +303,28 @@ def build_all(sources: list[str], formats: list[str], opts: BuildOptions,
                 print(f"studykit: warning: build record not saved: {err}", file=sys.stderr)
     result.results.sort(key=lambda r: r.job.index)
     return result
+
+
+def _same_title(result: BuildResult, cache) -> None:
+    """Two sources whose outputs have the same path (same title) overwrite each other: an error."""
+    from pipeline.errors import EXIT_OUTPUT
+
+    owner: dict[Path, JobResult] = {}
+    for res in sorted(result.results, key=lambda r: r.job.index):
+        if res.status == "failed":
+            continue
+        for path in res.outputs:
+            first = owner.setdefault(Path(path).resolve(), res)
+            if first is res or first.job.sources == res.job.sources:
+                continue
+            folder = Path(path).parent
+            res.status, res.exit_code = "failed", EXIT_OUTPUT
+            res.error = (f"{res.job.name} and {first.job.name} have the same title, so their "
+                         f"outputs in {folder} overwrite each other: build them with different "
+                         "-o folders, or change one's title")
+            cache.forget(res.job.job_id)
+            cache.forget(first.job.job_id)
+            break
 
 
 def _size(job: Job) -> int:
@@ -321,7 +343,9 @@ def _execute(todo: list[Job], opts: BuildOptions, jobs: int | None,
         for job in todo:
             finish(run_job(job, opts))
         return
-    pool = executor or make_pool(workers, tuple(sorted({j.fmt for j in todo})))
+    # No warming here: a worker imports a writer's libraries with its first job of that
+    # kind (once), so the PDF worker does not first load python-pptx and docxtpl.
+    pool = executor or make_pool(workers)
     futures: dict[Future, Job] = {}
     try:
         futures = {pool.submit(run_job, job, opts): job for job in todo}

@@ -252,6 +252,7 @@ class Reporter:
         self.show_bar = (show_bar and n_sources > 1 and not State.quiet and not State.verbose
                          and sys.stderr.isatty())
         self.current = ""
+        self.pending: list = []  # reported as fine, but the build may still fail them
 
     def start(self, to_build: int, total: int) -> None:
         if State.verbose:
@@ -276,6 +277,8 @@ class Reporter:
                            err=True)
         if res.status == "failed":
             self._error(res)
+        else:
+            self.pending.append(res)
         if self.bar is not None:
             self.current = f"{fmt} {res.job.name}"
             self.bar.update(1)
@@ -291,6 +294,10 @@ class Reporter:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
+        for res in self.pending:  # e.g. two sources with the same title
+            if res.status == "failed":
+                self._error(res)
+        self.pending = []
 
 
 def _where(res) -> str:

@@ -205,3 +205,15 @@ def test_kill_9_while_writing_then_rerun(tmp_path, corpus):
     done = outputs(out)
     assert len(done) == 4 * 5
     assert all(complete(p) for p in done)
+
+
+def test_two_sources_with_the_same_title(tmp_path, seed, capsys):
+    other = tmp_path / "copy.txt"
+    shutil.copy(seed, other)
+    out = tmp_path / "out"
+    code, stdout, err = run(["build", str(seed), str(other), "-o", str(out), "--to", "docx"],
+                            capsys)
+    assert code == EXIT_OUTPUT
+    [line] = errors(err)
+    assert "copy.txt and seed_shiyishi.txt have the same title" in line
+    assert len(stdout.splitlines()) == 1 and len(outputs(out)) == 1
