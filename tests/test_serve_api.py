@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -13,7 +14,9 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("httpx")
 
-from fastapi.testclient import TestClient  # noqa: E402
+with warnings.catch_warnings():  # Starlette ≥ 1.x suggests httpx2; httpx still works
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient  # noqa: E402
 
 from pipeline.serve import app as serve_app  # noqa: E402
 from pipeline.serve import workspace_templates  # noqa: E402
