@@ -10,7 +10,8 @@ Starts the server (``python -m pipeline serve --no-browser`` on a free port of
 2. ``--requests`` builds (default 20) of corpus files, all sent at once from
    as many client threads, each with its own organisation name so that none is
    answered from the server's cache: every one lays out its booklet;
-3. each build's handout is downloaded to check it is served.
+3. each build's handout is downloaded to check it is served, and the page
+   itself is fetched every 0.1 s meanwhile, to see that the server still answers.
 
 Before the load it times rebuilds of the seed article (all five outputs) on
 the warm server: after a change of an option (everything is laid out again,
@@ -184,17 +185,22 @@ def main() -> int:
             print("warm-up failures:", *(f"  {r['file']}: {r['error']}" for r in bad), sep="\n")
             return 1
         wait_idle(base)
-        time.sleep(1.0)
+        time.sleep(2.5)  # the server gives memory back 1 s after its last build
         baseline = rss(pid)
         print(f"RSS at start {start_rss / MIB:.0f} MiB, after warm-up round (baseline) "
               f"{baseline / MIB:.0f} MiB")
 
         peak = [baseline]
+        page_times: list[float] = []  # the page (GET /) while the builds run: still answering?
         stop = threading.Event()
 
         def sample() -> None:
             while not stop.is_set():
                 peak[0] = max(peak[0], rss(pid))
+                t = time.perf_counter()
+                with urllib.request.urlopen(base, timeout=30) as r:
+                    r.read()
+                page_times.append(time.perf_counter() - t)
                 time.sleep(0.1)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -207,7 +213,7 @@ def main() -> int:
         stop.set()
         sampler.join()
         wait_idle(base)
-        time.sleep(2.0)
+        time.sleep(2.5)
         after = rss(pid)
 
         failed = [r for r in results if not r["ok"]]
@@ -220,6 +226,9 @@ def main() -> int:
               f"server build time median {statistics.median(build_s):.2f} s" if build_s else "")
         for r in failed:
             print(f"  FAILED {r['file']}: {r['error']}")
+        if page_times:
+            print(f"the page during the load: {len(page_times)} requests, median "
+                  f"{statistics.median(page_times) * 1000:.0f} ms, max {max(page_times) * 1000:.0f} ms")
         limit = baseline + max(0.15 * baseline, 64 * MIB)
         back = after <= limit
         print(f"RSS: baseline {baseline / MIB:.0f} MiB, peak {peak[0] / MIB:.0f} MiB, "
@@ -230,7 +239,8 @@ def main() -> int:
             args.json.write_text(json.dumps({
                 "requests": len(results), "wall_seconds": wall, "requests_per_second": len(results) / wall,
                 "failed": len(failed), "latency": lat, "rss_baseline": baseline,
-                "rss_peak": peak[0], "rss_after": after, "rebuild": rebuild}, indent=2))
+                "rss_peak": peak[0], "rss_after": after, "rebuild": rebuild,
+                "page_seconds_during_load": page_times}, indent=2))
         return 0 if not failed and back else 1
     finally:
         if proc is not None:
