@@ -165,7 +165,7 @@ class BuildSpec:
                             variant=self.variant, aids=aids, template_dirs=list(template_dirs),
                             compile_title=self.title)
 
-    def jobs(self, n_sources: int) -> list[str]:
+    def jobs(self) -> list[str]:
         """Writer runs, in order: "docx", "pdf", "slides", or "compile" (one 学习汇编)."""
         formats = {OUTPUTS[o][0] for o in self.outputs}
         jobs = [f for f in ("docx", "pdf", "slides") if f in formats]
@@ -278,7 +278,7 @@ class Builder:
         request_dir = Path(tempfile.mkdtemp(prefix="req-", dir=self.root / "requests"))
         try:
             paths: list[Path] = []
-            for job in spec.jobs(len(uploads)):
+            for job in spec.jobs():
                 key = self._key(job, sources, spec, templates)
                 entry, cached = self._entry(key, job, uploads, spec, request_dir, paths)
                 entries.append(entry)
