@@ -1,21 +1,24 @@
-"""Large 学习汇编: chapters laid out in parallel processes, merged with pypdf.
+"""Large 学习汇编: parts laid out in parallel processes, merged with pypdf.
 
 WeasyPrint lays a document out on one core and keeps every page in memory, so
 a 500-page compilation is slow and large as one call.  Here consecutive
-articles are grouped into parts, each laid out in a forked worker; the parent
-merges the parts, fills in the 目录 from the parts' anchors, rebuilds the
-bookmarks and the TOC links, and stamps the page numbers (folios), which no
-part can know while it is laid out.  Every chapter starts on a right-hand page,
-so a part's left/right pages do not depend on where it lands.
+articles are grouped into parts of about equal size, each laid out in a forked
+worker; the cover and 目录 are one more part, laid out once, at the same time.
+No part can know its page numbers while it is laid out, so the parent merges
+the parts and then stamps them: the folios, and the 目录's dot leaders and
+page numbers (the 目录 reserves a column for them).  WeasyPrint's own
+``leader()`` would also cost ~19 000 text boxes for a 600-entry 目录, a
+quarter of the whole layout.  Every chapter starts on a right-hand page, so a
+part's left/right pages do not depend on where it lands.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import multiprocessing
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,8 +27,11 @@ from pipeline.model import Block, Document, Section
 from pipeline.options import BuildOptions
 
 PARALLEL_MIN_CHARS = 60_000  # below this one WeasyPrint call is as fast
-PART_CHARS = 24_000  # characters per part: bounds each worker's memory
+PART_CHARS = 40_000  # most characters in one part: bounds a worker's memory
+PARTS_PER_WORKER = 3  # enough parts to even the workers' loads out, few enough to pay little per part
+TOC_ENTRY_CHARS = 12  # laying out one 目录 entry costs about as much as this many body characters
 FOLIO_SIZE = 9.0  # pt, as in booklet.css
+STAMP_CHARS = "— 0123456789 —."  # what the stamped folios and 目录 numbers draw
 MM = 72 / 25.4
 PX = 0.75  # CSS px → pt
 
@@ -56,17 +62,35 @@ def use_parallel(docs: list[Document]) -> bool:
             and sum(doc_chars(d) for d in docs) >= PARALLEL_MIN_CHARS)
 
 
-def group(docs: list[Document], size: int = PART_CHARS) -> list[list[int]]:
-    """Consecutive article indices, about ``size`` characters per group."""
-    groups: list[list[int]] = [[]]
-    chars = 0
-    for i, doc in enumerate(docs):
-        if groups[-1] and chars >= size:
-            groups.append([])
-            chars = 0
-        groups[-1].append(i)
-        chars += doc_chars(doc)
-    return groups
+def balanced_groups(docs: list[Document], n_workers: int) -> list[list[int]]:
+    """Consecutive articles in parts of about equal size, enough to even the workers out.
+
+    A part costs a fixed ~0.2 s (fonts subset and written, one more PDF to
+    merge), so there are only ``PARTS_PER_WORKER`` per worker, unless that
+    would make a part longer than ``PART_CHARS``.
+    """
+    sizes = [doc_chars(d) for d in docs]
+    total = max(sum(sizes), 1)
+    count = max(n_workers * PARTS_PER_WORKER, math.ceil(total / max(PART_CHARS, 1)))
+    groups: dict[int, list[int]] = {}
+    done = 0
+    for i, size in enumerate(sizes):  # an article goes where its middle falls
+        groups.setdefault(min(count - 1, (done + size // 2) * count // total), []).append(i)
+        done += size
+    return list(groups.values())
+
+
+@dataclass
+class TocMark:
+    """Where the parent stamps one 目录 entry's dot leader and page number (pt, from top left)."""
+
+    page: int  # page index within the part
+    anchor: str
+    face: int  # page of the part's carrier PDF whose font draws the entry
+    start: float  # where the entry's last line of text ends
+    right: float  # where the page number ends
+    baseline: float
+    size: float
 
 
 @dataclass
@@ -79,20 +103,28 @@ class Part:
     bookmarks: list[tuple[int, str, int, float]]  # level, label, page, y (pt from top)
     links: list[tuple[int, str, tuple[float, float, float, float]]] = field(default_factory=list)
     blank: list[int] = field(default_factory=list)  # page indices left without a folio
+    marks: list[TocMark] = field(default_factory=list)
+    carrier: bytes = b""  # one page per face, drawing STAMP_CHARS; page 0 is the folios' face
 
+
+Job = tuple[str, tuple[int, ...]]  # ("front" | "articles" | "aids", article indices)
 
 _DOCS: list[Document] = []  # set in the parent before forking: workers read, never pickle
+_OPTS: list[BuildOptions] = []
 
 
-def render_part(indices: list[int], opts: BuildOptions, parts: dict[str, bool],
-                page_numbers: dict[str, int] | None = None) -> Part:
+def render_part(job: Job) -> tuple[Job, Part]:
     """Lay out and write one part (runs in a worker, or in the parent)."""
     from pipeline.writers.booklet import booklet_context, layout, render_html, write_pdf
 
-    docs = [_DOCS[i] for i in indices] if parts.get("articles") else _DOCS
-    numbers = [i + 1 for i in indices] if parts.get("articles") else None
-    ctx = booklet_context(docs, opts, compilation=True, indices=numbers, parts=parts,
-                          folio=False, page_numbers=page_numbers)
+    kind, indices = job
+    opts = _OPTS[0]
+    articles = kind == "articles"
+    docs = [_DOCS[i] for i in indices] if articles else _DOCS
+    parts = {"cover": kind == "front", "toc": kind == "front", "articles": articles,
+             "aids": kind == "aids"}
+    ctx = booklet_context(docs, opts, compilation=True, parts=parts, folio=False,
+                          indices=[i + 1 for i in indices] if articles else None)
     document = layout(render_html(ctx, opts), opts)
     anchors: dict[str, int] = {}
     bookmarks, links, blank = [], [], []
@@ -103,8 +135,8 @@ def render_part(indices: list[int], opts: BuildOptions, parts: dict[str, bool],
             bookmarks.append((level, label, n, y * PX))
         kept = []
         for link in page.links:
-            kind, target, rect = link[0], link[1], link[2]
-            if kind == "internal" and target not in anchors and parts.get("toc"):
+            kind_, target, rect = link[0], link[1], link[2]
+            if kind_ == "internal" and target not in anchors and kind == "front":
                 x0, y0, x1, y1 = rect
                 links.append((n, target, (x0 * PX, y0 * PX, x1 * PX, y1 * PX)))
             else:
@@ -113,90 +145,136 @@ def render_part(indices: list[int], opts: BuildOptions, parts: dict[str, bool],
         page_type = getattr(getattr(page, "_page_box", None), "page_type", None)
         if getattr(page_type, "blank", False) or getattr(page_type, "name", "") == "cover":
             blank.append(n)
-    pdf = write_pdf(document, None)
-    assert pdf is not None
-    return Part(pdf, len(document.pages), anchors, bookmarks, links, blank)
+    part = Part(b"", len(document.pages), anchors, bookmarks, links, blank)
+    if kind == "front":
+        part.marks, faces = toc_marks(document)
+        part.carrier = carrier(faces, opts)
+    part.pdf = write_pdf(document, None) or b""
+    return job, part
+
+
+Face = tuple[tuple[str, ...], int]  # font families, weight
+
+
+def toc_marks(document: Any) -> tuple[list[TocMark], list[Face]]:
+    """The 目录 entries (block links to other parts) and the faces they are set in.
+
+    Face 0 is the folios' (body font, regular).
+    """
+    from weasyprint.formatting_structure import boxes
+
+    from pipeline.writers.booklet import FONTS
+
+    faces: list[Face] = [(tuple(FONTS["body"]), 400)]
+    marks: dict[str, TocMark] = {}
+    for n, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            href = box.element.get("href", "") if box.element_tag == "a" else ""
+            if not (href.startswith("#") and isinstance(box, boxes.BlockBox)):
+                continue
+            texts = [t for t in box.descendants() if isinstance(t, boxes.TextBox)]
+            if not texts:
+                continue
+            last = max(texts, key=lambda t: (t.position_y, t.position_x))
+            face = (tuple(box.style["font_family"]), int(box.style["font_weight"]))
+            if face not in faces:
+                faces.append(face)
+            # The last fragment of an entry split across pages wins.
+            marks[href[1:]] = TocMark(
+                page=n, anchor=href[1:], face=faces.index(face),
+                start=max(t.position_x + t.width for t in texts
+                          if t.position_y == last.position_y) * PX,
+                right=(box.content_box_x() + box.width + box.padding_right) * PX,
+                baseline=(last.position_y + last.baseline) * PX,
+                size=box.style["font_size"] * PX)
+    return list(marks.values()), faces
+
+
+def carrier(faces: list[Face], opts: BuildOptions) -> bytes:
+    """A PDF whose page i draws STAMP_CHARS in face i: the fonts of the stamps."""
+    from pipeline.writers.booklet import css_stack, layout, write_pdf
+
+    pages = "".join(f"<p style='font-family:{css_stack(list(families))};font-weight:{weight};"
+                    f"{'break-before:page' if i else ''}'>{STAMP_CHARS}</p>"
+                    for i, (families, weight) in enumerate(faces))
+    html = f'<html lang="zh-CN"><body style="margin:0;font-size:{FOLIO_SIZE}pt">{pages}</body></html>'
+    return write_pdf(layout(html, opts), None) or b""
 
 
 def _even(n: int) -> int:
     return n + (n % 2)
 
 
+def _warm(opts: BuildOptions) -> None:
+    """Load fonts and compile the templates once, before forking: every worker starts warm."""
+    from pipeline.writers.booklet import FONTS, booklet_context, render_html
+
+    render_html(booklet_context(_DOCS[:1], opts, compilation=True), opts)
+    carrier([(tuple(stack), weight) for stack in FONTS.values() for weight in (400, 700)], opts)
+
+
+def plan(docs: list[Document], n_workers: int, with_aids: bool) -> list[Job]:
+    """The parts to lay out, the costliest first so that the workers finish together."""
+    from pipeline.writers.booklet import booklet_context
+
+    toc = len(booklet_context(docs, _OPTS[0], compilation=True, parts={"toc": True})["toc"])
+    cost: dict[Job, int] = {("front", ()): toc * TOC_ENTRY_CHARS}
+    for g in balanced_groups(docs, n_workers):
+        cost[("articles", tuple(g))] = sum(doc_chars(docs[i]) for i in g)
+    if with_aids:
+        cost[("aids", ())] = 0
+    return sorted(cost, key=lambda job: -cost[job])
+
+
 def write_parallel(docs: list[Document], opts: BuildOptions, target: Path) -> None:
     """Write the reading PDF of a compilation to ``target`` using worker processes."""
-    global _DOCS
-    _DOCS = docs
-    groups = sorted(group(docs), key=lambda g: -sum(doc_chars(docs[i]) for i in g))
-    front_parts = {"cover": True, "toc": True}
-    carrier = _carrier(opts)  # also warms fonts up before forking, for every worker
-    with ProcessPoolExecutor(max_workers=min(workers(), len(groups) + 1),
-                             mp_context=multiprocessing.get_context("fork")) as pool:
-        # The 目录's length (with wide page numbers) decides where chapters start.
-        dry = pool.submit(render_part, [], opts, front_parts, _AnyNumber(888))
-        futures = {g[0]: pool.submit(render_part, g, opts, {"articles": True}) for g in groups}
-        aids_future = pool.submit(render_part, [], opts, {"aids": True})
-        front_pages = dry.result().pages
-        parts = [futures[g[0]].result() for g in sorted(groups)]
-        aids = aids_future.result()
-        numbers: dict[str, int] = {}
-        for _ in range(3):  # re-lay the 目录 out if real numbers changed its length
-            offset = _even(front_pages)
-            starts = []
-            for part in parts:
-                starts.append(offset)
-                for name, page in part.anchors.items():
-                    numbers[name] = offset + page + 1
-                offset += _even(part.pages)
-            front = pool.submit(render_part, [], opts, front_parts, dict(numbers)).result()
-            if front.pages == front_pages:
-                break
-            front_pages = front.pages
-    _DOCS = []
-    aids_start = offset
-    _merge(front, parts, starts, aids, aids_start, numbers, opts, target, carrier)
+    from pipeline.writers.booklet import has_aids, merge_aids
+
+    _DOCS[:] = docs
+    _OPTS[:] = [opts]
+    try:
+        n_workers = max(1, workers())
+        jobs = plan(docs, n_workers, has_aids(merge_aids(docs)))
+        _warm(opts)
+        with multiprocessing.get_context("fork").Pool(min(n_workers, len(jobs))) as pool:
+            done = dict(pool.imap_unordered(render_part, jobs))
+    finally:
+        _DOCS[:] = []
+        _OPTS[:] = []
+    front = done.pop(("front", ()))
+    aids = done.pop(("aids", ()), None)
+    parts = [done[job] for job in sorted(done, key=lambda job: job[1])]
+    _merge(front, parts, aids, opts, target)
 
 
-class _AnyNumber(dict):
-    """Every TOC entry at a wide page number, for measuring the 目录's length."""
-
-    def __init__(self, number: int):
-        super().__init__()
-        self.number = number
-
-    def get(self, key: Any, default: Any = None) -> int:
-        return self.number
-
-
-def _merge(front: Part, parts: list[Part], starts: list[int], aids: Part, aids_start: int,
-           numbers: dict[str, int], opts: BuildOptions, target: Path, carrier: bytes) -> None:
+def _merge(front: Part, parts: list[Part], aids: Part | None, opts: BuildOptions,
+           target: Path) -> None:
+    """One PDF: the parts in order, each padded to an even length; then bookmarks, links, stamps."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.annotations import Link
     from pypdf.generic import Fit
 
     writer = PdfWriter()
     blank: set[int] = set()
-
-    def append(part: Part, pad: bool) -> None:
+    starts: list[int] = []
+    numbers: dict[str, int] = {}  # anchor → page number
+    ordered = [front, *parts] + ([aids] if aids and aids.pages else [])
+    for part in ordered:
         start = len(writer.pages)
+        starts.append(start)
         writer.append(PdfReader(io.BytesIO(part.pdf)), import_outline=False)
         blank.update(start + n for n in part.blank)
-        if pad and part.pages % 2:
+        for name, page in part.anchors.items():
+            numbers.setdefault(name, start + page + 1)
+        if part is not ordered[-1] and part.pages % 2:
             blank.add(len(writer.pages))
             box = writer.pages[-1].mediabox
             writer.add_blank_page(float(box.width), float(box.height))
-
-    append(front, True)
-    for part in parts:
-        append(part, True)
-    if aids.pages:
-        append(aids, False)
-    starts_all = [0] + starts + ([aids_start] if aids.pages else [])
-    all_parts = [front, *parts] + ([aids] if aids.pages else [])
     height = float(writer.pages[0].mediabox.height)
 
     # Bookmarks, nested by level, pointing at absolute pages.
     stack: list[tuple[int, Any]] = []
-    for start, part in zip(starts_all, all_parts, strict=True):
+    for start, part in zip(starts, ordered, strict=True):
         for level, label, page, y in part.bookmarks:
             while stack and stack[-1][0] >= level:
                 stack.pop()
@@ -210,40 +288,21 @@ def _merge(front: Part, parts: list[Part], starts: list[int], aids: Part, aids_s
             link = Link(rect=(x0, height - y1, x1, height - y0),
                         target_page_index=numbers[anchor] - 1)
             writer.add_annotation(page, link)
-    stamp_folios(writer, blank, opts, carrier)
-    from pypdf import PdfReader as _Reader
-
-    info = _Reader(io.BytesIO(front.pdf)).metadata or {}
+    stamper = Stamper(writer, front.carrier)
+    stamp_folios(stamper, blank, opts)
+    stamp_toc(stamper, front.marks, numbers)
+    stamper.apply()
+    info = PdfReader(io.BytesIO(front.pdf)).metadata or {}
     writer.add_metadata({k: v for k, v in info.items() if isinstance(k, str)})
     writer.page_mode = "/UseOutlines"
     with open(target, "wb") as fh:
         writer.write(fh)
 
 
-# --- folios -----------------------------------------------------------------
-
-
-def _carrier(opts: BuildOptions) -> bytes:
-    """A one-page PDF whose first font draws the folio characters.
-
-    It also shows the other faces, so that fonts are loaded once in the parent
-    and every forked worker starts warm.
-    """
-    from pipeline.writers.booklet import FONTS, css_stack, layout, write_pdf
-
-    def face(name: str, weight: str = "normal") -> str:
-        return f"font-family:{css_stack(FONTS[name])};font-weight:{weight}"
-
-    html = (f'<html lang="zh-CN"><body style="margin:0;font-size:{FOLIO_SIZE}pt">'
-            f"<p style='{face('body')}'>— 0123456789 —</p>"
-            f"<p style='{face('body', 'bold')}'>字</p><p style='{face('heading', 'bold')}'>字</p>"
-            f"<p style='{face('kai')}'>字</p></body></html>")
-    pdf = write_pdf(layout(html, opts), None)
-    assert pdf is not None
-    return pdf
-
+# --- stamps: folios and the 目录's numbers ------------------------------------
 
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+_TF = re.compile(rb"/([^\s/]+)\s+[-\d.]+\s+Tf\b")
 
 
 def _font_tables(font: Any) -> tuple[dict[str, int], dict[int, float]]:
@@ -269,6 +328,69 @@ def _font_tables(font: Any) -> tuple[dict[str, int], dict[int, float]]:
     return glyphs, widths
 
 
+class Stamper:
+    """Text drawn onto the merged pages in fonts taken from a carrier PDF (one face a page)."""
+
+    def __init__(self, writer: Any, carrier_pdf: bytes):
+        from pypdf import PdfReader
+
+        self.writer = writer
+        self.faces: list[tuple[Any, dict[str, int], dict[int, float]]] = []
+        for page in PdfReader(io.BytesIO(carrier_pdf)).pages:
+            # WeasyPrint shares one resource dictionary between pages: take the fonts this page sets.
+            used = set(_TF.findall(page.get_contents().get_data()))
+            fonts = [f.get_object() for name, f in page["/Resources"]["/Font"].items()
+                     if name[1:].encode() in used]
+            tables = [_font_tables(f) for f in fonts]
+            best = max(range(len(fonts)), key=lambda i: len(set(STAMP_CHARS) & set(tables[i][0])))
+            copy = fonts[best].clone(writer)  # the font and its file, once
+            self.faces.append((copy.indirect_reference or writer._add_object(copy), *tables[best]))
+        self.ops: dict[int, list[str]] = {}
+
+    def width(self, face: int, text: str, size: float) -> float:
+        _ref, glyphs, widths = self.faces[face]
+        return sum(widths.get(glyphs.get(ch, -1), 1000.0) for ch in text) * size / 1000
+
+    def text(self, page: int, face: int, x: float, y: float, size: float, text: str) -> None:
+        """Draw ``text`` with its baseline at (x, y), pt from the bottom left; if it can be drawn."""
+        glyphs = self.faces[face][1]
+        if any(ch not in glyphs for ch in text):
+            return  # cannot happen: the carrier draws every stamped character
+        hexes = "".join(f"{glyphs[ch]:04x}" for ch in text)
+        self.ops.setdefault(page, []).append(
+            f"BT /StkF{face} {size:g} Tf 0 g {x:.2f} {y:.2f} Td <{hexes}> Tj ET")
+
+    def apply(self) -> None:
+        """Append the stamps to each page's content, after its own (kept in q … Q)."""
+        from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+        writer = self.writer
+        before = DecodedStreamObject()
+        before.set_data(b"q\n")
+        before_ref = writer._add_object(before)
+        for n, ops in self.ops.items():
+            page = writer.pages[n]
+            after = DecodedStreamObject()
+            after.set_data(("Q\nq " + "\n".join(ops) + " Q\n").encode())
+            contents = page.get("/Contents")
+            existing = contents.get_object() if contents is not None else None
+            array = ArrayObject([before_ref])
+            if isinstance(existing, ArrayObject):
+                array.extend(existing)
+            elif contents is not None:
+                array.append(contents)
+            array.append(writer._add_object(after))
+            page[NameObject("/Contents")] = array
+            resources = page.get("/Resources")
+            resources = resources.get_object() if resources is not None else DictionaryObject()
+            fonts = resources.get("/Font")
+            fonts = fonts.get_object() if fonts is not None else DictionaryObject()
+            for face, (ref, _glyphs, _widths) in enumerate(self.faces):
+                fonts[NameObject(f"/StkF{face}")] = ref
+            resources[NameObject("/Font")] = fonts
+            page[NameObject("/Resources")] = resources
+
+
 def _margins(opts: BuildOptions) -> tuple[float, float, float, float]:
     from pipeline.writers.booklet import PAPERS
 
@@ -278,48 +400,39 @@ def _margins(opts: BuildOptions) -> tuple[float, float, float, float]:
     return top, right, bottom, left
 
 
-def stamp_folios(writer: Any, blank: set[int], opts: BuildOptions, carrier_pdf: bytes) -> None:
-    """Draw ``— n —`` on the outer side of every page but the cover and blank pages."""
-    from pypdf import PdfReader
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
-
-    carrier = PdfReader(io.BytesIO(carrier_pdf)).pages[0]
-    font = next(iter(carrier["/Resources"]["/Font"].values())).get_object()
-    glyphs, widths = _font_tables(font)
-    copy = font.clone(writer)  # the font and its file, once
-    font_ref = copy.indirect_reference or writer._add_object(copy)
+def stamp_folios(stamper: Stamper, blank: set[int], opts: BuildOptions) -> None:
+    """``— n —`` on the outer side of every page but the cover and blank pages (face 0)."""
     _top, right, bottom, left = _margins(opts)
     size = FOLIO_SIZE
     baseline = bottom - 4 * MM - size * 1.0
-    for n, page in enumerate(writer.pages):
+    for n, page in enumerate(stamper.writer.pages):
         if n in blank:
             continue
         text = f"— {n + 1} —"
-        gids = [glyphs.get(ch) for ch in text]
-        if None in gids:
-            continue  # cannot happen: the carrier draws every folio character
-        width = sum(widths.get(g, 1000.0) for g in gids) * size / 1000
-        page_w = float(page.mediabox.width)
-        x = page_w - right - size - width if n % 2 == 0 else left + size
-        hexes = "".join(f"{g:04x}" for g in gids)
-        before = DecodedStreamObject()
-        before.set_data(b"q\n")
-        after = DecodedStreamObject()
-        after.set_data(f"Q\nq BT /StkFolio {size:g} Tf 0 g {x:.2f} {baseline:.2f} Td "
-                       f"<{hexes}> Tj ET Q\n".encode())
-        contents = page.get("/Contents")
-        existing = contents.get_object() if contents is not None else None
-        array = ArrayObject([writer._add_object(before)])
-        if isinstance(existing, ArrayObject):
-            array.extend(existing)
-        elif contents is not None:
-            array.append(contents)
-        array.append(writer._add_object(after))
-        page[NameObject("/Contents")] = array
-        resources = page.get("/Resources")
-        resources = resources.get_object() if resources is not None else DictionaryObject()
-        fonts = resources.get("/Font")
-        fonts = fonts.get_object() if fonts is not None else DictionaryObject()
-        fonts[NameObject("/StkFolio")] = font_ref
-        resources[NameObject("/Font")] = fonts
-        page[NameObject("/Resources")] = resources
+        width = stamper.width(0, text, size)
+        x = float(page.mediabox.width) - right - size - width if n % 2 == 0 else left + size
+        stamper.text(n, 0, x, baseline, size, text)
+
+
+def stamp_toc(stamper: Stamper, marks: list[TocMark], numbers: dict[str, int]) -> None:
+    """Each 目录 entry's page number, flush right, and a dot leader up to it.
+
+    The dots sit on a grid counted from the right edge, as WeasyPrint's
+    ``leader()`` places them, so they line up from entry to entry.
+    """
+    height = float(stamper.writer.pages[0].mediabox.height)
+    for mark in marks:
+        if mark.anchor not in numbers:
+            continue
+        number = str(numbers[mark.anchor])
+        y = height - mark.baseline
+        num_x = mark.right - stamper.width(mark.face, number, mark.size)
+        stamper.text(mark.page, mark.face, num_x, y, mark.size, number)
+        dot = stamper.width(mark.face, ".", mark.size)
+        if dot <= 0:
+            continue
+        first = math.ceil((mark.right - num_x) / dot + 1 - 1e-6)  # dots counted from the right
+        last = math.floor((mark.right - mark.start) / dot + 1e-6)
+        if last >= first:
+            stamper.text(mark.page, mark.face, mark.right - last * dot, y, mark.size,
+                         "." * (last - first + 1))
