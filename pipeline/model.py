@@ -171,7 +171,7 @@ class Document:
     version: int = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
+        data = _plain(self)
         order = ["version", "meta", "body", "sections", "discarded", "quotes", "terms",
                  "warnings", "aids", "source_file", "encoding"]
         return {k: data[k] for k in order}
@@ -209,6 +209,16 @@ def section_name(sec: Section) -> str:
 def heading_text(sec: Section) -> str:
     """The heading as printed, restoring the 。 a run-in heading ends with."""
     return sec.title + ("。" if sec.run_in and sec.title and sec.title[-1] not in "。？！" else "")
+
+
+def _plain(obj: Any) -> Any:
+    """dataclasses.asdict without its deep copies: the model holds only str, int, bool, None."""
+    fields = getattr(obj, "__dataclass_fields__", None)
+    if fields is not None:
+        return {name: _plain(getattr(obj, name)) for name in fields}
+    if isinstance(obj, list):
+        return [_plain(v) for v in obj]
+    return obj
 
 
 # --- from_dict: rebuild nested dataclasses from their JSON form -------------
