@@ -12,10 +12,14 @@ handled; anything else is left untouched.
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 CHARSET, CHARSTRINGS, PRIVATE, SUBRS = (15,), (17,), (18,), (19,)
-ROS, FDARRAY, FDSELECT = (12, 30), (12, 36), (12, 37)
+ROS, FDARRAY, FDSELECT, FONTNAME = (12, 30), (12, 36), (12, 37), (12, 38)
+STANDARD_STRINGS = 391  # SIDs below this are CFF's predefined strings
+_OFFSET_FORMATS = {1: "B", 2: "H", 4: "I"}
 
 
 def _index(data: bytes, pos: int) -> tuple[list[bytes], int]:
@@ -25,10 +29,13 @@ def _index(data: bytes, pos: int) -> tuple[list[bytes], int]:
         return [], pos + 2
     size = data[pos + 2]
     base = pos + 3
-    offs = [int.from_bytes(data[base + i * size: base + (i + 1) * size], "big")
-            for i in range(count + 1)]
+    if size in _OFFSET_FORMATS:  # one C call for ~65 000 offsets, not a Python loop
+        offs = struct.unpack_from(f">{count + 1}{_OFFSET_FORMATS[size]}", data, base)
+    else:
+        offs = tuple(int.from_bytes(data[base + i * size: base + (i + 1) * size], "big")
+                     for i in range(count + 1))
     start = base + (count + 1) * size - 1
-    return [data[start + offs[i]: start + offs[i + 1]] for i in range(count)], start + offs[-1]
+    return [data[start + a: start + b] for a, b in pairwise(offs)], start + offs[-1]
 
 
 def _pack_index(items: list[bytes]) -> bytes:
@@ -106,69 +113,83 @@ def _get(entries: list, op: tuple[int, ...]) -> list[float] | None:
     return None
 
 
-def shrink_cff(cff: bytes, keep: set[int]) -> bytes:
-    """The CFF with only glyphs ``keep`` (and .notdef), each keeping its CID."""
+@dataclass
+class CidFont:
+    """A CID-keyed CFF, parsed as far as subsetting and merging need."""
+
+    name_raw: bytes  # the Name INDEX, copied
+    top: list  # Top DICT entries
+    strings: list[bytes]  # custom strings (SID 391 on)
+    gsubrs: bytes  # the Global Subr INDEX, copied (empty once desubroutinized)
+    charstrings: list[bytes]  # by glyph id
+    cids: list[int]  # glyph id → CID
+    fdselect: list[int]  # glyph id → font DICT
+    fds: list[tuple[list, list, bytes]]  # Font DICT entries, Private DICT entries, local subrs
+
+    def string(self, sid: int) -> bytes:
+        return self.strings[sid - STANDARD_STRINGS] if sid >= STANDARD_STRINGS else b"%d" % sid
+
+
+def parse_cff(cff: bytes) -> CidFont:
     hdr = cff[2]
-    names, pos = _index(cff, hdr)
+    _names, pos = _index(cff, hdr)
     name_raw = cff[hdr:pos]
-    tops, pos2 = _index(cff, pos)
-    strings_start = pos2
-    _strings, pos3 = _index(cff, strings_start)
-    _gsubrs, pos4 = _index(cff, pos3)
-    between = cff[strings_start:pos4]  # String INDEX and Global Subr INDEX, copied
+    tops, pos = _index(cff, pos)
+    strings, pos = _index(cff, pos)
+    _gsubrs, end = _index(cff, pos)
     top = _dict(tops[0])
     if _get(top, ROS) is None or _get(top, FDSELECT) is None:
         raise ValueError("not a CID-keyed CFF")
     charstrings, _ = _index(cff, int(_get(top, CHARSTRINGS)[0]))
     n = len(charstrings)
-    cids = _charset(cff, int(_get(top, CHARSET)[0]), n)
-    fds = _fdselect(cff, int(_get(top, FDSELECT)[0]), n)
-    fdarray, _ = _index(cff, int(_get(top, FDARRAY)[0]))
-    glyphs = [0] + sorted(g for g in keep if 0 < g < n)
-
-    privates = []
-    for fd in fdarray:
+    fds = []
+    for fd in _index(cff, int(_get(top, FDARRAY)[0]))[0]:
         entries = _dict(fd)
         size, offset = (int(v) for v in _get(entries, PRIVATE))
         private = _dict(cff[offset: offset + size])
         subrs = _get(private, SUBRS)
-        local = b""
-        if subrs is not None:
-            items, _ = _index(cff, offset + int(subrs[0]))
-            local = _pack_index(items)
-        privates.append((entries, private, local))
+        local = _pack_index(_index(cff, offset + int(subrs[0]))[0]) if subrs is not None else b""
+        fds.append((entries, private, local))
+    return CidFont(name_raw, top, strings, cff[pos:end], charstrings,
+                   _charset(cff, int(_get(top, CHARSET)[0]), n),
+                   _fdselect(cff, int(_get(top, FDSELECT)[0]), n), fds)
 
-    charset = b"\0" + b"".join(struct.pack(">H", cids[g]) for g in glyphs[1:])
-    fdselect = b"\0" + bytes(fds[g] for g in glyphs)
-    strings = _pack_index([charstrings[g] for g in glyphs])
+
+def write_cff(font: CidFont, glyphs: list[int]) -> bytes:
+    """The CFF of ``font`` with only ``glyphs`` (glyph ids, .notdef first), each keeping its CID."""
+    charset = b"\0" + b"".join(struct.pack(">H", font.cids[g]) for g in glyphs[1:])
+    fdselect = b"\0" + bytes(font.fdselect[g] for g in glyphs)
+    charstrings = _pack_index([font.charstrings[g] for g in glyphs])
+    # Private DICTs (+ local subrs) go after the FDArray; their sizes do not depend on offsets.
+    privates = []
+    for _entries, private, local in font.fds:
+        raw = _rebuild(private, {SUBRS: [0]} if local else {})
+        if local:
+            raw = _rebuild(private, {SUBRS: [len(raw)]})
+        privates.append((raw, local))
 
     def assemble(offsets: dict[str, int]) -> tuple[bytes, dict[str, int]]:
-        top_raw = _rebuild(top, {CHARSET: [offsets["charset"]], CHARSTRINGS: [offsets["cs"]],
-                                 FDSELECT: [offsets["fdselect"]], FDARRAY: [offsets["fdarray"]]})
-        head = bytes([1, 0, 4, 4]) + name_raw + _pack_index([top_raw]) + between
+        top_raw = _rebuild(font.top, {CHARSET: [offsets["charset"]],
+                                      CHARSTRINGS: [offsets["cs"]],
+                                      FDSELECT: [offsets["fdselect"]],
+                                      FDARRAY: [offsets["fdarray"]]})
+        head = (bytes([1, 0, 4, 4]) + font.name_raw + _pack_index([top_raw])
+                + _pack_index(font.strings) + font.gsubrs)
         found = {"charset": len(head)}
         body = head + charset
         found["fdselect"] = len(body)
         body += fdselect
         found["cs"] = len(body)
-        body += strings
+        body += charstrings
         found["fdarray"] = len(body)
-        # Private DICTs (+ local subrs) go after the FDArray; sizes do not depend on offsets.
-        priv_raw = []
-        for _entries, private, local in privates:
-            raw = _rebuild(private, {SUBRS: [0]} if local else {})
-            if local:
-                raw = _rebuild(private, {SUBRS: [len(raw)]})
-            priv_raw.append(raw + local)
         fd_items = []
-        cursor = offsets.get("private", 0)
-        for (entries, _private, local), raw in zip(privates, priv_raw, strict=True):
-            size = len(raw) - len(local)
-            fd_items.append(_rebuild(entries, {PRIVATE: [size, cursor]}))
-            cursor += len(raw)
+        cursor = offsets["private"]
+        for (entries, _private, _local), (raw, local) in zip(font.fds, privates, strict=True):
+            fd_items.append(_rebuild(entries, {PRIVATE: [len(raw), cursor]}))
+            cursor += len(raw) + len(local)
         body += _pack_index(fd_items)
         found["private"] = len(body)
-        body += b"".join(priv_raw)
+        body += b"".join(raw + local for raw, local in privates)
         return body, found
 
     offsets = {"charset": 0, "cs": 0, "fdselect": 0, "fdarray": 0, "private": 0}
@@ -178,6 +199,51 @@ def shrink_cff(cff: bytes, keep: set[int]) -> bytes:
             return out
         offsets = found
     raise ValueError("CFF layout did not settle")
+
+
+def shrink_cff(cff: bytes, keep: set[int]) -> bytes:
+    """The CFF with only glyphs ``keep`` (and .notdef), each keeping its CID."""
+    font = parse_cff(cff)
+    return write_cff(font, [0] + sorted(g for g in keep if 0 < g < len(font.charstrings)))
+
+
+def merge_cffs(datas: list[bytes]) -> bytes:
+    """One CFF with the glyphs of several subsets of the same CID-keyed font.
+
+    The parts of a compilation each embed their own subset; the merged PDF
+    needs only one.  Glyphs are matched by CID, font DICTs by content (a
+    subset may renumber them); anything unexpected raises ValueError.
+    """
+    fonts = [parse_cff(d) for d in datas]
+    base = fonts[0]
+    if any(f.gsubrs != base.gsubrs or f.name_raw != base.name_raw for f in fonts):
+        raise ValueError("not subsets of one font")
+    strings = list(base.strings)
+    fds: list[tuple[list, list, bytes]] = []
+    fd_keys: dict[tuple, int] = {}
+    glyphs: dict[int, tuple[bytes, int]] = {}  # CID → charstring, merged font DICT
+    for font in fonts:
+        remap = []
+        for entries, private, local in font.fds:
+            name = _get(entries, FONTNAME)
+            label = font.string(int(name[0])) if name else b""
+            key = (label, tuple(raw for op, _o, raw in entries if op not in (PRIVATE, FONTNAME)),
+                   tuple(raw for _op, _o, raw in private), local)
+            if key not in fd_keys:
+                fd_keys[key] = len(fds)
+                if name and label not in strings:
+                    strings.append(label)
+                fixed = {FONTNAME: [STANDARD_STRINGS + strings.index(label)]} if name else {}
+                fds.append((_dict(_rebuild(entries, fixed)), private, local))
+            remap.append(fd_keys[key])
+        for cid, charstring, fd in zip(font.cids, font.charstrings, font.fdselect, strict=True):
+            glyphs.setdefault(cid, (charstring, remap[fd]))
+    cids = sorted(glyphs)
+    if not cids or cids[0] != 0:
+        raise ValueError("no .notdef")
+    merged = CidFont(base.name_raw, base.top, strings, base.gsubrs,
+                     [glyphs[c][0] for c in cids], cids, [glyphs[c][1] for c in cids], fds)
+    return write_cff(merged, list(range(len(cids))))
 
 
 def _charset(cff: bytes, pos: int, n: int) -> list[int]:

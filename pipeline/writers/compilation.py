@@ -292,11 +292,120 @@ def _merge(front: Part, parts: list[Part], aids: Part | None, opts: BuildOptions
     stamp_folios(stamper, blank, opts)
     stamp_toc(stamper, front.marks, numbers)
     stamper.apply()
+    share_fonts(writer)  # after the stamps: their fonts join the book's
     info = PdfReader(io.BytesIO(front.pdf)).metadata or {}
     writer.add_metadata({k: v for k, v in info.items() if isinstance(k, str)})
     writer.page_mode = "/UseOutlines"
     with open(target, "wb") as fh:
         writer.write(fh)
+
+
+# --- one copy of each font ----------------------------------------------------
+
+_CMAP_HEAD = (b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+              b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+              b"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+              b"1 begincodespacerange\n<0000> <ffff>\nendcodespacerange\n")
+_CMAP_TAIL = b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+
+
+def _cff_font_parts(ref: Any) -> tuple[Any, Any, Any] | None:
+    """Type0 font, its CIDFont and FontDescriptor, if it embeds bare CID-keyed CFF."""
+    font = ref.get_object()
+    try:
+        cid = font["/DescendantFonts"][0].get_object()
+        descriptor = cid["/FontDescriptor"].get_object()
+        stream = descriptor["/FontFile3"].get_object()
+    except (KeyError, IndexError, TypeError):
+        return None
+    if cid.get("/Subtype") != "/CIDFontType0" or stream.get("/Subtype") != "/CIDFontType0C":
+        return None
+    return font, cid, descriptor
+
+
+def share_fonts(writer: Any) -> int:
+    """Embed each face once for the whole book: merge the parts' subsets into the first.
+
+    Every part embeds its own subset of each face (~300 KB for the body face);
+    the subsets' glyphs, widths and ToUnicode maps are merged and the pages
+    pointed at one font.  Returns how many font copies were dropped.
+    """
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        FloatObject,
+        IndirectObject,
+        NameObject,
+        NumberObject,
+    )
+
+    from pipeline.writers.cff import merge_cffs
+
+    font_dicts: dict[int, Any] = {}
+    for page in writer.pages:
+        fonts = page["/Resources"].get_object().get("/Font")
+        if fonts is not None:
+            font_dicts.setdefault(id(fonts.get_object()), fonts.get_object())
+    groups: dict[str, list[IndirectObject]] = {}
+    for fonts in font_dicts.values():
+        for ref in fonts.values():
+            if isinstance(ref, IndirectObject) and _cff_font_parts(ref) is not None:
+                same = groups.setdefault(str(ref.get_object()["/BaseFont"]), [])
+                if ref not in same:
+                    same.append(ref)
+    replace: dict[IndirectObject, IndirectObject] = {}
+    for refs in groups.values():
+        if len(refs) < 2:
+            continue
+        members = [_cff_font_parts(r) for r in refs]
+        try:
+            data = merge_cffs([m[2]["/FontFile3"].get_object().get_data() for m in members])
+        except (ValueError, IndexError, KeyError):
+            continue  # keep the copies rather than risk a broken font
+        glyphs: dict[int, bytes] = {}
+        widths: dict[int, float] = {}
+        for font, _cid, _descriptor in members:
+            cmap = font["/ToUnicode"].get_object().get_data()
+            for gid, uni in _BFCHAR.findall(cmap):
+                glyphs.setdefault(int(gid, 16), uni)
+            for gid, width in _font_tables(font)[1].items():
+                widths.setdefault(gid, width)
+        for ref, (other, other_cid, other_descriptor) in zip(refs, members, strict=True):
+            dropped = [other_descriptor.get("/FontFile3"), other.get("/ToUnicode")]
+            if ref != refs[0]:
+                replace[ref] = refs[0]
+                dropped += [other_cid["/FontDescriptor"], other["/DescendantFonts"][0], ref]
+            for obj in dropped:
+                if isinstance(obj, IndirectObject):
+                    writer._objects[obj.idnum - 1] = None  # left out of the file
+        font, cid, descriptor = members[0]
+        stream = DecodedStreamObject()
+        stream.set_data(data)
+        stream[NameObject("/Subtype")] = NameObject("/CIDFontType0C")
+        descriptor[NameObject("/FontFile3")] = writer._add_object(stream.flate_encode())
+        cmap = DecodedStreamObject()
+        cmap.set_data(_CMAP_HEAD + _bfchars(glyphs) + _CMAP_TAIL)
+        font[NameObject("/ToUnicode")] = writer._add_object(cmap.flate_encode())
+        cid[NameObject("/W")] = ArrayObject(
+            x for g in sorted(widths)
+            for x in (NumberObject(g), ArrayObject([FloatObject(widths[g])])))
+    for fonts in font_dicts.values():
+        for name, ref in list(fonts.items()):
+            if ref in replace:
+                fonts[NameObject(name)] = replace[ref]
+    return len(replace)
+
+
+def _bfchars(glyphs: dict[int, bytes]) -> bytes:
+    """ToUnicode ``bfchar`` blocks (at most 100 entries each) for glyph id → UTF-16BE hex."""
+    items = sorted(glyphs.items())
+    out = []
+    for i in range(0, len(items), 100):
+        chunk = items[i:i + 100]
+        out.append(b"%d beginbfchar\n" % len(chunk))
+        out.extend(b"<%04x> <%s>\n" % (gid, uni) for gid, uni in chunk)
+        out.append(b"endbfchar\n")
+    return b"".join(out)
 
 
 # --- stamps: folios and the 目录's numbers ------------------------------------
