@@ -174,7 +174,9 @@ def warm(formats: list[str] | tuple[str, ...] = ("docx", "pdf", "slides")) -> No
     for fmt in formats:
         if fmt in ("pdf", "compile"):
             get_writer("pdf")
-            import weasyprint  # noqa: F401  (the booklet writer imports it lazily)
+            from pipeline.writers.weasy import load
+
+            load()  # the booklet writer imports WeasyPrint lazily
         elif fmt == "slides":
             get_writer("slides")
             import pipeline.writers.pptx_render  # noqa: F401
