@@ -40,6 +40,7 @@ from pipeline.templating import make_env, render, search_path
 from pipeline.writers import output_path
 from pipeline.writers.context import cn_date, template_context
 from pipeline.writers.kinsoku import protect
+from pipeline.writers.weasy import load as load_weasyprint
 
 LOG = logging.getLogger(__name__)
 
@@ -306,6 +307,7 @@ class TemplateFetcher:
 
     def weasyprint_fetcher(self) -> Any:
         """This policy in the form the installed WeasyPrint expects."""
+        load_weasyprint()
         from weasyprint import urls
 
         policy = self
@@ -336,8 +338,8 @@ def ensure_fonts() -> None:
 def layout(html: str, opts: BuildOptions, fetcher: TemplateFetcher | None = None):
     """HTML → laid-out WeasyPrint document, with Chinese lines justified."""
     try:
-        import weasyprint
-    except ImportError as exc:  # pragma: no cover - a broken install
+        weasyprint = load_weasyprint()
+    except (ImportError, OSError) as exc:  # pragma: no cover - a broken install
         raise EnvironmentProblem(f"WeasyPrint cannot be loaded ({exc}); "
                                  "install its system libraries (Pango)") from exc
     from pipeline.writers.cjk_justify import inter_character_justification
