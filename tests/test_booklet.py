@@ -341,6 +341,54 @@ def test_parallel_compilation_numbers_toc_and_folios(tmp_path, monkeypatch):
     assert [d.meta.title for d in docs] == [t for t in titles if t in {d.meta.title for d in docs}]
     links = [a for p in reader.pages[:4] for a in (p.get("/Annots") or [])]
     assert len(links) >= len(docs)
+    # Section entries too: stamped numbers point at their headings.
+    for doc in docs:
+        title = doc.sections[0].title
+        m = re.search(re.escape(title[:8]) + r".*?\.{3,}\s*(\d+)", toc)
+        assert m and squash(title) in squash(pages[int(m.group(1)) - 1]), title
+    # Every body text, in order, from the merged fonts' ToUnicode maps.
+    text = squash("".join(pages))
+    pos = 0
+    for para in [t for doc in docs for t in body_texts(doc)]:
+        pos = text.find(squash(para), pos)
+        assert pos >= 0, para[:30]
+
+
+@needs_poppler
+def test_parallel_compilation_embeds_each_face_once(tmp_path, monkeypatch):
+    from pipeline.writers.cff import parse_cff
+
+    monkeypatch.setattr(compilation, "PART_CHARS", 1)
+    target = tmp_path / "p.pdf"
+    compilation.write_parallel(small_docs(), BuildOptions(out_dir=tmp_path), target)
+    rows = subprocess.run(["pdffonts", str(target)], capture_output=True, text=True,
+                          check=True).stdout.splitlines()[2:]
+    # The CFF faces (Noto CJK, ~300 KB a copy) are merged; TrueType ones (WenKai) are not yet.
+    names = [row.split()[0] for row in rows if "CID Type 0C" in row]
+    assert len(names) == len(set(names)) >= 2, names
+    assert all(" yes yes yes " in row for row in rows)
+    for page in pypdf.PdfReader(target).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            cid = font["/DescendantFonts"][0].get_object()
+            if "/FontFile3" not in cid["/FontDescriptor"]:
+                continue
+            data = cid["/FontDescriptor"]["/FontFile3"].get_object().get_data()
+            cids = set(parse_cff(data).cids)
+            codes = {int(g, 16) for g in re.findall(
+                rb"<([0-9a-f]{4})> <", font["/ToUnicode"].get_object().get_data())}
+            assert codes <= cids  # every glyph the text uses is in the merged font
+    assert "(cid:" not in "".join(page_texts(target))
+
+
+def test_balanced_groups_are_consecutive_and_even():
+    docs = [Document(meta=Meta(title=str(i)), body=[Block("paragraph", "字" * (100 + 37 * (i % 5)))])
+            for i in range(40)]
+    groups = compilation.balanced_groups(docs, 2)
+    assert [i for g in groups for i in g] == list(range(40))
+    assert len(groups) == 2 * compilation.PARTS_PER_WORKER
+    sizes = [sum(compilation.doc_chars(docs[i]) for i in g) for g in groups]
+    assert max(sizes) - min(sizes) <= 2 * max(compilation.doc_chars(d) for d in docs)
 
 
 # --- every corpus file ------------------------------------------------------------------
