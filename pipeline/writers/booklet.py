@@ -101,7 +101,7 @@ class TocEntry:
     level: int  # 0 = an article in a compilation, 1.. = section levels
     text: str
     anchor: str
-    page: str = ""  # fixed page number (parallel compilation); else target-counter
+    page: str = ""  # a fixed page number to print; else target-counter
 
     @property
     def href(self) -> str:
