@@ -113,10 +113,23 @@ NOTES = {
 }
 
 
-def example_document():
-    """A small document with every part a template may show, study aids included."""
+def example_document(enriched: bool = True):
+    """A small document with every part a template may show (study aids when ``enriched``).
+
+    Also the example of the JSON form in docs/model.md (``enriched=False``).
+    """
     from pipeline.enrich import enrich
-    from pipeline.model import Author, Block, Document, Meta, Quote, Section, Term
+    from pipeline.model import (
+        Author,
+        Block,
+        Discarded,
+        Document,
+        Meta,
+        Quote,
+        Section,
+        Term,
+        Warning,
+    )
 
     doc = Document(
         meta=Meta(title="以党的二十大精神引领基层组织建设", subtitle="——专题党课辅导报告",
@@ -128,14 +141,17 @@ def example_document():
                 Block(type="paragraph",
                       text="习近平总书记在党的二十大报告中指出，"
                            "“严密的组织体系是党的优势所在、力量所在。”")])])],
+        discarded=[Discarded(text="【打印】【关闭】", reason="page toolbar", line=9)],
         quotes=[Quote(text="严密的组织体系是党的优势所在、力量所在。", speaker="习近平总书记",
                       source="党的二十大报告", section="（一）织密建强基层组织体系",
                       sentence="习近平总书记在党的二十大报告中指出，"
                                "“严密的组织体系是党的优势所在、力量所在。”")],
         terms=[Term(text="四个意识", kind="formulation", count=2, section="一、深学细悟")],
+        warnings=[Warning(code="numbering-gap", message="（一） is followed by （三）")],
         source_file="source/example.txt",
+        encoding="utf-8",
     )
-    return enrich(doc, AidOptions())
+    return enrich(doc, AidOptions()) if enriched else doc
 
 
 @contextlib.contextmanager

@@ -228,40 +228,11 @@ def render_class(cls: ClassDoc) -> str:
 
 
 def example_document():
-    """A tiny document with the parts a real parse produces."""
+    """The same example the template docs show, before study aids are attached."""
     sys.path.insert(0, str(ROOT))
-    from pipeline.model import (
-        Author,
-        Block,
-        Discarded,
-        Document,
-        Meta,
-        Quote,
-        Section,
-        Term,
-        Warning,
-    )
+    from pipeline.templates_info import example_document as example
 
-    return Document(
-        meta=Meta(title="以党的二十大精神引领基层组织建设", subtitle="——专题党课辅导报告",
-                  date="2026-11-20", source="某某县委组织部",
-                  authors=[Author(name="张某某", titles=["某某县委常委", "组织部部长"])]),
-        body=[Block(type="paragraph", text="今天这堂专题党课，我谈三点体会。")],
-        sections=[Section(level=1, label="一、", title="深学细悟", sections=[
-            Section(level=2, label="（一）", title="织密建强基层组织体系", run_in=True, body=[
-                Block(type="paragraph",
-                      text="习近平总书记在党的二十大报告中指出，"
-                           "“严密的组织体系是党的优势所在、力量所在。”")])])],
-        discarded=[Discarded(text="【打印】【关闭】", reason="page toolbar", line=9)],
-        quotes=[Quote(text="严密的组织体系是党的优势所在、力量所在。", speaker="习近平总书记",
-                      source="党的二十大报告", section="（一）织密建强基层组织体系",
-                      sentence="习近平总书记在党的二十大报告中指出，"
-                               "“严密的组织体系是党的优势所在、力量所在。”")],
-        terms=[Term(text="四个意识", kind="formulation", count=2, section="一、深学细悟")],
-        warnings=[Warning(code="numbering-gap", message="（一） is followed by （三）")],
-        source_file="source/example.txt",
-        encoding="utf-8",
-    )
+    return example(enriched=False)
 
 
 def _json_key_order(classes: list[ClassDoc]) -> None:
@@ -289,18 +260,10 @@ def render(path: Path = MODEL) -> str:
 
 
 def main(argv: list[str]) -> int:
-    text = render()
-    if "--check" in argv:
-        current = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
-        if current != text:
-            print(f"{DOC.relative_to(ROOT)} is out of date: run python scripts/gen_model_docs.py",
-                  file=sys.stderr)
-            return 1
-        return 0
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(text, encoding="utf-8")
-    print(f"wrote {DOC.relative_to(ROOT)}")
-    return 0
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from docgen import write_or_check
+
+    return write_or_check(DOC, render(), argv, ROOT, "scripts/gen_model_docs.py")
 
 
 if __name__ == "__main__":

@@ -207,18 +207,10 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
-    text = render()
-    if "--check" in argv:
-        current = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
-        if current != text:
-            print(f"{DOC.relative_to(ROOT)} is out of date: run python scripts/gen_template_docs.py",
-                  file=sys.stderr)
-            return 1
-        return 0
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(text, encoding="utf-8")
-    print(f"wrote {DOC.relative_to(ROOT)}")
-    return 0
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from docgen import write_or_check
+
+    return write_or_check(DOC, render(), argv, ROOT, "scripts/gen_template_docs.py")
 
 
 if __name__ == "__main__":
