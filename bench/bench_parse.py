@@ -21,16 +21,15 @@ import argparse
 import json
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.timing import median_time, run_quiet  # noqa: E402
 
 TARGET = 0.25  # parse time / pandoc time
 CORPUS_CANDIDATES = [
@@ -65,26 +64,6 @@ def to_markdown(text: str) -> str:
         else:
             out.append(line)
     return "\n\n".join(out) + "\n"
-
-
-def median_time(fn: Callable[[], object], runs: int, warmup: int = 1) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def run_quiet(cmd: list[str]) -> None:
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
-                          cwd=ROOT)
-    if proc.returncode:
-        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RuntimeError(f"{' '.join(cmd[:3])} … exited {proc.returncode}: "
-                           f"{err[-1] if err else ''}")
 
 
 def studykit_command() -> list[str]:

@@ -22,40 +22,19 @@ from __future__ import annotations
 import argparse
 import itertools
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import median_time, run_quiet  # noqa: E402
+
 CORPUS_CANDIDATES = [
     ROOT.parent / "shared" / "corpus" / "seed_shiyishi.txt",
     Path("/work/shared/corpus/seed_shiyishi.txt"),
 ]
-
-
-def median_time(fn: Callable[[], object], runs: int, warmup: int = 1) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def run_quiet(cmd: list[str]) -> None:
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
-                          cwd=ROOT)
-    if proc.returncode:
-        raise RuntimeError(f"{' '.join(cmd[:4])} … exited {proc.returncode}: "
-                           f"{proc.stderr.decode('utf-8', 'replace').strip()[-300:]}")
 
 
 def pandoc_markdown(plan) -> str:
