@@ -70,7 +70,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 bench: install
 	@scripts/install-system-packages pandoc || echo "bench: pandoc could not be installed; its timing will be skipped" >&2
-	@shopt -s nullglob; for b in bench/*.py; do echo "+ $$b"; $(BIN)/python "$$b"; done
+	@shopt -s nullglob; for b in bench/bench_*.py; do echo "+ $$b"; $(BIN)/python "$$b"; done
 
 # Regenerate docs/model.md from pipeline/model.py and docs/templates.md from the writers
 # (tests fail while either is stale).
