@@ -14,7 +14,7 @@ from sample_doc import sample_document
 
 from pipeline.enrich import enrich
 from pipeline.errors import TemplateError
-from pipeline.model import Block, Document, heading_text
+from pipeline.model import Block, Document, heading_text, section_name
 from pipeline.options import AidOptions, BuildOptions
 from pipeline.templating import builtin_templates_dir
 from pipeline.writers.handout import write
@@ -46,7 +46,7 @@ def expected_pieces(doc: Document) -> list[str]:
 
     blocks(doc.body)
     for sec in doc.walk():
-        out.append(f"{sec.label}{heading_text(sec) if sec.run_in else sec.title}")
+        out.append(f"{sec.label}{heading_text(sec)}" if sec.run_in else section_name(sec))
         blocks(sec.body)
     return out
 

@@ -31,7 +31,6 @@ from pipeline.model import (
     QuizItem,
     Section,
     StudyAids,
-    heading_text,
     section_name,
 )
 from pipeline.options import BuildOptions
@@ -148,7 +147,7 @@ def article_view(doc: Document, index: int, anchors: Anchors, toc: list[TocEntry
             anchors.ids[id(sec)] = f"{key}-s{counter}"
             if toc is not None and depth <= toc_depth and (sec.title or sec.label):
                 text = (sec.meta.title if sec.kind == "article" and sec.meta and sec.meta.title
-                        else sec.label + heading_text(sec).rstrip("。"))
+                        else section_name(sec))
                 toc.append(TocEntry(depth, text, anchors.ids[id(sec)]))
             visit(sec.sections, depth + 1)
 

@@ -160,7 +160,7 @@ def section_paras(sec: Section) -> list[Para]:
     out: list[Para] = []
     body = list(sec.body)
     if sec.kind == "article":
-        out.append(Para("title", _clean(f"{sec.label}{sec.title}"), level=sec.level))
+        out.append(Para("title", _clean(section_name(sec)), level=sec.level))
         if sec.meta is not None:
             if sec.meta.subtitle:
                 out.append(Para("byline", _clean(sec.meta.subtitle)))
@@ -175,7 +175,7 @@ def section_paras(sec: Section) -> list[Para]:
             out.append(Para("p", "", head=head, level=sec.level))
     else:
         kind = f"h{min(max(sec.level, 1), 3)}"
-        out.append(Para(kind, _clean(f"{sec.label}{sec.title}"), level=sec.level))
+        out.append(Para(kind, _clean(section_name(sec)), level=sec.level))
     for block in body:
         out.extend(block_paras(block))
     for sub in sec.sections:
