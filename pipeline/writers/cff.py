@@ -12,9 +12,9 @@ handled; anything else is left untouched.
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
-from typing import Any
+from typing import Any, overload
 
 CHARSET, CHARSTRINGS, PRIVATE, SUBRS = (15,), (17,), (18,), (19,)
 ROS, FDARRAY, FDSELECT, FONTNAME = (12, 30), (12, 36), (12, 37), (12, 38)
@@ -22,20 +22,65 @@ STANDARD_STRINGS = 391  # SIDs below this are CFF's predefined strings
 _OFFSET_FORMATS = {1: "B", 2: "H", 4: "I"}
 
 
-def _index(data: bytes, pos: int) -> tuple[list[bytes], int]:
-    """The items of a CFF INDEX at ``pos`` and the position after it."""
+def _offsets(data: bytes, pos: int) -> tuple[tuple[int, ...], int, int]:
+    """The offsets of a CFF INDEX at ``pos`` (a few C calls, even for ~65 000 of them),
+    where its data starts less one (offsets count from 1), and the position after it."""
     count = struct.unpack_from(">H", data, pos)[0]
     if count == 0:
-        return [], pos + 2
+        return (), pos + 2, pos + 2
     size = data[pos + 2]
     base = pos + 3
-    if size in _OFFSET_FORMATS:  # one C call for ~65 000 offsets, not a Python loop
+    end = base + (count + 1) * size
+    if size in _OFFSET_FORMATS:
         offs = struct.unpack_from(f">{count + 1}{_OFFSET_FORMATS[size]}", data, base)
+    elif size == 3:  # hb-subset's CharStrings: widen to 4 bytes by three slice copies
+        wide = bytearray(4 * (count + 1))
+        for i in range(3):
+            wide[i + 1::4] = data[base + i:end:3]
+        offs = struct.unpack(f">{count + 1}I", wide)
     else:
-        offs = tuple(int.from_bytes(data[base + i * size: base + (i + 1) * size], "big")
-                     for i in range(count + 1))
-    start = base + (count + 1) * size - 1
-    return [data[start + a: start + b] for a, b in pairwise(offs)], start + offs[-1]
+        raise ValueError("bad INDEX offset size")
+    return offs, end - 1, end - 1 + offs[-1]
+
+
+class _Items(Sequence[bytes]):
+    """The items of a CFF INDEX, sliced on demand: a subset reads a few of 65 000."""
+
+    def __init__(self, data: bytes, offs: tuple[int, ...], start: int) -> None:
+        self.data, self.offs, self.start = data, offs, start
+
+    def __len__(self) -> int:
+        return max(len(self.offs) - 1, 0)
+
+    @overload
+    def __getitem__(self, i: int) -> bytes: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[bytes]: ...
+
+    def __getitem__(self, i: int | slice) -> bytes | list[bytes]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        i %= len(self)
+        return self.data[self.start + self.offs[i]: self.start + self.offs[i + 1]]
+
+    def __iter__(self) -> Iterator[bytes]:
+        data, start, offs = self.data, self.start, self.offs
+        return (data[start + a: start + b] for a, b in zip(offs, offs[1:], strict=False))
+
+
+def _index_items(data: bytes, pos: int) -> tuple[_Items, int]:
+    """A CFF INDEX at ``pos`` as a lazy sequence, and the position after it."""
+    offs, start, end = _offsets(data, pos)
+    return _Items(data, offs, start), end
+
+
+def _index(data: bytes, pos: int) -> tuple[list[bytes], int]:
+    """The items of a CFF INDEX at ``pos`` and the position after it."""
+    items, end = _index_items(data, pos)
+    return list(items), end
 
 
 def _pack_index(items: list[bytes]) -> bytes:
@@ -121,7 +166,7 @@ class CidFont:
     top: list  # Top DICT entries
     strings: list[bytes]  # custom strings (SID 391 on)
     gsubrs: bytes  # the Global Subr INDEX, copied (empty once desubroutinized)
-    charstrings: list[bytes]  # by glyph id
+    charstrings: Sequence[bytes]  # by glyph id
     cids: list[int]  # glyph id → CID
     fdselect: list[int]  # glyph id → font DICT
     fds: list[tuple[list, list, bytes]]  # Font DICT entries, Private DICT entries, local subrs
@@ -140,7 +185,7 @@ def parse_cff(cff: bytes) -> CidFont:
     top = _dict(tops[0])
     if _get(top, ROS) is None or _get(top, FDSELECT) is None:
         raise ValueError("not a CID-keyed CFF")
-    charstrings, _ = _index(cff, int(_get(top, CHARSTRINGS)[0]))
+    charstrings, _ = _index_items(cff, int(_get(top, CHARSTRINGS)[0]))
     n = len(charstrings)
     fds = []
     for fd in _index(cff, int(_get(top, FDARRAY)[0]))[0]:
