@@ -226,6 +226,25 @@ def test_print_pdf_is_imposed(built):
     assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape
 
 
+def test_print_pdf_update_draws_what_pypdf_imposition_draws(built, tmp_path):
+    """The appended imposition (reading pages' streams by reference) renders pixel for pixel
+    like the form-XObject one, and leaves the reading PDF's bytes untouched in front."""
+    pdfium = pytest.importorskip("pypdfium2")
+    from pipeline.writers.imposition import impose
+
+    _doc, (reading, printed) = built
+    assert printed.read_bytes().startswith(reading.read_bytes())
+    assert b"/Prev" in printed.read_bytes()[len(reading.read_bytes()):]
+    reference = tmp_path / "pypdf.print.pdf"
+    impose(reading, reference, "A4")
+    ours, theirs = pdfium.PdfDocument(printed), pdfium.PdfDocument(reference)
+    assert len(ours) == len(theirs)
+    for i in range(len(ours)):
+        a = ours[i].render(scale=0.5).to_pil().convert("L").tobytes()
+        b = theirs[i].render(scale=0.5).to_pil().convert("L").tobytes()
+        assert a == b, f"sheet side {i + 1} differs"
+
+
 def test_a4_pages_on_a3_sheets(tmp_path):
     opts = BuildOptions(out_dir=tmp_path, paper="A4", print_sheet="A3")
     reading, printed = booklet.write(sample_document(), opts)

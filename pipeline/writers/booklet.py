@@ -349,24 +349,42 @@ def layout(html: str, opts: BuildOptions, fetcher: TemplateFetcher | None = None
                                url_fetcher=fetcher.weasyprint_fetcher()).render()
 
 
-def write_pdf(document: Any, target: Path | None) -> bytes | None:
-    """Draw the laid-out document; bytes when ``target`` is None."""
+def write_pdf(document: Any, target: Path | None, keep: list[Any] | None = None) -> bytes | None:
+    """Draw the laid-out document; bytes when ``target`` is None.
+
+    ``keep``, if given, receives the ``pydyf.PDF`` written (for ``imposition_update``).
+    """
     from pipeline.writers.cff import finisher
     from pipeline.writers.cjk_justify import inter_character_justification
 
+    def finish(doc: Any, pdf: Any) -> None:
+        finisher(doc, pdf)
+        if keep is not None:
+            keep.append(pdf)
+
     with inter_character_justification():  # drawing uses the patched spacing too
-        return document.write_pdf(target, finisher=finisher)
+        return document.write_pdf(target, finisher=finish)
 
 
 def _write_pair(html: str, reading: Path, printed: Path, opts: BuildOptions) -> list[Path]:
-    """Lay out once; write the reading PDF, then impose it into the print PDF."""
-    from pipeline.writers.imposition import impose
+    """Lay out once; write the reading PDF, then the print PDF: the reading one plus an
+    imposing update (``impose`` with pypdf if the update cannot be made)."""
+    from pipeline.writers.imposition import imposition_update, written_pdf
 
     document = layout(html, opts)
+    keep: list[Any] = []
+    data = write_pdf(document, None, keep) or b""
     with atomic_path(reading) as tmp:
-        write_pdf(document, tmp)
+        tmp.write_bytes(data)
+    written = written_pdf(keep[0]) if keep else None
+    update = imposition_update(written, len(data), opts.print_sheet) if written else None
     with atomic_path(printed) as tmp:
-        impose(reading, tmp, opts.print_sheet)
+        if update is None:
+            from pipeline.writers.imposition import impose
+
+            impose(reading, tmp, opts.print_sheet)
+        else:
+            tmp.write_bytes(data + update)
     return [reading, printed]
 
 
