@@ -163,6 +163,28 @@ def test_fonts_embedded_and_no_notdef(built):
     assert "(cid:" not in "".join(page_texts(reading))
 
 
+def test_compact_cid_subsets_draw_what_weasyprint_subsets_draw(tmp_path, monkeypatch):
+    """Subsetting the CJK faces without keeping glyph ids changes no pixel, and the PDF
+    still embeds each face as a subset with every drawn character mapped."""
+    import contextlib
+
+    pdfium = pytest.importorskip("pypdfium2")
+    from pipeline.writers import cff
+
+    doc = aided(sample_document())
+    compact = booklet.write(doc, BuildOptions(out_dir=tmp_path / "compact"))[0]
+    monkeypatch.setattr(cff, "compact_cid_subsets", lambda: contextlib.nullcontext(False))
+    plain = booklet.write(doc, BuildOptions(out_dir=tmp_path / "plain"))[0]
+    a, b = pdfium.PdfDocument(compact), pdfium.PdfDocument(plain)
+    assert len(a) == len(b)
+    for i in range(len(a)):
+        assert (a[i].render(scale=1).to_pil().tobytes()
+                == b[i].render(scale=1).to_pil().tobytes()), f"page {i + 1} differs"
+    assert compact.stat().st_size <= plain.stat().st_size
+    texts = [page.extract_text() for page in pypdf.PdfReader(compact).pages]
+    assert texts == [page.extract_text() for page in pypdf.PdfReader(plain).pages]
+
+
 def test_chinese_lines_are_justified(tmp_path):
     pdfplumber = pytest.importorskip("pdfplumber")
     text = ("坚持以马克思列宁主义、毛泽东思想、邓小平理论、“三个代表”重要思想、科学发展观为指导，"

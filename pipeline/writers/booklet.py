@@ -354,7 +354,7 @@ def write_pdf(document: Any, target: Path | None, keep: list[Any] | None = None)
 
     ``keep``, if given, receives the ``pydyf.PDF`` written (for ``imposition_update``).
     """
-    from pipeline.writers.cff import finisher
+    from pipeline.writers.cff import compact_cid_subsets, finisher
     from pipeline.writers.cjk_justify import inter_character_justification
 
     def finish(doc: Any, pdf: Any) -> None:
@@ -362,7 +362,8 @@ def write_pdf(document: Any, target: Path | None, keep: list[Any] | None = None)
         if keep is not None:
             keep.append(pdf)
 
-    with inter_character_justification():  # drawing uses the patched spacing too
+    # Drawing uses the patched spacing too; the finisher shrinks what compact subsets make.
+    with inter_character_justification(), compact_cid_subsets():
         return document.write_pdf(target, finisher=finish)
 
 
