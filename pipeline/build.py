@@ -16,6 +16,7 @@ build into that folder removes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -105,13 +106,17 @@ class BuildFailed(StudykitError):
         self.result = result
 
 
-def run_job(job: Job, opts: BuildOptions) -> JobResult:
-    """Run one job here (in a worker or in-process); errors become the result, not exceptions."""
+def run_job(job: Job, opts: BuildOptions, docs: list[Document] | None = None) -> JobResult:
+    """Run one job here (in a worker or in-process); errors become the result, not exceptions.
+
+    ``docs``: the job's sources already read and prepared (else they are read here).
+    """
     from pipeline.writers import get_writer
 
     start = time.perf_counter()
     try:
-        docs = [prepare(load(s), opts) for s in job.sources]
+        if docs is None:
+            docs = [prepare(load(s), opts) for s in job.sources]
         if job.fmt == "compile":
             from pipeline.writers.booklet import write_compilation
 
@@ -120,13 +125,19 @@ def run_job(job: Job, opts: BuildOptions) -> JobResult:
             outputs = get_writer(job.fmt)(docs[0], opts)
         return JobResult(job, "built", [Path(p) for p in outputs],
                          seconds=time.perf_counter() - start)
-    except StudykitError as err:
-        return JobResult(job, "failed", error=str(err), exit_code=err.exit_code,
-                         seconds=time.perf_counter() - start, traceback=traceback.format_exc())
-    except Exception as exc:  # a bug in a writer: report it, build the rest
-        return JobResult(job, "failed", error=f"internal error: {type(exc).__name__}: {exc}",
-                         exit_code=EXIT_BUG, seconds=time.perf_counter() - start,
-                         traceback=traceback.format_exc())
+    except Exception as exc:
+        return _failure(job, exc, start)
+
+
+def _failure(job: Job, exc: Exception, start: float) -> JobResult:
+    """A failed job's result: one line, its exit code, the traceback for --debug."""
+    seconds, trace = time.perf_counter() - start, traceback.format_exc()
+    if isinstance(exc, StudykitError):
+        return JobResult(job, "failed", error=str(exc), exit_code=exc.exit_code,
+                         seconds=seconds, traceback=trace)
+    # a bug in a writer: report it, build the rest
+    return JobResult(job, "failed", error=f"internal error: {type(exc).__name__}: {exc}",
+                     exit_code=EXIT_BUG, seconds=seconds, traceback=trace)
 
 
 def plan_jobs(sources: list[str], formats: list[str], compile_: bool) -> list[Job]:
@@ -242,6 +253,88 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
         proc.join(timeout=5)
 
 
+def can_fork() -> bool:
+    """Forking is safe here: Linux-style fork exists and this process runs one thread
+    (a fork taken while another thread holds a lock can deadlock the child)."""
+    import multiprocessing as mp
+
+    return "fork" in mp.get_all_start_methods() and threading.active_count() == 1
+
+
+class PdfWorker:
+    """One forked process that lays out booklets, sent to it with their documents read.
+
+    A one-source build spends most of its time on the PDF: WeasyPrint's import
+    (~0.25 s) and the layout.  Forked at the start of the build, the worker
+    imports WeasyPrint while this process reads and parses the source (~0.1 s);
+    the parsed document is then sent over a pipe (pickled, < 1 ms), and this
+    process writes the handout and slides meanwhile.  ``watch`` keeps one warm
+    between rebuilds (fonts, templates and WeasyPrint's caches stay loaded).
+    """
+
+    def __init__(self) -> None:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork")
+        self._conn, child = ctx.Pipe()
+        self._proc = ctx.Process(target=_pdf_worker_main, args=(child, os.getpid()),
+                                 name="studykit-pdf", daemon=True)
+        self._proc.start()
+        child.close()
+        self.busy = False
+
+    def alive(self) -> bool:
+        return self._proc.is_alive()
+
+    def submit(self, job: Job, opts: BuildOptions, docs_blob: bytes) -> None:
+        """Start ``job`` on documents pickled by this process (``pickle.dumps(docs)``)."""
+        self._conn.send((job, opts, docs_blob))
+        self.busy = True
+
+    def result(self, job: Job) -> JobResult:
+        """Wait for the job's result; a failed one if the worker stopped."""
+        try:
+            res = self._conn.recv()
+        except (EOFError, OSError) as exc:
+            self._proc.join(timeout=5)
+            code = self._proc.exitcode
+            res = JobResult(job, "failed", exit_code=EXIT_BUG,
+                            error=f"internal error: a build process stopped ({exc or code})")
+        self.busy = False
+        return res
+
+    def close(self) -> None:
+        """Stop the worker now (SIGTERM: a booklet being written leaves no .part file)."""
+        if self._proc.is_alive():
+            self._proc.terminate()
+            self._proc.join(timeout=5)
+            if self._proc.is_alive():  # pragma: no cover - stuck in C code
+                self._proc.kill()
+                self._proc.join(timeout=5)
+        self.busy = False
+        self._conn.close()
+
+
+def _pdf_worker_main(conn, parent: int) -> None:
+    """The worker's loop: warm up, then one job per message until the pipe closes."""
+    import gc
+    import pickle
+
+    _worker_init(parent, ("pdf",))
+    from pipeline.writers.booklet import ensure_fonts
+
+    with contextlib.suppress(StudykitError):  # reported by the job itself
+        ensure_fonts()  # fontconfig's font list, while the parent reads the source
+    gc.freeze()  # what is loaded now stays: the collector need not walk it on every pass
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        job, opts, blob = message
+        conn.send(run_job(job, opts, pickle.loads(blob)))
+
+
 # --- the build ------------------------------------------------------------------------
 
 OnResult = Callable[[JobResult, int, int], None]
@@ -250,16 +343,36 @@ OnResult = Callable[[JobResult, int, int], None]
 def build_all(sources: list[str], formats: list[str], opts: BuildOptions,
               compile_: bool = False, *, force: bool = False, jobs: int | None = None,
               executor: Executor | None = None, on_result: OnResult | None = None,
-              on_start: Callable[[int, int], None] | None = None) -> BuildResult:
+              on_start: Callable[[int, int], None] | None = None,
+              pdf_worker: PdfWorker | None = None) -> BuildResult:
     """Build what is out of date; never raises for a failing job (see ``BuildResult``).
 
     ``jobs``: worker processes (default: all cores; 1 builds in this process).
     ``executor``: an existing pool to use (``watch`` keeps one warm).
+    ``pdf_worker``: a warm ``PdfWorker`` for the booklet of a one-source build.
     ``on_start(to_build, total)`` once the skips are known; ``on_result(result,
     done, total)`` after each job.  Raises ``InputError`` before building
     anything if a source is missing, and ``OutputError`` if the output folder
     cannot be used at all.
     """
+    own_worker = None
+    if (pdf_worker is None and executor is None and jobs != 1 and len(set(sources)) == 1
+            and "pdf" in formats and not compile_ and (os.cpu_count() or 1) > 1 and can_fork()):
+        # Forked before the sources are hashed and the templates found (jinja2's import):
+        # WeasyPrint's import in the worker is the longest path of a one-source build.
+        pdf_worker = own_worker = PdfWorker()
+    try:
+        return _build_all(sources, formats, opts, compile_, force, jobs, executor, on_result,
+                          on_start, pdf_worker)
+    finally:
+        if own_worker is not None:
+            own_worker.close()
+
+
+def _build_all(sources: list[str], formats: list[str], opts: BuildOptions, compile_: bool,
+               force: bool, jobs: int | None, executor: Executor | None,
+               on_result: OnResult | None, on_start: Callable[[int, int], None] | None,
+               pdf_worker: PdfWorker | None) -> BuildResult:
     from pipeline.cache import BuildCache, build_lock, clean_parts, job_key
 
     digests = _source_digests(sources)
@@ -296,7 +409,7 @@ def build_all(sources: list[str], formats: list[str], opts: BuildOptions,
 
         todo.sort(key=lambda j: (-_COST.get(j.fmt, 0), -_size(j)))
         try:
-            _execute(todo, opts, jobs, executor, finish)
+            _execute(todo, opts, jobs, executor, finish, pdf_worker)
             _same_title(result, cache)
         finally:
             try:
@@ -336,9 +449,25 @@ def _size(job: Job) -> int:
         return 0
 
 
+def _one_source_pdf(todo: list[Job]) -> tuple[Job, list[Job]] | None:
+    """The booklet job and the others, when every job is of one source and one is a booklet."""
+    pdf = [j for j in todo if j.fmt == "pdf"]
+    if len(pdf) != 1 or len({j.sources for j in todo}) != 1 or len(pdf[0].sources) != 1:
+        return None
+    if any(j.fmt not in ("pdf", "docx", "slides") for j in todo):
+        return None
+    return pdf[0], [j for j in todo if j is not pdf[0]]
+
+
 def _execute(todo: list[Job], opts: BuildOptions, jobs: int | None,
-             executor: Executor | None, finish: Callable[[JobResult], None]) -> None:
+             executor: Executor | None, finish: Callable[[JobResult], None],
+             pdf_worker: PdfWorker | None = None) -> None:
     if not todo:
+        return
+    split = _one_source_pdf(todo)
+    if split and pdf_worker is not None and pdf_worker.alive() and not pdf_worker.busy:
+        # Few jobs: a pool's start-up would cost more than it saves; see PdfWorker.
+        _execute_split(*split, opts, pdf_worker, finish)
         return
     workers = min(jobs or os.cpu_count() or 1, len(todo))
     if executor is None and workers <= 1:
@@ -367,6 +496,32 @@ def _execute(todo: list[Job], opts: BuildOptions, jobs: int | None,
         raise
     if executor is None:
         pool.shutdown(wait=True)
+
+
+def _execute_split(pdf_job: Job, others: list[Job], opts: BuildOptions, worker: PdfWorker,
+                   finish: Callable[[JobResult], None]) -> None:
+    """Read the source once here; the booklet in ``worker``, the other outputs here meanwhile.
+
+    Each job gets its own copy of the document (unpickled), as if it had read it.
+    """
+    import pickle
+
+    start = time.perf_counter()
+    try:
+        blob = pickle.dumps([prepare(load(s), opts) for s in pdf_job.sources])
+    except Exception as exc:  # the source cannot be read: every job fails alike
+        for job in [pdf_job, *others]:
+            finish(_failure(job, exc, start))
+        return
+    worker.submit(pdf_job, opts, blob)
+    try:
+        for job in others:
+            finish(run_job(job, opts, pickle.loads(blob)))
+        finish(worker.result(pdf_job))
+    except BaseException:
+        if worker.busy:  # interrupted: stop the booklet too
+            worker.close()
+        raise
 
 
 def _remove_replaced(cache, res: JobResult) -> None:

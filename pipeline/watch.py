@@ -5,7 +5,9 @@ processes are forked, so every worker starts with them loaded and keeps
 them (and WeasyPrint's font caches) between rebuilds.  A rebuild is an
 ordinary build (``pipeline.build.build_all``) on that warm pool: outputs
 whose inputs did not change are skipped by their content hashes, so saving a
-file without changing it, or touching it, costs almost nothing.
+file without changing it, or touching it, costs almost nothing.  The usual
+rebuild, one edited source, goes to a warm ``PdfWorker`` for its booklet
+while this process (warm too) writes its handout and slides.
 
 File events come from ``watchdog`` when it is installed, else from polling
 modification times every ``interval`` seconds.
@@ -44,6 +46,7 @@ class Watcher:
         self.debounce = debounce
         self.report = report or (lambda kind, payload: None)
         self.pool = None
+        self.pdf_worker = None
         self.changed = threading.Event()
         self._observer = None
         self._watched: list[Path] = []
@@ -52,10 +55,15 @@ class Watcher:
 
     def start(self) -> None:
         """Import the heavy libraries here, then fork the workers (which inherit them)."""
-        from pipeline.build import make_pool, warm
+        import gc
+
+        from pipeline.build import PdfWorker, can_fork, make_pool, warm
 
         warm()
+        gc.freeze()  # the libraries stay loaded: the collector need not walk them again
         if self.jobs != 1:
+            if (os.cpu_count() or 1) > 1 and can_fork():
+                self.pdf_worker = PdfWorker()
             self.pool = make_pool(self.jobs or os.cpu_count() or 1)
 
     def rebuild(self, force: bool = False):
@@ -66,7 +74,7 @@ class Watcher:
         req = self.make_request()
         self._watched = list(req.watch_paths)
         result = build_all(req.sources, req.formats, req.opts, req.compile_, force=force,
-                           jobs=self.jobs, executor=self.pool)
+                           jobs=self.jobs, executor=self.pool, pdf_worker=self.pdf_worker)
         return result, time.perf_counter() - start
 
     def close(self) -> None:
@@ -74,6 +82,9 @@ class Watcher:
             self._observer.stop()
             self._observer.join(timeout=2)
             self._observer = None
+        if self.pdf_worker is not None:
+            self.pdf_worker.close()
+            self.pdf_worker = None
         if self.pool is not None:
             from pipeline.build import stop_pool
 
