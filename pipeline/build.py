@@ -321,8 +321,9 @@ def _pdf_worker_main(conn, parent: int) -> None:
     import pickle
 
     _worker_init(parent, ("pdf",))
-    from pipeline.writers.booklet import ensure_fonts
+    from pipeline.writers.booklet import ensure_fonts, keep_fonts_loaded
 
+    keep_fonts_loaded()
     with contextlib.suppress(StudykitError):  # reported by the job itself
         ensure_fonts()  # fontconfig's font list, while the parent reads the source
     gc.freeze()  # what is loaded now stays: the collector need not walk it on every pass

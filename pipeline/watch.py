@@ -61,7 +61,11 @@ class Watcher:
 
         warm()
         gc.freeze()  # the libraries stay loaded: the collector need not walk them again
-        if self.jobs != 1:
+        if self.jobs == 1:  # booklets are laid out here
+            from pipeline.writers.booklet import keep_fonts_loaded
+
+            keep_fonts_loaded()
+        else:
             if (os.cpu_count() or 1) > 1 and can_fork():
                 self.pdf_worker = PdfWorker()
             self.pool = make_pool(self.jobs or os.cpu_count() or 1)
@@ -85,6 +89,10 @@ class Watcher:
         if self.pdf_worker is not None:
             self.pdf_worker.close()
             self.pdf_worker = None
+        if self.jobs == 1:
+            from pipeline.writers.booklet import keep_fonts_loaded
+
+            keep_fonts_loaded(False)
         if self.pool is not None:
             from pipeline.build import stop_pool
 
