@@ -461,3 +461,24 @@ def test_no_forbidden_punctuation_at_line_edges_in_any_corpus_file(tmp_path):
         results = list(pool.map(_render_corpus_file, files, [str(tmp_path)] * len(files)))
     problems = {name: bad[:3] for name, bad in results if bad}
     assert not problems
+
+
+def test_kept_fonts_are_renewed_when_a_template_file_changes(tmp_path):
+    from pipeline.templating import search_path
+
+    user = tmp_path / "templates" / "booklet"
+    user.mkdir(parents=True)
+    css = user / "booklet.css"
+    css.write_text("/* mine */\n", encoding="utf-8")
+    folders = [Path(f).resolve() for f in search_path("booklet", [tmp_path / "templates"])]
+    assert booklet._shared_fonts.get(folders) is None  # not kept unless asked
+    booklet.keep_fonts_loaded()
+    try:
+        first = booklet._shared_fonts.get(folders)
+        assert first is not None and booklet._shared_fonts.get(folders) is first
+        css.write_text("/* mine, edited */\n@font-face { font-family: x; src: local(y) }\n",
+                       encoding="utf-8")
+        assert booklet._shared_fonts.get(folders) is not first
+    finally:
+        booklet.keep_fonts_loaded(False)
+    assert booklet._shared_fonts.get(folders) is None
