@@ -161,8 +161,10 @@ def main() -> None:
     parser.add_argument("case", nargs="?", choices=["seed", "compile"])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.2f} (a shared machine: compare same-run ratios)")
     for case in [args.case] if args.case else ["seed", "compile"]:
         bench(case, args.repeat if case == "seed" else max(1, args.repeat - 1))
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
