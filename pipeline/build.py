@@ -261,6 +261,13 @@ def can_fork() -> bool:
     return "fork" in mp.get_all_start_methods() and threading.active_count() == 1
 
 
+def pdf_worker_pays() -> bool:
+    """A PdfWorker runs beside this process: this process may use two cores and may fork."""
+    from pipeline.writers.compilation import workers
+
+    return workers() > 1 and can_fork()
+
+
 class PdfWorker:
     """One forked process that lays out booklets, sent to it with their documents read.
 
@@ -358,7 +365,7 @@ def build_all(sources: list[str], formats: list[str], opts: BuildOptions,
     """
     own_worker = None
     if (pdf_worker is None and executor is None and jobs != 1 and len(set(sources)) == 1
-            and "pdf" in formats and not compile_ and (os.cpu_count() or 1) > 1 and can_fork()):
+            and "pdf" in formats and not compile_ and pdf_worker_pays()):
         # Forked before the sources are hashed and the templates found (jinja2's import):
         # WeasyPrint's import in the worker is the longest path of a one-source build.
         pdf_worker = own_worker = PdfWorker()

@@ -57,7 +57,7 @@ class Watcher:
         """Import the heavy libraries here, then fork the workers (which inherit them)."""
         import gc
 
-        from pipeline.build import PdfWorker, can_fork, make_pool, warm
+        from pipeline.build import PdfWorker, make_pool, pdf_worker_pays, warm
 
         warm()
         gc.freeze()  # the libraries stay loaded: the collector need not walk them again
@@ -66,7 +66,7 @@ class Watcher:
 
             keep_fonts_loaded()
         else:
-            if (os.cpu_count() or 1) > 1 and can_fork():
+            if pdf_worker_pays():
                 self.pdf_worker = PdfWorker()
             self.pool = make_pool(self.jobs or os.cpu_count() or 1)
 
