@@ -10,6 +10,7 @@ can replace it without touching the slides writer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from pipeline.enrich.text import block_text
@@ -24,6 +25,7 @@ _TRAILING = "。；，：、！？ \u3000"
 _OPENING = "“‘《（〈「『【"
 
 Condenser = Callable[[str], str]
+_SAID = re.compile(r"[^“。！？]{2,40}?(?:指出|强调|表示|要求|提出|说)[，：:]?\s*“([^”]{6,})”?")
 
 
 def _balanced(text: str) -> bool:
@@ -39,6 +41,10 @@ def condense(text: str, limit: int = LIMIT) -> str:
     is dropped (a bullet needs none), except a closing quotation mark.
     """
     text = " ".join(text.split())
+    # "习近平总书记在…中指出，“…”": the point is what was said, not who said it
+    said = _SAID.match(text)
+    if said:
+        text = said.group(1)
     first = text
     for i, ch in enumerate(text):
         if ch in SENTENCE_END and _balanced(text[: i + 1]):
