@@ -26,7 +26,7 @@ from pipeline.parser.meta import (
     parse_fields,
     parse_front,
 )
-from pipeline.parser.structure import Tree, Unit, assemble, classify, make_units
+from pipeline.parser.structure import Tree, assemble, classify, make_units
 from pipeline.parser.text import LINE_END_OK, widen_punctuation
 from pipeline.readers.source import SourceText
 
@@ -219,5 +219,3 @@ def _is_name(text: str) -> bool:
     m = _TITLES_AND_NAME.fullmatch(text)
     return bool(m) and len(text) <= 40
 
-
-_ = Unit  # re-exported for type checkers of callers

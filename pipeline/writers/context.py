@@ -191,10 +191,3 @@ def body_paras(doc: Document) -> list[Para]:
     for sec in doc.sections:
         out.extend(section_paras(sec))
     return out
-
-
-def all_sections(sections: list[Section]):
-    """Depth-first walk, for writers that flatten the tree."""
-    for sec in sections:
-        yield sec
-        yield from all_sections(sec.sections)
