@@ -18,11 +18,10 @@ from pipeline.parser.dates import find_date, is_date_only
 from pipeline.parser.junk import strip_junk
 from pipeline.parser.lines import Line, Notes, make_line
 from pipeline.parser.meta import (
-    _LONE_NAME,
-    _TITLES_AND_NAME,
     FrontMatter,
     dateline_source,
     end_source,
+    is_byline,
     parse_fields,
     parse_front,
 )
@@ -193,9 +192,9 @@ def _article_starts(lines: list[Line], body_start: int) -> list[int]:
         # title lines i..j-1, byline at j, body after
         j = pos
         while j < len(idx) and j - pos < 3 and _short_title(lines[idx[j]].text) \
-                and not _is_name(lines[idx[j]].text):
+                and not is_byline(lines[idx[j]].text):
             j += 1
-        if j == pos or j + 1 >= len(idx) or not _is_name(lines[idx[j]].text):
+        if j == pos or j + 1 >= len(idx) or not is_byline(lines[idx[j]].text):
             continue
         if len(lines[idx[j + 1]].text) < 30:
             continue
@@ -211,11 +210,3 @@ def _article_starts(lines: list[Line], body_start: int) -> list[int]:
 def _short_title(text: str) -> bool:
     return (4 <= len(text) <= 40 and text[-1] not in LINE_END_OK.replace("※", "") + "，、"
             and not parse_fields(text))
-
-
-def _is_name(text: str) -> bool:
-    if _LONE_NAME.fullmatch(text):
-        return True
-    m = _TITLES_AND_NAME.fullmatch(text)
-    return bool(m) and len(text) <= 40
-

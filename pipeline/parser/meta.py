@@ -246,6 +246,13 @@ def _apply_fields(meta: Meta, fields: dict[str, str], authors: list[Author]) -> 
     return date
 
 
+def is_byline(text: str) -> bool:
+    """A lone name (习近平) or titles then a name, as a line under a title."""
+    if _LONE_NAME.fullmatch(text):
+        return True
+    return bool(_TITLES_AND_NAME.fullmatch(text)) and len(text) <= 40
+
+
 def _take_byline(lines: list[Line], lone_ok: bool) -> tuple[Author, list[Line]] | None:
     """'十一师党委常委、副政委 / 组织部部长…校长  程秀娥' or a lone '习近平'."""
     if not lines or "——" in lines[-1].text:
