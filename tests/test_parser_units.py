@@ -188,3 +188,37 @@ def test_word_heading_styles_become_headings(tmp_path):
 def test_standalone_heading_broken_across_blank_lines():
     doc = doc_of(f"标题\n\n{BODY}\n\n一、突出政治建设，把坚持\n\n党的领导落到实处\n\n{BODY}\n\n二、第二部分\n\n{BODY}")
     assert [section_name(s) for s in doc.sections] == ["一、突出政治建设，把坚持党的领导落到实处", "二、第二部分"]
+
+
+def test_wechat_copy():
+    text = "\n".join([
+        "点击上方蓝字关注我们",
+        "以党的二十大精神引领基层党建",
+        "原创 张三 某某党建 2022-12-19 08:00 发表于北京",
+        "来源 | 新华社",
+        BODY,
+        "一、提高政治站位",
+        BODY + "增强“四个意识”。",
+        "▲",
+        "编辑丨李四  审核丨王五",
+        "长按识别二维码关注我们",
+        "阅读原文",
+        "分享 收藏 点赞 在看",
+    ])
+    doc = doc_of(text)
+    assert doc.meta.title == "以党的二十大精神引领基层党建"
+    assert doc.meta.date == "2022-12-19"
+    assert doc.meta.source == "新华社"  # the stated source wins over the account
+    assert [a.name for a in doc.meta.authors] == ["张三"]
+    assert [section_name(s) for s in doc.sections] == ["一、提高政治站位"]
+    assert doc.sections[0].body[-1].text.endswith("增强“四个意识”。")
+    reasons = {d.text: d.reason for d in doc.discarded}
+    assert reasons["点击上方蓝字关注我们"] == "WeChat follow prompt"
+    assert reasons["阅读原文"] == "WeChat buttons"
+    assert reasons["长按识别二维码关注我们"] == "QR code prompt"
+    assert "编辑丨李四  审核丨王五" in reasons
+
+
+def test_wechat_account_is_the_source_when_none_is_stated():
+    doc = doc_of(f"标题文字\n某某党建 2022-12-19 08:00 发表于北京\n{BODY}")
+    assert (doc.meta.source, doc.meta.date, doc.meta.authors) == ("某某党建", "2022-12-19", [])

@@ -17,7 +17,18 @@ _LINE_RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in
      "page toolbar"),
     (r"分享到[:：]?.*", "share buttons"),
     (r"(上一篇|下一篇|上一条|下一条)\s*[:：].*", "previous/next links"),
-    (r"(责任编辑|责编|编辑|审核|校对)\s*[:：]\s*\S{0,20}", "editor line"),
+    (r"(责任编辑|责编|编辑|审核|校对|排版|美编|初审|复审|终审)\s*[:：|｜丨]\s*\S{0,20}"
+     r"(\s*(责任编辑|责编|编辑|审核|校对|排版|美编|初审|复审|终审)\s*[:：|｜丨]\s*\S{0,20})*",
+     "editor line"),
+    # WeChat: follow prompts, reaction buttons, QR codes, "read more"
+    (r".{0,6}(点击|关注)(上方|下方)?.{0,4}(蓝字|公众号|关注).{0,20}", "WeChat follow prompt"),
+    (r"(阅读原文|轻触阅读原文|在看|点赞|赞|分享|收藏|写留言|留言|知道了|取消|允许)"
+     r"(\s*[|｜]?\s*(阅读原文|在看|点赞|赞|分享|收藏|写留言|留言))*", "WeChat buttons"),
+    (r"(长按|扫描|识别).{0,10}二维码.{0,20}|.{0,10}扫码.{0,6}(关注|阅读|加入).{0,20}", "QR code prompt"),
+    (r"(往期推荐|往期回顾|推荐阅读|精彩推荐|喜欢此内容的人还喜欢|微信扫一扫.{0,20}|预览时标签不可点"
+     r"|继续滑动看下一个|向上滑动看下一个|文章已于.{0,20}修改|微信号[:：].{0,30}|功能介绍.{0,60})",
+     "WeChat page furniture"),
+    (r"[▲△▼↓↑→←■□◆◇●○★☆\s]{1,10}|END|-{3,}\s*END\s*-{3,}", "decoration"),
     (r".*(版权所有|Copyright|©|ICP[备证]|公网安备|All Rights Reserved).*", "copyright notice"),
     (r"(网站地图|怀旧网站|学校外网|校长信箱|反馈意见|联系我们|设为首页|加入收藏|\||｜)", "footer links"),
     (r"地址[:：].{0,60}(电话|邮编).*", "footer address"),

@@ -23,7 +23,8 @@ from pipeline.parser.text import (
 
 _FIELD_NAMES = ("资料来源", "文章来源", "稿件来源", "信息来源", "来源", "发布时间", "发布日期", "时间",
                 "日期", "作者", "撰稿", "记者", "通讯员", "编辑", "责任编辑", "审核", "点击数", "浏览次数")
-_FIELD = re.compile(rf"({'|'.join(_FIELD_NAMES)})\s*[:：]\s*")
+# "来源：新华社", and WeChat's "来源 | 新华社" / "编辑丨张三"
+_FIELD = re.compile(rf"({'|'.join(_FIELD_NAMES)})\s*(?:[:：]|\s[|｜丨]\s?|[|｜丨])\s*")
 _LEADING_DATETIME = re.compile(r"(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)(\s+\d{1,2}:\d{2}(?::\d{2})?)?")
 OFFICE = ("书记|副书记|常委|委员|主任|部长|局长|厅长|处长|科长|校长|院长|主席|总理|总书记|政委|"
           "司令员|秘书长|理事长|董事长|总经理|经理|教授|研究员|讲师|主编|会长|社长|馆长|组长|队长|"
@@ -52,9 +53,23 @@ class FrontMatter:
     note_dates: list[str] = field(default_factory=list)
 
 
+_WECHAT_BYLINE = re.compile(r"(?:原创\s*)?(?:(\S{1,12})\s+)?(\S{1,20})\s+"
+                            r"(\d{4}[-年]\d{1,2}[-月]\d{1,2}日?(?:\s*\d{1,2}:\d{2})?)\s*(?:发表于\S{0,10})?")
+
+
 def parse_fields(text: str) -> dict[str, str] | None:
-    """'作者：郝薇薇;李忠发  时间：2019-06-23' → {'作者': …, '时间': …}; None if no field."""
+    """'作者：郝薇薇;李忠发  时间：2019-06-23' → {'作者': …, '时间': …}; None if no field.
+
+    Also WeChat's "原创 张三 某某党建 2022-12-19 08:00 发表于北京" (author, account, time).
+    """
     text = squash_spaces(text)
+    wechat = _WECHAT_BYLINE.fullmatch(text) if "发表于" in text or text.startswith("原创") else None
+    if wechat:
+        author, account, when = wechat.groups()
+        fields = {"时间": when, "公众号": account}
+        if author:
+            fields["作者"] = author
+        return fields
     fields: dict[str, str] = {}
     lead = _LEADING_DATETIME.match(text)
     if lead:
@@ -117,6 +132,7 @@ def parse_front(lines: list[Line], notes: Notes) -> FrontMatter:
     field_date: str | None = None
     note_dates: list[str] = []
     authors: list[Author] = []
+    accounts: set[str] = set()  # sources that only name the WeChat account
     title_from_heading = False
     i = 0
     n = len(lines)
@@ -146,7 +162,7 @@ def parse_front(lines: list[Line], notes: Notes) -> FrontMatter:
             break
         if fields and len(t) < 160:
             close()
-            field_date = _apply_fields(meta, fields, authors) or field_date
+            field_date = _apply_fields(meta, fields, authors, accounts) or field_date
             notes.discard(line, "metadata line")
             i += 1
             continue
@@ -231,7 +247,9 @@ def parse_front(lines: list[Line], notes: Notes) -> FrontMatter:
     return fm
 
 
-def _apply_fields(meta: Meta, fields: dict[str, str], authors: list[Author]) -> str | None:
+def _apply_fields(meta: Meta, fields: dict[str, str], authors: list[Author],
+                  accounts: set[str]) -> str | None:
+    """Fill meta from one metadata line; ``accounts``: sources that only name a WeChat account."""
     date = None
     for key, value in fields.items():
         if not value:
@@ -239,8 +257,13 @@ def _apply_fields(meta: Meta, fields: dict[str, str], authors: list[Author]) -> 
         if key in ("时间", "发布时间", "发布日期", "日期"):
             date = find_date(value) or date
         elif key in ("来源", "资料来源", "文章来源", "稿件来源", "信息来源"):
-            if value not in _ANON and not meta.source:
+            # a stated source wins over the WeChat account that reposted the article
+            if value not in _ANON and (not meta.source or meta.source in accounts):
                 meta.source = value
+        elif key == "公众号":
+            if not meta.source:
+                meta.source = value
+                accounts.add(value)
         elif key in ("作者", "撰稿", "记者", "通讯员"):
             authors.extend(Author(name) for name in _split_names(value))
     return date
