@@ -157,16 +157,13 @@ def plan_jobs(sources: list[str], formats: list[str], compile_: bool) -> list[Jo
 def _source_digests(sources: list[str]) -> dict[str, str]:
     """Hash every source up front; a missing or unreadable one stops the build before it starts."""
     from pipeline.cache import file_digest
+    from pipeline.readers import source_path
 
     digests: dict[str, str] = {}
     for source in sources:
         if source == "-":
             raise InputError("build reads files, not standard input: save it to a file first")
-        path = Path(source)
-        if not path.exists():
-            raise InputError(f"{source}: no such file")
-        if path.is_dir():
-            raise InputError(f"{source}: is a directory")
+        path = source_path(source)
         try:
             digests[source] = file_digest(path)
         except OSError as exc:

@@ -58,3 +58,17 @@ def missing_han(path, doc: Document) -> Counter[str]:
     have = Counter(han_chars("\n".join(model_texts(doc))))
     want = source_han(path)
     return Counter({ch: n - have[ch] for ch, n in want.items() if have[ch] < n})
+
+
+def load_script(name: str):
+    """Import ``scripts/<name>.py`` as a module (the doc generators are scripts, not package code)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module

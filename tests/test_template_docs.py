@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 from pipeline.templates_info import FILTERS, VARIABLES, contexts
+from tests.helpers import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("gen_template_docs",
-                                                  ROOT / "scripts" / "gen_template_docs.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("gen_template_docs")
 
 
 def test_template_doc_is_up_to_date():

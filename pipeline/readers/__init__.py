@@ -31,6 +31,16 @@ def format_for(name: str) -> str:
     return FORMATS[suffix]
 
 
+def source_path(path: str | Path) -> Path:
+    """The path of an existing source file, or the one-line error every command gives."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{path}: no such file")
+    if p.is_dir():
+        raise InputError(f"{path}: is a directory, not a file")
+    return p
+
+
 def read_bytes(path: str | Path) -> tuple[bytes, str]:
     """Read a source's bytes ("-" is standard input) with clear errors."""
     name = str(path)
@@ -38,11 +48,7 @@ def read_bytes(path: str | Path) -> tuple[bytes, str]:
         data = sys.stdin.buffer.read(MAX_BYTES + 1)
         name = "<stdin>"
     else:
-        p = Path(path)
-        if not p.exists():
-            raise InputError(f"{name}: no such file")
-        if p.is_dir():
-            raise InputError(f"{name}: is a directory, not a file")
+        p = source_path(path)
         try:
             size = p.stat().st_size
             if size > MAX_BYTES:
