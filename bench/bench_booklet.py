@@ -92,14 +92,15 @@ def child(case: str, side: str, out: str) -> dict[str, float]:
     import weasyprint
 
     from pipeline.options import BuildOptions
-    from pipeline.writers import booklet, compilation
+    from pipeline.writers import booklet
+    from pipeline.writers.booklet import compilation, typeset
 
     docs = _docs(case)
     opts = BuildOptions(out_dir=Path(out), compile_title="学习资料汇编")
     compiled = case == "compile"
-    ctx = booklet.booklet_context(docs, opts, compilation=compiled)
-    html = booklet.render_html(ctx, opts)
-    base = booklet.TemplateFetcher(booklet.search_path("booklet", [])).base_url
+    ctx = typeset.booklet_context(docs, opts, compilation=compiled)
+    html = typeset.render_html(ctx, opts)
+    base = typeset.TemplateFetcher(typeset.search_path("booklet", [])).base_url
     result: dict[str, float] = {"chars": sum(compilation.doc_chars(d) for d in docs)}
     with PeakMemory() as mem:
         t0 = time.perf_counter()
@@ -111,7 +112,7 @@ def child(case: str, side: str, out: str) -> dict[str, float]:
             target = Path(out) / "ours.pdf"
             compilation.write_parallel(docs, opts, target)
             result["reading_s"] = time.perf_counter() - t0
-            from pipeline.writers.imposition import impose
+            from pipeline.writers.booklet.imposition import impose
 
             impose(target, Path(out) / "ours.print.pdf", "A4")
         else:

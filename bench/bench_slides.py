@@ -80,8 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.build import load, prepare
     from pipeline.options import BuildOptions
     from pipeline.writers import slides
-    from pipeline.writers.pptx_render import render_deck
-    from pipeline.writers.slideplan import build_plan
+    from pipeline.writers.slides.deck import render_deck
+    from pipeline.writers.slides.plan import build_plan
 
     with tempfile.TemporaryDirectory(prefix="studykit-bench-") as tmp:
         opts = BuildOptions(out_dir=Path(tmp) / "out")

@@ -182,12 +182,12 @@ def warm(formats: list[str] | tuple[str, ...] = ("docx", "pdf", "slides")) -> No
     for fmt in formats:
         if fmt in ("pdf", "compile"):
             get_writer("pdf")
-            from pipeline.writers.weasy import load
+            from pipeline.writers.booklet.weasy import load
 
             load()  # the booklet writer imports WeasyPrint lazily
         elif fmt == "slides":
             get_writer("slides")
-            import pipeline.writers.pptx_render  # noqa: F401
+            import pipeline.writers.slides.deck  # noqa: F401
         else:
             get_writer(fmt)
 
@@ -260,7 +260,7 @@ def can_fork() -> bool:
 
 def pdf_worker_pays() -> bool:
     """A PdfWorker runs beside this process: this process may use two cores and may fork."""
-    from pipeline.writers.compilation import workers
+    from pipeline.writers.booklet.compilation import workers
 
     return workers() > 1 and can_fork()
 
@@ -325,7 +325,7 @@ def _pdf_worker_main(conn, parent: int) -> None:
     import pickle
 
     _worker_init(parent, ("pdf",))
-    from pipeline.writers.booklet import ensure_fonts, keep_fonts_loaded
+    from pipeline.writers.booklet.typeset import ensure_fonts, keep_fonts_loaded
 
     keep_fonts_loaded()
     with contextlib.suppress(StudykitError):  # reported by the job itself

@@ -46,11 +46,11 @@ VARIABLES: dict[str, str] = {
     "bylines": "One line per author: titles then name, e.g. 某某县委常委、组织部部长　张某某.",
     "source_line": "来源：… and the date in one line, or empty.",
     "attribution": "Function: `attribution(excerpt)`, who said a quotation and where.",
-    # handout (pipeline/writers/handout.py: handout_context)
+    # handout (pipeline/writers/handout/__init__.py: handout_context)
     "blocks": "The body as a flat list of paragraphs in reading order, each with `kind` "
               "(h1, h2, h3, title, byline, p, item, signature, note), `text`, `head` "
               "(bold run-in words printed first) and `level`.",
-    # booklet (pipeline/writers/booklet.py: booklet_context)
+    # booklet (pipeline/writers/booklet/typeset.py: booklet_context)
     "book": "The booklet's cover: `title`, `subtitle`, `org`, `date`, `date_cn`, `author`, "
             "`kind` (学习资料 or 学习汇编).",
     "compilation": "True for a `--compile` booklet of several articles.",
@@ -65,7 +65,7 @@ VARIABLES: dict[str, str] = {
     "folio": "Whether page numbers are printed.",
     "page_offset": "Number of pages before this part (long compilations are laid out in parts).",
     "notes_lines": "How many ruled lines the 学习笔记 page has.",
-    # slides (pipeline/writers/slides.py: render_outline)
+    # slides (pipeline/writers/slides/marp.py: render_outline)
     "slides": "The slide plan: each slide has `kind` (title, agenda, section, points, quote, "
               "closing…), `title`, `subtitle`, `lines`, `bullets`, `heads`, `quote`, `notes`.",
 }
@@ -185,9 +185,11 @@ def _custom_filters(env: Any) -> list[str]:
 
 def contexts(opts: BuildOptions | None = None) -> dict[str, tuple[dict[str, Any], list[str]]]:
     """kind → (context, custom filters) exactly as each writer hands them to Jinja."""
-    from pipeline.writers import booklet, handout, slides
+    from pipeline.writers import handout
+    from pipeline.writers.booklet import typeset as booklet
     from pipeline.writers.context import template_context
-    from pipeline.writers.slideplan import build_plan
+    from pipeline.writers.slides import marp
+    from pipeline.writers.slides.plan import build_plan
 
     opts = opts or BuildOptions(org="某某县委组织部", session_date="2026-12-01")
     doc = example_document()
@@ -201,8 +203,8 @@ def contexts(opts: BuildOptions | None = None) -> dict[str, tuple[dict[str, Any]
     env, _, ctx = store["args"]
     found["booklet"] = (ctx, _custom_filters(env))
     store.clear()
-    with _capturing(slides, "render", store):
-        slides.render_outline(doc, opts, build_plan(doc, opts))
+    with _capturing(marp, "render", store):
+        marp.render_outline(doc, opts, build_plan(doc, opts))
     env, _, ctx = store["args"]
     found["slides"] = (ctx, _custom_filters(env))
     return found

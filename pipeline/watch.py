@@ -62,7 +62,7 @@ class Watcher:
         warm()
         gc.freeze()  # the libraries stay loaded: the collector need not walk them again
         if self.jobs == 1:  # booklets are laid out here
-            from pipeline.writers.booklet import keep_fonts_loaded
+            from pipeline.writers.booklet.typeset import keep_fonts_loaded
 
             keep_fonts_loaded()
         else:
@@ -90,7 +90,7 @@ class Watcher:
             self.pdf_worker.close()
             self.pdf_worker = None
         if self.jobs == 1:
-            from pipeline.writers.booklet import keep_fonts_loaded
+            from pipeline.writers.booklet.typeset import keep_fonts_loaded
 
             keep_fonts_loaded(False)
         if self.pool is not None:

@@ -149,10 +149,10 @@ def objects_section() -> tuple[str, set[str]]:
            "(also documented as JSON in [model.md](model.md)); `blocks`, `book`, `toc` and "
            "`slides` are views the writers make of it.", ""]
     sources = [ROOT / "pipeline" / "model.py", ROOT / "pipeline" / "writers" / "context.py",
-               ROOT / "pipeline" / "writers" / "booklet.py",
-               ROOT / "pipeline" / "writers" / "slideplan.py"]
-    wanted = {"context.py": {"Para"}, "booklet.py": {"Book", "TocEntry"},
-              "slideplan.py": {"Slide"}}
+               ROOT / "pipeline" / "writers" / "booklet" / "typeset.py",
+               ROOT / "pipeline" / "writers" / "slides" / "plan.py"]
+    wanted = {"context.py": {"Para"}, "typeset.py": {"Book", "TocEntry"},
+              "plan.py": {"Slide"}}
     documented: set[str] = set()
     for path in sources:
         classes, _ = gen.read_model(path)

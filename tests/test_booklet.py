@@ -29,9 +29,10 @@ from pipeline.model import (  # noqa: E402
     StudyAids,
 )
 from pipeline.options import BuildOptions  # noqa: E402
-from pipeline.writers import booklet, compilation  # noqa: E402
-from pipeline.writers.imposition import padded_count, placement, saddle_stitch_order  # noqa: E402
-from pipeline.writers.kinsoku import CLOSING, OPENING, protect  # noqa: E402
+from pipeline.writers import booklet  # noqa: E402
+from pipeline.writers.booklet import compilation, typeset  # noqa: E402
+from pipeline.writers.booklet.imposition import padded_count, placement, saddle_stitch_order  # noqa: E402
+from pipeline.writers.booklet.kinsoku import CLOSING, OPENING, protect  # noqa: E402
 
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext") or not shutil.which("pdffonts"),
                                    reason="poppler-utils not installed")
@@ -169,7 +170,7 @@ def test_compact_cid_subsets_draw_what_weasyprint_subsets_draw(tmp_path, monkeyp
     import contextlib
 
     pdfium = pytest.importorskip("pypdfium2")
-    from pipeline.writers import cff
+    from pipeline.writers.booklet import cff
 
     doc = aided(sample_document())
     compact = booklet.write(doc, BuildOptions(out_dir=tmp_path / "compact"))[0]
@@ -192,11 +193,11 @@ def test_chinese_lines_are_justified(tmp_path):
             "自信自强、守正创新，踔厉奋发、勇毅前行，为全面建设社会主义现代化国家而团结奋斗。") * 2
     doc = Document(meta=Meta(title="对齐"), body=[Block("paragraph", text)])
     opts = BuildOptions(out_dir=tmp_path)
-    ctx = booklet.booklet_context([doc], opts, compilation=False,
+    ctx = typeset.booklet_context([doc], opts, compilation=False,
                                   parts={"articles": True})
-    html = booklet.render_html(ctx, opts)
+    html = typeset.render_html(ctx, opts)
     pdf = tmp_path / "j.pdf"
-    booklet.write_pdf(booklet.layout(html, opts), pdf)
+    typeset.write_pdf(typeset.layout(html, opts), pdf)
     with pdfplumber.open(pdf) as p:
         rows: dict[int, list] = {}
         for c in p.pages[0].chars:
@@ -252,7 +253,7 @@ def test_print_pdf_update_draws_what_pypdf_imposition_draws(built, tmp_path):
     """The appended imposition (reading pages' streams by reference) renders pixel for pixel
     like the form-XObject one, and leaves the reading PDF's bytes untouched in front."""
     pdfium = pytest.importorskip("pypdfium2")
-    from pipeline.writers.imposition import impose
+    from pipeline.writers.booklet.imposition import impose
 
     _doc, (reading, printed) = built
     assert printed.read_bytes().startswith(reading.read_bytes())
@@ -310,7 +311,7 @@ def test_url_fetcher_refuses_network_and_outside_files(tmp_path):
     assert b"TOP-SECRET" not in data and b"root:x:0" not in data
     assert b"/EmbeddedFile" not in data
 
-    fetcher = booklet.TemplateFetcher([user, *booklet.search_path("booklet", [])])
+    fetcher = typeset.TemplateFetcher([user, *typeset.search_path("booklet", [])])
     for url in ("http://127.0.0.1:9/evil.css", "file:///etc/passwd", secret.as_uri(),
                 (user / ".." / ".." / "secret.txt").as_uri()):
         with pytest.raises(ValueError):
@@ -397,7 +398,7 @@ def test_parallel_compilation_numbers_toc_and_folios(tmp_path, monkeypatch):
 
 @needs_poppler
 def test_parallel_compilation_embeds_each_face_once(tmp_path, monkeypatch):
-    from pipeline.writers.cff import parse_cff
+    from pipeline.writers.booklet.cff import parse_cff
 
     monkeypatch.setattr(compilation, "PART_CHARS", 1)
     target = tmp_path / "p.pdf"
@@ -440,9 +441,9 @@ def _render_corpus_file(path: str, out: str) -> tuple[str, list[str]]:
 
     opts = BuildOptions(out_dir=Path(out))
     doc = prepare(load(path), opts)
-    ctx = booklet.booklet_context([doc], opts, compilation=False)
+    ctx = typeset.booklet_context([doc], opts, compilation=False)
     pdf = Path(out) / (Path(path).name + ".pdf")
-    booklet.write_pdf(booklet.layout(booklet.render_html(ctx, opts), opts), pdf)
+    typeset.write_pdf(typeset.layout(typeset.render_html(ctx, opts), opts), pdf)
     bad = []
     for page in page_texts(pdf):
         for line in page.splitlines():
@@ -471,14 +472,14 @@ def test_kept_fonts_are_renewed_when_a_template_file_changes(tmp_path):
     css = user / "booklet.css"
     css.write_text("/* mine */\n", encoding="utf-8")
     folders = [Path(f).resolve() for f in search_path("booklet", [tmp_path / "templates"])]
-    assert booklet._shared_fonts.get(folders) is None  # not kept unless asked
-    booklet.keep_fonts_loaded()
+    assert typeset._shared_fonts.get(folders) is None  # not kept unless asked
+    typeset.keep_fonts_loaded()
     try:
-        first = booklet._shared_fonts.get(folders)
-        assert first is not None and booklet._shared_fonts.get(folders) is first
+        first = typeset._shared_fonts.get(folders)
+        assert first is not None and typeset._shared_fonts.get(folders) is first
         css.write_text("/* mine, edited */\n@font-face { font-family: x; src: local(y) }\n",
                        encoding="utf-8")
-        assert booklet._shared_fonts.get(folders) is not first
+        assert typeset._shared_fonts.get(folders) is not first
     finally:
-        booklet.keep_fonts_loaded(False)
-    assert booklet._shared_fonts.get(folders) is None
+        typeset.keep_fonts_loaded(False)
+    assert typeset._shared_fonts.get(folders) is None

@@ -15,10 +15,10 @@ from pipeline.enrich import enrich
 from pipeline.errors import TemplateError
 from pipeline.model import Block, Document, heading_text
 from pipeline.options import AidOptions, BuildOptions
-from pipeline.writers import textfit
-from pipeline.writers.pptx_render import template_path
-from pipeline.writers.slideplan import Limits, build_plan, part_label
-from pipeline.writers.slides import md_inline, note_safe, write
+from pipeline.writers.slides import textfit, write
+from pipeline.writers.slides.deck import template_path
+from pipeline.writers.slides.marp import md_inline, note_safe
+from pipeline.writers.slides.plan import Limits, build_plan, part_label
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 HAN = re.compile(r"[\u3400-\u9fff]")

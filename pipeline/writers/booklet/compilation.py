@@ -115,7 +115,7 @@ _OPTS: list[BuildOptions] = []
 
 def render_part(job: Job) -> tuple[Job, Part]:
     """Lay out and write one part (runs in a worker, or in the parent)."""
-    from pipeline.writers.booklet import booklet_context, layout, render_html, write_pdf
+    from pipeline.writers.booklet.typeset import booklet_context, layout, render_html, write_pdf
 
     kind, indices = job
     opts = _OPTS[0]
@@ -163,7 +163,7 @@ def toc_marks(document: Any) -> tuple[list[TocMark], list[Face]]:
     """
     from weasyprint.formatting_structure import boxes
 
-    from pipeline.writers.booklet import FONTS
+    from pipeline.writers.booklet.typeset import FONTS
 
     faces: list[Face] = [(tuple(FONTS["body"]), 400)]
     marks: dict[str, TocMark] = {}
@@ -192,7 +192,7 @@ def toc_marks(document: Any) -> tuple[list[TocMark], list[Face]]:
 
 def carrier(faces: list[Face], opts: BuildOptions) -> bytes:
     """A PDF whose page i draws STAMP_CHARS in face i: the fonts of the stamps."""
-    from pipeline.writers.booklet import css_stack, layout, write_pdf
+    from pipeline.writers.booklet.typeset import css_stack, layout, write_pdf
 
     pages = "".join(f"<p style='font-family:{css_stack(list(families))};font-weight:{weight};"
                     f"{'break-before:page' if i else ''}'>{STAMP_CHARS}</p>"
@@ -211,14 +211,14 @@ def _warm(opts: BuildOptions) -> None:
     Fonts are not loaded here: a parent holding WeasyPrint's font state made
     the workers' summed memory ~120 MiB larger and the run no faster.
     """
-    from pipeline.writers.booklet import booklet_context, render_html
+    from pipeline.writers.booklet.typeset import booklet_context, render_html
 
     render_html(booklet_context(_DOCS[:1], opts, compilation=True), opts)
 
 
 def plan(docs: list[Document], n_workers: int, with_aids: bool) -> list[Job]:
     """The parts to lay out, the costliest first so that the workers finish together."""
-    from pipeline.writers.booklet import booklet_context
+    from pipeline.writers.booklet.typeset import booklet_context
 
     toc = len(booklet_context(docs, _OPTS[0], compilation=True, parts={"toc": True})["toc"])
     cost: dict[Job, int] = {("front", ()): toc * TOC_ENTRY_CHARS}
@@ -231,7 +231,7 @@ def plan(docs: list[Document], n_workers: int, with_aids: bool) -> list[Job]:
 
 def write_parallel(docs: list[Document], opts: BuildOptions, target: Path) -> None:
     """Write the reading PDF of a compilation to ``target`` using worker processes."""
-    from pipeline.writers.booklet import has_aids, merge_aids
+    from pipeline.writers.booklet.typeset import has_aids, merge_aids
 
     _DOCS[:] = docs
     _OPTS[:] = [opts]
@@ -342,7 +342,7 @@ def share_fonts(writer: Any) -> int:
         NumberObject,
     )
 
-    from pipeline.writers.cff import merge_cffs
+    from pipeline.writers.booklet.cff import merge_cffs
 
     font_dicts: dict[int, Any] = {}
     for page in writer.pages:
@@ -504,7 +504,7 @@ class Stamper:
 
 
 def _margins(opts: BuildOptions) -> tuple[float, float, float, float]:
-    from pipeline.writers.booklet import PAPERS
+    from pipeline.writers.booklet.typeset import PAPERS
 
     paper = PAPERS.get(opts.paper.upper(), PAPERS["A5"])
     values = [float(v.removesuffix("mm")) * MM for v in paper.margin.split()]

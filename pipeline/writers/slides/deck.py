@@ -26,8 +26,8 @@ from pipeline.errors import TemplateError
 from pipeline.model import Document
 from pipeline.options import BuildOptions
 from pipeline.templating import resolve
-from pipeline.writers import textfit
-from pipeline.writers.slideplan import ELLIPSIS, Limits, Slide, build_plan
+from pipeline.writers.slides import textfit
+from pipeline.writers.slides.plan import ELLIPSIS, Limits, Slide, build_plan
 
 DEFAULT_EA = "Microsoft YaHei"
 PT = 12700  # EMU per point

@@ -1,10 +1,8 @@
-"""The PDF booklet writer: Jinja HTML + CSS laid out by WeasyPrint.
+"""Booklet typesetting: the Jinja context and HTML, WeasyPrint layout and PDF writing.
 
-``write`` makes ``<title>.booklet.pdf`` (reading: links, bookmarks, metadata)
-and ``<title>.print.pdf`` (saddle-stitch imposed).  ``write_compilation``
-makes one 学习汇编 of several articles; large ones are laid out in parallel
-processes (see ``pipeline.writers.compilation``).  This is the only module
-(with its helpers) that imports WeasyPrint.
+Shared by the one-article booklet and the compilation (``compilation`` lays
+parts out in parallel processes with these same functions); the writer entry
+points live in the package's ``__init__``.
 """
 
 from __future__ import annotations
@@ -20,7 +18,7 @@ from urllib.request import urlopen
 
 from markupsafe import Markup, escape
 
-from pipeline.errors import EnvironmentProblem, TemplateError
+from pipeline.errors import EnvironmentProblem
 from pipeline.fonts import require_cjk
 from pipeline.model import (
     Author,
@@ -34,12 +32,11 @@ from pipeline.model import (
     section_name,
 )
 from pipeline.options import BuildOptions
-from pipeline.outputs import atomic_path, safe_name
+from pipeline.outputs import safe_name
 from pipeline.templating import make_env, render, search_path
-from pipeline.writers import output_path
+from pipeline.writers.booklet.kinsoku import protect
+from pipeline.writers.booklet.weasy import load as load_weasyprint
 from pipeline.writers.context import cn_date, template_context
-from pipeline.writers.kinsoku import protect
-from pipeline.writers.weasy import load as load_weasyprint
 
 LOG = logging.getLogger(__name__)
 
@@ -341,7 +338,7 @@ def layout(html: str, opts: BuildOptions, fetcher: TemplateFetcher | None = None
     except (ImportError, OSError) as exc:  # pragma: no cover - a broken install
         raise EnvironmentProblem(f"WeasyPrint cannot be loaded ({exc}); "
                                  "install its system libraries (Pango)") from exc
-    from pipeline.writers.cjk_justify import inter_character_justification
+    from pipeline.writers.booklet.cjk_justify import inter_character_justification
 
     fetcher = fetcher or TemplateFetcher(search_path("booklet", opts.template_dirs))
     with inter_character_justification():
@@ -394,8 +391,8 @@ def write_pdf(document: Any, target: Path | None, keep: list[Any] | None = None)
 
     ``keep``, if given, receives the ``pydyf.PDF`` written (for ``imposition_update``).
     """
-    from pipeline.writers.cff import compact_cid_subsets, finisher
-    from pipeline.writers.cjk_justify import inter_character_justification
+    from pipeline.writers.booklet.cff import compact_cid_subsets, finisher
+    from pipeline.writers.booklet.cjk_justify import inter_character_justification
 
     def finish(doc: Any, pdf: Any) -> None:
         finisher(doc, pdf)
@@ -405,60 +402,3 @@ def write_pdf(document: Any, target: Path | None, keep: list[Any] | None = None)
     # Drawing uses the patched spacing too; the finisher shrinks what compact subsets make.
     with inter_character_justification(), compact_cid_subsets():
         return document.write_pdf(target, finisher=finish)
-
-
-def _write_pair(html: str, reading: Path, printed: Path, opts: BuildOptions) -> list[Path]:
-    """Lay out once; write the reading PDF, then the print PDF: the reading one plus an
-    imposing update (``impose`` with pypdf if the update cannot be made)."""
-    from pipeline.writers.imposition import imposition_update, written_pdf
-
-    document = layout(html, opts)
-    keep: list[Any] = []
-    data = write_pdf(document, None, keep) or b""
-    with atomic_path(reading) as tmp:
-        tmp.write_bytes(data)
-    written = written_pdf(keep[0]) if keep else None
-    update = imposition_update(written, len(data), opts.print_sheet) if written else None
-    with atomic_path(printed) as tmp:
-        if update is None:
-            from pipeline.writers.imposition import impose
-
-            impose(reading, tmp, opts.print_sheet)
-        else:
-            tmp.write_bytes(data + update)
-    return [reading, printed]
-
-
-def write(doc: Document, opts: BuildOptions) -> list[Path]:
-    """Write ``<title>.booklet.pdf`` and ``<title>.print.pdf`` for one document."""
-    ensure_fonts()
-    html = render_html(booklet_context([doc], opts, compilation=False), opts)
-    return _write_pair(html, output_path(doc, opts, "booklet.pdf"),
-                       output_path(doc, opts, "print.pdf"), opts)
-
-
-def compilation_paths(opts: BuildOptions) -> tuple[Path, Path]:
-    stem = safe_name(opts.compile_title or "学习资料汇编")
-    folder = Path(opts.out_dir) / stem
-    return folder / f"{stem}.booklet.pdf", folder / f"{stem}.print.pdf"
-
-
-def write_compilation(docs: list[Document], opts: BuildOptions) -> list[Path]:
-    """One 学习汇编: cover, one 目录, each article a chapter on a right-hand page, appendices."""
-    if not docs:
-        raise TemplateError("nothing to compile: no documents")
-    ensure_fonts()
-    reading, printed = compilation_paths(opts)
-    from pipeline.writers import compilation
-
-    if compilation.use_parallel(docs):
-        from pipeline.writers.imposition import impose
-
-        with atomic_path(reading) as tmp:
-            compilation.write_parallel(docs, opts, tmp)
-        with atomic_path(printed) as tmp:
-            impose(reading, tmp, opts.print_sheet)
-        return [reading, printed]
-    html = render_html(booklet_context(docs, opts, compilation=True), opts)
-    return _write_pair(html, reading, printed, opts)
-
