@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 SCHEMA_VERSION = 1
 
-BlockType = Literal["paragraph", "list", "signature", "note"]
+BlockType = Literal["paragraph", "list", "table", "signature", "note"]
 
 
 @dataclass
@@ -34,6 +34,13 @@ class Meta:
     # Lines printed under the title that are none of the above, e.g. an
     # adoption note "（2024年1月18日中共中央政治局常委会会议审议批准）".
     notes: list[str] = field(default_factory=list)
+    # An official document's (公文) own parts, GB/T 9704: 发文字号 "国办发〔2024〕12号",
+    # 主送机关 (one entry per addressee), 抄送机关, and the 印发 line of the 版记
+    # ("某某办公室 2024年3月5日印发"); empty for other documents.
+    doc_number: str = ""
+    addressees: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    imprint: str = ""
 
 
 @dataclass
@@ -48,14 +55,18 @@ class Block:
 
     ``paragraph``: running text; ``label`` holds an article marker such as
     "第一条" that is printed bold before the text.  ``list``: ``items`` hold
-    the entries (``text`` is empty).  ``signature``: issuing body or date at
-    the end of a notice.  ``note``: a footnote line such as "※这是…".
+    the entries (``text`` is empty).  ``table``: ``rows`` hold the cells' text
+    row by row (``text`` is the table's caption, if any).  ``signature``:
+    issuing body or date at the end of a notice.  ``note``: a footnote line
+    such as "※这是…".
     """
 
     type: BlockType
     text: str = ""
     label: str = ""
     items: list[ListItem] = field(default_factory=list)
+    # table cells, row by row; a merged cell appears once, in its first row and column
+    rows: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -168,12 +179,16 @@ class Document:
     aids: StudyAids | None = None
     source_file: str = ""
     encoding: str = ""
+    # How the source was read, for people: "网页", "Word 文档", "PDF，12 页，文字层",
+    # ".doc（经 LibreOffice 转换）"; the format name the reader used is in ``source_format``.
+    source_format: str = ""
+    read_as: str = ""
     version: int = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
         data = _plain(self)
         order = ["version", "meta", "body", "sections", "discarded", "quotes", "terms",
-                 "warnings", "aids", "source_file", "encoding"]
+                 "warnings", "aids", "source_file", "encoding", "source_format", "read_as"]
         return {k: data[k] for k in order}
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -209,6 +224,18 @@ def section_name(sec: Section) -> str:
 def heading_text(sec: Section) -> str:
     """The heading as printed, restoring the 。 a run-in heading ends with."""
     return sec.title + ("。" if sec.run_in and sec.title and sec.title[-1] not in "。？！" else "")
+
+
+def block_lines(block: Block) -> list[str]:
+    """A block's text as printed, one string per printed line: a paragraph (its label, an
+    ideographic space, its text), each list item (label and text), each table row (cells
+    separated by ideographic spaces).  Shared by everything that needs a block as plain text."""
+    if block.type == "list":
+        return [f"{item.label}{item.text}" for item in block.items]
+    if block.type == "table":
+        rows = ["\u3000".join(c for c in row if c) for row in block.rows]
+        return [r for r in ([block.text] if block.text else []) + rows if r]
+    return [f"{block.label}\u3000{block.text}" if block.label else block.text]
 
 
 def _plain(obj: Any) -> Any:

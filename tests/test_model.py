@@ -27,7 +27,7 @@ from pipeline.model import (
 )
 
 TOP_LEVEL_KEYS = ["version", "meta", "body", "sections", "discarded", "quotes", "terms",
-                  "warnings", "aids", "source_file", "encoding"]
+                  "warnings", "aids", "source_file", "encoding", "source_format", "read_as"]
 
 
 def full_document() -> Document:
@@ -37,7 +37,9 @@ def full_document() -> Document:
                 authors=[Author(name="张某某", titles=["某某县委常委", "组织部部长"]),
                          Author(name="李某", titles=[])],
                 breadcrumb=["首页", "党建工作", "学习园地"],
-                notes=["（2026年11月20日）"])
+                notes=["（2026年11月20日）"], doc_number="某组发〔2026〕3号",
+                addressees=["各乡镇党委", "县直各单位党组织"], cc=["市委组织部"],
+                imprint="某某县委组织部办公室　2026年11月20日印发")
     second = Meta(title="第二篇文章", subtitle="——副题", date="2026-11-21", source="本报",
                   authors=[Author(name="王某", titles=["记者"])], breadcrumb=["首页"],
                   notes=["附记"])
@@ -45,7 +47,9 @@ def full_document() -> Document:
                      body=[Block(type="paragraph", text="严密的组织体系是党的优势所在。"),
                            Block(type="list", items=[ListItem(label="①", text="村党组织"),
                                                      ListItem(label="——", text="社区党组织")]),
-                           Block(type="paragraph", text="组织开展专题学习。", label="第一条")])
+                           Block(type="paragraph", text="组织开展专题学习。", label="第一条"),
+                           Block(type="table", text="学习安排", rows=[["时间", "内容"],
+                                                                  ["11月", "专题党课"]])])
     article = Section(level=1, label="", title="第二篇文章", kind="article", meta=second,
                       body=[Block(type="signature", text="某某县委组织部"),
                             Block(type="note", text="※本文有删节。")])
@@ -77,6 +81,8 @@ def full_document() -> Document:
         ),
         source_file="source/学习二十大精神专题党课.txt",
         encoding="gb18030",
+        source_format="text",
+        read_as="纯文本",
         version=SCHEMA_VERSION,
     )
 

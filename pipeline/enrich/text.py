@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipeline.model import Block, Document, Section, heading_text
+from pipeline.model import Block, Document, Section, block_lines, heading_text
 
 SENTENCE_END = "。！？"
 
 
 def block_text(block: Block) -> str:
-    """A block as one string, label included (lists: items joined)."""
-    if block.type == "list":
-        return "".join(f"{item.label}{item.text}" for item in block.items)
-    if block.label:
-        return f"{block.label}　{block.text}"
-    return block.text
+    """A block as one string, label included (list items and table rows joined)."""
+    return "".join(block_lines(block))
 
 
 def section_text(sec: Section) -> Iterator[str]:

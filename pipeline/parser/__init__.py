@@ -31,6 +31,8 @@ from pipeline.readers.source import SourceText
 
 __all__ = ["parse"]
 
+_READ_AS = {"text": "纯文本", "markdown": "Markdown", "html": "网页", "docx": "Word 文档"}
+
 
 def parse(src: SourceText) -> Document:
     notes = Notes(discarded=list(src.discarded))
@@ -38,7 +40,8 @@ def parse(src: SourceText) -> Document:
     lines, breadcrumb = strip_junk(lines, notes)
     front = parse_front(lines, notes)
     starts = _article_starts(lines, front.body_start)
-    doc = Document(source_file=src.name, encoding=src.encoding)
+    doc = Document(source_file=src.name, encoding=src.encoding, source_format=src.format,
+                   read_as=src.read_as or _READ_AS.get(src.format, src.format))
     if not starts:
         body, end_meta = _split_tail(lines[front.body_start:], notes)
         tree = _build(body, notes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pipeline.model import Block, Document, Quote, Section, Term, section_name
+from pipeline.model import Block, Document, Quote, Section, Term, block_lines, section_name
 
 _QUOTE = re.compile(r"“([^“”]{1,600})”")
 _BOOK = re.compile(r"《([^《》]{1,60})》")
@@ -47,6 +47,8 @@ def _paragraph_texts(blocks: list[Block]) -> Iterator[str]:
         if b.type == "list":
             for item in b.items:
                 yield item.text
+        elif b.type == "table":
+            yield from block_lines(b)
         else:
             yield b.text
 

@@ -14,6 +14,15 @@ class SourceLine:
     # Heading level the format states outright (Markdown "#", a Word "Heading 2"
     # style, an HTML <h3>); None when only the text can tell.
     heading: int | None = None
+    # What the page looked like, where the format knows (Word, PDF): the main font
+    # size in points, bold, centred, and the page the line is on (1-based).
+    size: float | None = None
+    bold: bool = False
+    centered: bool = False
+    page: int = 0
+    # A table the format gave outright (Word, HTML, Markdown): the cells row by row.
+    # The line's text is then empty; the parser turns it into a table block.
+    table: list[list[str]] | None = None
 
 
 @dataclass
@@ -28,6 +37,8 @@ class SourceText:
     # Text the reader dropped before parsing (navigation, scripts' fallback
     # text…), kept so that nothing disappears silently.
     discarded: list[Discarded] = field(default_factory=list)
+    # How the source was read, for people ("PDF，12 页，文字层"); empty: from ``format``.
+    read_as: str = ""
 
     @classmethod
     def from_text(cls, name: str, fmt: str, text: str, encoding: str = "") -> SourceText:

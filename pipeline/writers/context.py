@@ -18,6 +18,7 @@ from pipeline.model import (
     Meta,
     Section,
     StudyAids,
+    block_lines,
     heading_text,
     section_name,
 )
@@ -151,6 +152,8 @@ def block_paras(block: Block) -> list[Para]:
         return [Para("item", _clean(f"{item.label}{item.text}")) for item in block.items]
     if block.type in ("signature", "note"):
         return [Para(block.type, _clean(block.text))]
+    if block.type == "table":  # until the writers draw tables: one paragraph a row
+        return [Para("p", _clean(line)) for line in block_lines(block)]
     if block.label:
         return [Para("p", _clean(block.text), head=_clean(block.label) + "　")]
     return [Para("p", _clean(block.text))]

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pipeline.model import Document, Excerpt, Section, heading_text, section_name
+from pipeline.model import Document, Excerpt, Section, block_lines, heading_text, section_name
 from pipeline.options import BuildOptions
 from pipeline.writers.context import cn_date
 
@@ -274,13 +274,7 @@ def _closing_slides(doc: Document, limits: Limits) -> list[Slide]:
 # --- conservation: every paragraph of the source reaches some speaker note ---
 
 def _block_texts(blocks: list) -> list[str]:
-    texts = []
-    for block in blocks:
-        if block.type == "list":
-            texts.extend(f"{item.label}{item.text}" for item in block.items)
-        elif block.text.strip():
-            texts.append(f"{block.label}　{block.text}" if block.label else block.text)
-    return texts
+    return [t for block in blocks for t in block_lines(block) if t.strip()]
 
 
 def _section_texts(sec: Section):
