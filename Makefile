@@ -15,7 +15,7 @@ STUDYKIT := $(BIN)/studykit
 # To leave the build out of the demo, empty this line: DEMO_BUILD =
 DEMO_BUILD = $(STUDYKIT) build source/* -o output
 
-.PHONY: run test lint install system-packages python-check bench docs clean distclean
+.PHONY: run test lint install system-packages python-check bench corpus docs clean distclean
 
 run: install
 	@mkdir -p output
@@ -71,6 +71,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 bench: install
 	@scripts/install-system-packages pandoc || echo "bench: pandoc could not be installed; its timing will be skipped" >&2
 	@shopt -s nullglob; for b in bench/bench_*.py; do echo "+ $$b"; $(BIN)/python "$$b"; done
+
+# The corpus scoreboard: per real document of ../shared/corpus and corpus2, which fields
+# the readers get right (tests/corpus_expected.py holds what an editor reads in each).
+corpus: install
+	$(BIN)/python bench/corpus_score.py
 
 # Regenerate docs/model.md from pipeline/model.py and docs/templates.md from the writers
 # (tests fail while either is stale).
