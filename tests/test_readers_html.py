@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 
 from pipeline.errors import InputError
-from pipeline.readers import html, read_source
+from pipeline.readers import html, read, read_source
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 if not CORPUS.is_dir():
@@ -22,6 +22,17 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 
 def _read(path: Path):
     return html.read(path.read_bytes(), path.name)
+
+
+
+
+def _write(page: str) -> Path:
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp())
+    path = folder / "page.html"
+    path.write_text(page, encoding="utf-8")
+    return path
 
 
 def _print_area_han(path: Path) -> str:
@@ -48,32 +59,34 @@ def dangshi():
 def test_baxiang_hints(baxiang):
     assert baxiang.format == "html"
     assert baxiang.encoding == "utf-8"
-    assert baxiang.hints.title == "每周一学（2025年3月24日-30日）中共中央八项规定"
-    assert baxiang.hints.date == "2025-03-26"
+    # the article's own title, atop its text, not the page heading "每周一学（…）中共中央八项规定"
+    assert baxiang.hints.title == "中共中央八项规定"
     assert baxiang.hints.breadcrumb == ["首页", "党建引领", "学习专栏"]
-    assert baxiang.hints.source == ""  # "文章来源：" is empty on the page
+    assert baxiang.site == "绍兴市第一中学"
     assert baxiang.hints.authors == []
 
 
 def test_baxiang_article_lines(baxiang):
     texts = [ln.text for ln in baxiang.lines]
-    assert texts[0] == "中共中央八项规定"
-    assert texts[1].startswith("中共中央政治局2012年12月4日召开会议")
+    # the property line printed above the article goes to the parser with it
+    assert texts[0].startswith("文章来源： 作者： 发布时间：2025年03月26日")
+    assert [(ln.text, ln.heading) for ln in baxiang.lines if ln.heading] == [("中共中央八项规定", 1)]
+    assert texts[2].startswith("中共中央政治局2012年12月4日召开会议")
     assert texts[-1] == "八、要厉行勤俭节约，严格遵守廉洁从政有关规定，严格执行住房、车辆配备等有关工作和生活待遇的规定。"
-    assert len(texts) == 10  # title, intro, 一 … 八
-    assert all(ln.heading is None for ln in baxiang.lines)  # no h-tags in the body
-    assert all(ln.lineno == 421 for ln in baxiang.lines)  # all <p> sit on source line 421
+    assert len(texts) == 11  # property line, title, intro, 一 … 八
+    assert all(ln.lineno == 421 for ln in baxiang.lines[1:])  # all <p> sit on source line 421
 
 
 def test_baxiang_junk_goes_to_discarded(baxiang):
     texts = [ln.text for ln in baxiang.lines]
-    for junk in ("网站地图", "上一篇", "下一篇", "推荐阅读", "版权所有", "打印正文", "点击数"):
+    for junk in ("网站地图", "上一篇", "下一篇", "推荐阅读", "版权所有", "打印正文"):
         assert not any(junk in t for t in texts), junk
         assert any(junk in d.text for d in baxiang.discarded), junk
     reasons = {d.text: d.reason for d in baxiang.discarded}
     assert reasons["网站地图"] == "page footer"
     assert reasons["推荐阅读"] == "related links"
     assert reasons["当前位置：首页 > 党建引领> 学习专栏"] == "page metadata (breadcrumb)"
+    assert reasons["每周一学（2025年3月24日-30日）中共中央八项规定"] == "page title"
     prev = next(d for d in baxiang.discarded if d.text.startswith("上一篇"))
     assert prev.reason == "prev/next links"
     assert prev.line == 431
@@ -83,34 +96,88 @@ def test_baxiang_junk_goes_to_discarded(baxiang):
 
 def test_dangshi_first_and_last_lines(dangshi):
     texts = [ln.text for ln in dangshi.lines]
-    assert texts[0] == "党史学习教育工作条例"
+    assert texts[1] == "党史学习教育工作条例" and dangshi.lines[1].heading == 1
     # Two <span>s inside one <p> join without a space.
-    assert texts[1:3] == ["（2024年1月18日中共中央政治局常委会会议审议批准", "2024年2月5日中共中央发布）"]
-    assert texts[3] == "第一章 总则"
+    assert texts[2:4] == ["（2024年1月18日中共中央政治局常委会会议审议批准", "2024年2月5日中共中央发布）"]
+    assert texts[4] == "第一章 总则"
     assert texts[-1] == "（来源：新华社）"
     assert texts[-2] == "第三十四条 本条例自发布之日起施行。"
-    assert dangshi.hints.date == "2024-02-25"
-    assert dangshi.hints.title == "每周一学（2024年2月26日-3月3日）党史学习教育工作条例"
 
 
 @pytest.mark.parametrize("path", [BAXIANG, DANGSHI], ids=lambda p: p.name)
 def test_every_han_character_of_the_article_is_kept(path):
     st = _read(path)
-    got = "".join(HAN.findall("".join(ln.text for ln in st.lines)))
-    assert got == _print_area_han(path)
+    got = "".join(HAN.findall("".join(ln.text for ln in st.lines[2:])))
+    assert got == _print_area_han(path)[len("".join(HAN.findall(st.lines[1].text))):]
 
 
-def test_readability_fallback_without_known_containers():
-    """With the CMS class names renamed, readability still finds the same article."""
-    data = DANGSHI.read_bytes()
+def _renamed(data: bytes) -> bytes:
     for cls in (b"conTxt", b"printArea", b"mainContent"):
         data = data.replace(b'class="%s"' % cls, b'class="x%s"' % cls)
-    st = html.read(data, "renamed.html")
-    expected = [ln.text for ln in _read(DANGSHI).lines]
-    assert [ln.text for ln in st.lines] == expected
-    assert st.lines[0].lineno == 421  # line numbers of the page, not of readability's output
-    assert st.hints.date == "2024-02-25"
+    return data
+
+
+@pytest.mark.parametrize("path", [BAXIANG, DANGSHI], ids=lambda p: p.name)
+def test_content_finder_without_known_containers(path):
+    """With the CMS class names renamed, the density finder finds the same article."""
+    st = html.read(_renamed(path.read_bytes()), "renamed.html")
+    expected = _read(path)
+    assert [ln.text for ln in st.lines] == [ln.text for ln in expected.lines]
+    assert st.lines[1].lineno == 421
     assert any(d.text.startswith("下一篇") for d in st.discarded)
+
+
+def test_content_finder_prefers_the_article_to_comments_and_sidebars():
+    para = "这是正文的一段文字，讲清楚了事情的来龙去脉，也有足够的标点和长度。"
+    comment = "评论者说：这篇文章写得很好，我完全同意作者的观点，值得大家认真学习。"
+    page = ("<html><body><div id='nav'><a href='/'>首页</a> <a href='/a'>新闻</a></div>"
+            f"<div class='main'><h1>标题文字在这里</h1><div class='text'><p>{para}</p><p>{para}</p>"
+            f"<p>{para}</p></div><div class='comment-list'><p>{comment}</p><p>{comment}</p>"
+            f"<p>{comment}</p><p>{comment}</p></div></div>"
+            "<div class='sidebar'><ul><li><a href='/x'>相关新闻一</a></li><li><a href='/y'>相关新闻二</a>"
+            "</li></ul></div></body></html>")
+    st = html.read(page.encode("utf-8"), "c.html")
+    texts = [ln.text for ln in st.lines]
+    assert texts == ["标题文字在这里", para, para, para]
+    assert st.lines[0].heading == 1
+    reasons = {d.text: d.reason for d in st.discarded}
+    assert reasons[comment] == "comments"
+
+
+def test_text_after_a_stray_early_end_tag_is_kept():
+    page = ("<html><body><div class='conTxt'><p>第一段正文，文字足够长，可以算作文章的内容。</p></div>"
+            "</body></html><p>结尾后面还有一段文字。</p></html>")
+    st = html.read(page.encode("utf-8"), "late.html")
+    everything = [ln.text for ln in st.lines] + [d.text for d in st.discarded]
+    assert "结尾后面还有一段文字。" in everything
+
+
+def test_an_unsure_finder_keeps_the_page_and_warns():
+    page = "<html><body><div><a href='/1'>链接一</a></div><div><a href='/2'>链接二</a></div></body></html>"
+    st = html.read(page.encode("utf-8"), "links.html")
+    assert [ln.text for ln in st.lines] == ["链接一", "链接二"]
+    assert [w.code for w in st.warnings] == ["unsure-article"]
+
+
+def test_hidden_text_and_captions_are_discarded_with_reasons():
+    para = "正文段落的文字足够长，并且带有标点符号，说明这是文章的一部分。"
+    page = (f"<html><body><div class='conTxt'><p>{para}</p><p><img src='a.jpg'></p>"
+            f"<p>会场一角</p><p style='display:none'>隐藏的栏目名</p><p>{para}</p></div></body></html>")
+    st = html.read(page.encode("utf-8"), "h.html")
+    assert [ln.text for ln in st.lines] == [para, para]
+    reasons = {d.text: d.reason for d in st.discarded}
+    assert reasons["会场一角"] == "photo caption"
+    assert reasons["隐藏的栏目名"] == "hidden text"
+
+
+def test_truncated_title_is_completed_from_the_page():
+    para = "正文段落的文字足够长，并且带有标点符号，说明这是文章的一部分。"
+    page = ("<html><head><title>关于进一步做好基层党建工作的若干...</title></head><body>"
+            "<h1>关于进一步做好基层党建工作的若干...</h1><div class='conTxt'>"
+            f"<p>原标题：《关于进一步做好基层党建工作的若干措施》</p><p>{para}</p></div></body></html>")
+    st = html.read(page.encode("utf-8"), "t.html")
+    assert st.hints.title == "关于进一步做好基层党建工作的若干措施"
+    assert st.lines[0].text == st.hints.title and st.lines[0].heading == 1
 
 
 PAGE = """<html><head><meta charset="{charset}"><title>测试标题_某某网</title></head>
@@ -130,6 +197,7 @@ PAGE = """<html><head><meta charset="{charset}"><title>测试标题_某某网</t
 def test_synthetic_page_blocks_headings_and_scripts():
     st = html.read(PAGE.format(charset="utf-8").encode("utf-8"), "page.html")
     got = [(ln.text, ln.heading) for ln in st.lines]
+    # the <title> names no visible line, and a numbered heading is never the title
     assert got == [
         ("一、总体要求", 2),
         ("第一段加粗文字。", None),
@@ -174,11 +242,25 @@ def test_property_line_metadata():
     page = ("<html><body><div class='path'>您的位置：首页 &gt; 新闻 &gt; 时政</div>"
             "<div class='info'>发布时间：2024-1-5 10:30 来源：新华社 作者：张三 李四</div>"
             "<div id='zoom'><p>正文内容正文内容正文内容正文内容正文内容。</p></div></body></html>")
-    st = html.read(page.encode("utf-8"), "p.html")
-    assert st.hints.date == "2024-01-05"
-    assert st.hints.source == "新华社"
-    assert [a.name for a in st.hints.authors] == ["张三", "李四"]
-    assert st.hints.breadcrumb == ["首页", "新闻", "时政"]
+    doc = read(_write(page))
+    assert doc.meta.date == "2024-01-05"
+    assert doc.meta.source == "新华社"
+    assert [a.name for a in doc.meta.authors] == ["张三", "李四"]
+    assert doc.meta.breadcrumb == ["首页", "新闻", "时政"]
+
+
+def test_head_metadata_json_ld_and_meta_names():
+    page = ("<html><head><title>某某文章标题_某某网</title>"
+            "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"headline\": "
+            "\"某某文章标题\", \"datePublished\": \"2021-05-06T08:12:00+08:00\", "
+            "\"author\": {\"@type\": \"Person\", \"name\": \"王小明\"}}</script>"
+            "<meta name='ContentSource' content='某某日报'></head><body>"
+            "<div class='x'><p>正文内容正文内容，正文内容正文内容正文内容。</p></div></body></html>")
+    doc = read(_write(page))
+    assert doc.meta.title == "某某文章标题"
+    assert doc.meta.date == "2021-05-06"
+    assert doc.meta.source == "某某日报"
+    assert [a.name for a in doc.meta.authors] == ["王小明"]
 
 
 def test_dispatch_by_extension():

@@ -12,18 +12,28 @@ from __future__ import annotations
 import copy
 import re
 
-from pipeline.model import Block, Document, Meta, Section
+from pipeline.model import Author, Block, Document, Meta, Section
 from pipeline.parser import inline
 from pipeline.parser.dates import find_date, is_date_only
+from pipeline.parser.fields import (
+    OUTLET,
+    THIS_SITE,
+    field_kind,
+    is_credit_line,
+    is_organisation,
+    parse_fields,
+    plausible_person,
+)
 from pipeline.parser.junk import strip_junk
 from pipeline.parser.lines import Line, Notes, make_line
 from pipeline.parser.meta import (
     FrontMatter,
+    authors_from,
     dateline_source,
     end_source,
     is_byline,
-    parse_fields,
     parse_front,
+    source_value,
 )
 from pipeline.parser.structure import Tree, assemble, classify, make_units
 from pipeline.parser.text import LINE_END_OK, widen_punctuation
@@ -35,7 +45,7 @@ _READ_AS = {"text": "纯文本", "markdown": "Markdown", "html": "网页", "docx
 
 
 def parse(src: SourceText) -> Document:
-    notes = Notes(discarded=list(src.discarded))
+    notes = Notes(discarded=list(src.discarded), warnings=list(src.warnings))
     lines = [make_line(sl.text, sl.lineno, sl.heading) for sl in src.lines]
     lines, breadcrumb = strip_junk(lines, notes)
     front = parse_front(lines, notes)
@@ -47,7 +57,7 @@ def parse(src: SourceText) -> Document:
         tree = _build(body, notes)
         doc.meta = front.meta
         doc.body, doc.sections = tree.body + end_meta.blocks, tree.sections
-        _finish_meta(doc.meta, front, end_meta, _first_text(tree), src.hints)
+        _finish_meta(doc.meta, front, end_meta, _first_text(tree), src.hints, src.site)
     else:
         doc.meta, doc.body = _page_meta(front, src.hints), []
         bounds = [front.body_start, *starts, len(lines)]
@@ -95,7 +105,16 @@ def _shift_levels(sections: list[Section], by: int) -> None:
         _shift_levels(sec.sections, by)
 
 
-# --- the end of an article: source line, signature, footnote ------------------
+# --- the end of an article: source line, credits, signature, footnote -------------
+
+# Disclaimers and editors' notes after an article: "本文仅代表作者个人观点", "图片均来自网络",
+# "特别声明：以上内容…", "经过某某重新编排".
+_DISCLAIMER = re.compile(r"仅代表|不代表|观点或立场|版权归|转载请|请勿转载|如有侵权|侵删|来源于网络|来自网络|"
+                         r"源自网络|重新编排|特别声明|免责声明|本文系|本文为.{0,20}(?:原创|上传|发布)|"
+                         r"如需转载|未经授权")
+# A credit in brackets ending the last paragraph: "…的需要。（文/图 刘玺东 易赛楠）".
+_TRAILING_CREDIT = re.compile(r"(?<=[。！？”])\s*([（(【]\s*[^（）()【】]{2,40}[）)】])\s*$")
+
 
 class EndMeta:
     def __init__(self) -> None:
@@ -103,8 +122,34 @@ class EndMeta:
         self.date: str | None = None
         self.blocks: list[Block] = []  # signature and note blocks, in order
         self.reporters: list[str] = []
+        self.authors: list[Author] = []
         self.agency = ""
         self.field_date: str | None = None
+
+
+def _end_credit(text: str, end: EndMeta) -> bool:
+    """Read a closing credit: fields, '（德清县发改局）' (a source), '（王小明）' (an author)."""
+    fields = parse_fields(text) if len(text) < 120 else None
+    if fields:
+        for key, value in fields.items():
+            kind = field_kind(key)
+            if kind == "date" and value:
+                end.field_date = end.field_date or find_date(value)
+            elif kind == "source" and value:
+                end.source = end.source or source_value(value)
+            elif kind == "author" and value:
+                end.authors.extend(authors_from(value))
+        return True
+    bare = re.fullmatch(r"[（(]\s*([^（）()]{2,30}?)\s*[）)]", text)
+    if bare:
+        inner = bare.group(1)
+        if is_organisation(inner) or OUTLET.fullmatch(inner):
+            end.source = end.source or inner
+            return True
+        if plausible_person(inner) and re.fullmatch(r"[\u4e00-\u9fff·]{2,6}", inner):
+            end.authors.append(Author(inner))
+            return True
+    return False
 
 
 def _split_tail(lines: list[Line], notes: Notes) -> tuple[list[Line], EndMeta]:
@@ -115,19 +160,18 @@ def _split_tail(lines: list[Line], notes: Notes) -> tuple[list[Line], EndMeta]:
     for i in reversed(text_idx):
         t = lines[i].text
         src = end_source(t)
-        fields = parse_fields(t) if len(t) < 120 else None
         if src:
-            end.source = end.source or src
+            end.source = end.source or source_value(src)
             notes.discard(lines[i], "source line (kept as meta.source)")
-        elif fields and ("发布时间" in fields or "来源" in fields):
-            end.field_date = find_date(fields.get("发布时间", fields.get("时间", ""))) or end.field_date
-            end.source = end.source or fields.get("来源", "")
-            notes.discard(lines[i], "metadata line")
-        elif t.startswith("※") or re.match(r"[＊*]\s*\S", t):
-            tail.insert(0, Block("note", widen_punctuation(t)))
         elif is_date_only(t) and len(t) < 20:
             end.date = find_date(t)
             tail.insert(0, Block("signature", t))
+        elif len(t) <= 120 and _DISCLAIMER.search(t) and not tail:
+            notes.discard(lines[i], "disclaimer")
+        elif _end_credit(t, end) or is_credit_line(t):
+            notes.discard(lines[i], "credits")
+        elif t.startswith("※") or re.match(r"[＊*]\s*\S", t):
+            tail.insert(0, Block("note", widen_punctuation(t)))
         elif (tail and tail[0].type == "signature" and len(t) <= 40
               and t[-1] not in LINE_END_OK and cut - i <= 3):
             tail.insert(0, Block("signature", widen_punctuation(t)))
@@ -135,16 +179,25 @@ def _split_tail(lines: list[Line], notes: Notes) -> tuple[list[Line], EndMeta]:
             break
         cut = i
     end.blocks = tail
+    # "…的需要。（文/图 刘玺东 易赛楠）": a credit glued to the last paragraph
+    last = next((i for i in reversed(text_idx) if i < cut), None)
+    if last is not None:
+        m = _TRAILING_CREDIT.search(lines[last].text)
+        if m and _end_credit(m.group(1), end):
+            notes.discard(lines[last], "credits", m.group(1))
+            lines[last] = Line(lines[last].text[: m.start()].rstrip(), lines[last].lineno,
+                               lines[last].indented, lines[last].heading)
     # a dateline at the start or in brackets at the end names the agency
     for i in text_idx[:2] + [j for j in text_idx[-2:] if j < cut]:
         agency, reporters = dateline_source(lines[i].text)
-        if agency:
+        if agency or reporters:
             end.agency = end.agency or agency
             end.reporters = end.reporters or reporters
     return lines[:cut], end
 
 
-def _finish_meta(meta: Meta, front: FrontMatter, end: EndMeta, first_text: str, hints: Meta) -> None:
+def _finish_meta(meta: Meta, front: FrontMatter, end: EndMeta, first_text: str, hints: Meta,
+                 site: str = "") -> None:
     meta.date = (front.note_dates[-1] if front.note_dates else None) or front.field_date \
         or end.field_date or hints.date or end.date
     if not meta.source:
@@ -152,14 +205,26 @@ def _finish_meta(meta: Meta, front: FrontMatter, end: EndMeta, first_text: str, 
     if not meta.source:
         agency, _ = dateline_source(first_text)
         meta.source = agency
+    if THIS_SITE.fullmatch(meta.source or "") or (not meta.source and front.this_site):
+        meta.source = site  # "来源：本站原创": the site the page is on
     if not meta.authors:
-        from pipeline.model import Author
-
         _, reporters = dateline_source(first_text)
         names = end.reporters or reporters
-        meta.authors = [Author(n) for n in names] or list(hints.authors)
+        meta.authors = end.authors or [Author(n) for n in names] or [
+            a for a in hints.authors if plausible_person(a.name)]
     if not meta.title and hints.title:
         meta.title = widen_punctuation(hints.title)
+    meta.title = _without_credit_prefix(meta.title, meta)
+
+
+def _without_credit_prefix(title: str, meta: Meta) -> str:
+    """'王文：中美贸易…' → '中美贸易…' when the prefix is the article's author or source."""
+    m = re.match(r"(.{2,12}?)\s*[：:|｜]\s*(.{6,})", title)
+    if not m:
+        return title
+    prefix = m.group(1).strip("《》【】")
+    names = {a.name for a in meta.authors} | {meta.source, meta.source.strip("《》")}
+    return m.group(2) if prefix in names or any(prefix and prefix in n for n in names if n) else title
 
 
 def _page_meta(front: FrontMatter, hints: Meta) -> Meta:

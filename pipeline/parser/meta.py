@@ -1,7 +1,13 @@
 """Front matter: title, subtitle, byline, date and source lines above the body.
 
 Also the metadata that shows up inside or after the body: datelines
-("新华社北京5月22日电"), "（来源：新华社）" at the end, a signature date.
+("新华社北京5月22日电", "本报讯（记者 张三）"), "（来源：新华社）" at the end, a signature date.
+
+A title the format states (a Markdown ``#``, a Word title, the line a web page's head
+agrees with; ``heading == 1`` on the first line) is the title: the short lines under it
+are then read as byline, credits and outlet, and whatever they are not goes back to the
+body.  Without one, the title is the last group of title-like lines above the body, and
+a group above it that differs is the page's own title (a column or site heading).
 """
 
 from __future__ import annotations
@@ -11,6 +17,16 @@ from dataclasses import dataclass, field
 
 from pipeline.model import Author, Meta
 from pipeline.parser.dates import find_date, find_dates, is_date_only
+from pipeline.parser.fields import (
+    ANONYMOUS,
+    OUTLET,
+    THIS_SITE,
+    field_kind,
+    is_organisation,
+    parse_fields,
+    plausible_person,
+    split_names,
+)
 from pipeline.parser.lines import Line, Notes
 from pipeline.parser.markers import find_marker
 from pipeline.parser.text import (
@@ -21,27 +37,25 @@ from pipeline.parser.text import (
     widen_punctuation,
 )
 
-_FIELD_NAMES = ("资料来源", "文章来源", "稿件来源", "信息来源", "来源", "发布时间", "发布日期", "时间",
-                "日期", "作者", "撰稿", "记者", "通讯员", "编辑", "责任编辑", "审核", "点击数", "浏览次数")
-# "来源：新华社", and WeChat's "来源 | 新华社" / "编辑丨张三"
-_FIELD = re.compile(rf"({'|'.join(_FIELD_NAMES)})\s*(?:[:：]|\s[|｜丨]\s?|[|｜丨])\s*")
-_LEADING_DATETIME = re.compile(r"(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)(\s+\d{1,2}:\d{2}(?::\d{2})?)?")
 OFFICE = ("书记|副书记|常委|委员|主任|部长|局长|厅长|处长|科长|校长|院长|主席|总理|总书记|政委|"
           "司令员|秘书长|理事长|董事长|总经理|经理|教授|研究员|讲师|主编|会长|社长|馆长|组长|队长|"
           "省长|市长|县长|区长|镇长|乡长|代表|总裁|署长|行长|所长|站长|团长|师长|军长|专家|博士|"
-          "副主任|参事|大使|发言人|干部|党员|教师|学生|同志|负责人")
+          "副主任|参事|大使|发言人|干部|党员|教师|学生|同志|负责人|作者|撰稿人|评论员|通讯员|记者|"
+          "执行院长|研究员|学者|主持人|顾问")
 _OFFICE_END = re.compile(rf"(?:{OFFICE})$")
 _NAME = r"[\u4e00-\u9fff·]{2,4}"
 _LONE_NAME = re.compile(rf"{_NAME}")
 _TITLES_AND_NAME = re.compile(rf"(.*\S)\s+({_NAME})")
 _SALUTATION = re.compile(r".{1,12}[：:！!]")
-_DATELINE = re.compile(r"[（(]?\s*(新华社|本报|中新社|人民日报|央视网|人民网|新华网|光明日报|经济日报|解放军报)"
-                       r"[\u4e00-\u9fff]{0,8}?[\d０-９一二三四五六七八九十]{1,2}月[\d０-９一二三四五六七八九十]{1,3}日(?:电|讯)")
+_AGENCIES = "新华社|本报|中新社|人民日报|央视网|人民网|新华网|光明日报|经济日报|解放军报|中国新闻网|中新网"
+# "新华社北京5月22日电", and the local "本站讯" / "本报讯" / "某某网讯" leads.
+_DATELINE = re.compile(rf"[（(]?\s*({_AGENCIES})[\u4e00-\u9fff]{{0,8}}?[\d０-９一二三四五六七八九十]{{1,2}}"
+                       r"月[\d０-９一二三四五六七八九十]{1,3}日(?:电|讯)"
+                       r"|^\s*(本站|本报|本网|[\u4e00-\u9fff]{2,8}?(?:网|报|台|社))讯(?=\s*[（(])")
 _AGENCY = {"本报": "人民日报"}
-_REPORTERS = re.compile(r"记者\s*([\u4e00-\u9fff·、，,\s]{2,40}?)\s*[）)]")
+_REPORTERS = re.compile(r"(?:记者|通讯员)\s*([\u4e00-\u9fff·、，,\s]{2,40}?)\s*[）)]")
 _END_SOURCE = re.compile(r"[（(]\s*(?:来源|资料来源|稿件来源|转自|摘自)\s*[:：]\s*(.+?)\s*[）)]")
 _SUBTITLE_FUSED = re.compile(rf"(.*[上中])((?:\S{{0,12}}(?:{OFFICE})[、，]?)+)\s+({_NAME})")
-_ANON = {"佚名", "本站", "本站原创", "未知", "admin", "管理员", "网络"}
 
 
 @dataclass
@@ -51,49 +65,15 @@ class FrontMatter:
     page_title: str = ""  # a title the page printed above the article's own, if different
     field_date: str | None = None
     note_dates: list[str] = field(default_factory=list)
-
-
-_WECHAT_BYLINE = re.compile(r"(?:原创\s*)?(?:(\S{1,12})\s+)?(\S{1,20})\s+"
-                            r"(\d{4}[-年]\d{1,2}[-月]\d{1,2}日?(?:\s*\d{1,2}:\d{2})?)\s*(?:发表于\S{0,10})?")
-
-
-def parse_fields(text: str) -> dict[str, str] | None:
-    """'作者：郝薇薇;李忠发  时间：2019-06-23' → {'作者': …, '时间': …}; None if no field.
-
-    Also WeChat's "原创 张三 某某党建 2022-12-19 08:00 发表于北京" (author, account, time).
-    """
-    text = squash_spaces(text)
-    wechat = _WECHAT_BYLINE.fullmatch(text) if "发表于" in text or text.startswith("原创") else None
-    if wechat:
-        author, account, when = wechat.groups()
-        fields = {"时间": when, "公众号": account}
-        if author:
-            fields["作者"] = author
-        return fields
-    fields: dict[str, str] = {}
-    lead = _LEADING_DATETIME.match(text)
-    if lead:
-        fields["时间"] = lead.group(0)
-        text = text[lead.end():].strip()
-    matches = list(_FIELD.finditer(text))
-    if not matches:
-        return fields or None
-    if text[: matches[0].start()].strip():
-        return None  # a sentence that mentions 来源：, not a metadata line
-    for k, m in enumerate(matches):
-        end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
-        fields.setdefault(m.group(1), text[m.end():end].strip())
-    return fields
+    # the title came from the format (a heading line), not from guessing
+    stated_title: bool = False
+    # a 来源 field said "本站原创" (this site): the source is the site itself
+    this_site: bool = False
 
 
 def _is_meta_line(text: str) -> bool:
     fields = parse_fields(text)
     return bool(fields) and len(text) < 120
-
-
-def _split_names(value: str) -> list[str]:
-    names = [n.strip() for n in re.split(r"[;；、,，/\s]+", value) if n.strip()]
-    return [n for n in names if n not in _ANON and 2 <= len(n) <= 12]
 
 
 def _is_body_start(line: Line, indented_body: bool) -> bool:
@@ -123,26 +103,38 @@ def _title_like(text: str) -> bool:
     return not (len(text) > 30 and ("，" in text or "。" in text))
 
 
+class _Front:
+    """The state of one front-matter read."""
+
+    def __init__(self, lines: list[Line], notes: Notes) -> None:
+        self.lines = lines
+        self.notes = notes
+        self.meta = Meta()
+        self.groups: list[list[Line]] = []
+        self.current: list[Line] = []
+        self.field_date: str | None = None
+        self.note_dates: list[str] = []
+        self.authors: list[Author] = []
+        self.accounts: set[str] = set()  # sources that only name a WeChat account
+        self.stated: Line | None = None  # the title line the format stated
+        self.consumed: set[int] = set()  # ids of lines read as metadata
+        self.this_site = False
+
+    def close(self) -> None:
+        if self.current:
+            self.groups.append(self.current)
+            self.current = []
+
+    def consume(self, line: Line, reason: str, text: str | None = None) -> None:
+        self.notes.discard(line, reason, text)
+        self.consumed.add(id(line))
+
+
 def parse_front(lines: list[Line], notes: Notes) -> FrontMatter:
     """Read the lines above the body."""
-    meta = Meta()
+    st = _Front(lines, notes)
     indented_body = sum(1 for ln in lines if ln.indented and len(ln.text) > 30) >= 3
-    groups: list[list[Line]] = []
-    current: list[Line] = []
-    field_date: str | None = None
-    note_dates: list[str] = []
-    authors: list[Author] = []
-    accounts: set[str] = set()  # sources that only name the WeChat account
-    title_from_heading = False
-    i = 0
-    n = len(lines)
-
-    def close() -> None:
-        nonlocal current
-        if current:
-            groups.append(current)
-            current = []
-
+    i, n = 0, len(lines)
     while i < n:
         line = lines[i]
         t = line.text
@@ -150,10 +142,10 @@ def parse_front(lines: list[Line], notes: Notes) -> FrontMatter:
             i += 1
             continue
         if line.heading is not None:
-            if not groups and not current and not title_from_heading and line.heading <= 1:
-                current.append(line)
-                title_from_heading = True
-                close()
+            if st.stated is None and not st.groups and not st.current and line.heading <= 1:
+                st.close()
+                st.stated = line
+                st.groups.append([line])
                 i += 1
                 continue
             break
@@ -161,118 +153,250 @@ def parse_front(lines: list[Line], notes: Notes) -> FrontMatter:
         if not fields and _is_body_start(line, indented_body):
             break
         if fields and len(t) < 160:
-            close()
-            field_date = _apply_fields(meta, fields, authors, accounts) or field_date
-            notes.discard(line, "metadata line")
+            st.close()
+            st.field_date = _apply_fields(st, fields) or st.field_date
+            st.consume(line, "metadata line")
             i += 1
             continue
         if t.startswith(("——", "—", "--", "－－")) and len(t) < 100:
-            close()
+            st.close()
             sub = "——" + t.lstrip("—-－ ")
-            meta.subtitle = f"{meta.subtitle} {sub}".strip() if meta.subtitle else sub
-            note_dates += find_dates(sub)
+            st.meta.subtitle = f"{st.meta.subtitle} {sub}".strip() if st.meta.subtitle else sub
+            st.note_dates += find_dates(sub)
+            st.consumed.add(id(line))
             i += 1
             continue
         if t[0] in "（(" and len(t) < 120:
-            close()
+            st.close()
             text, j = t, i
             while not re.search(r"[）)]\s*$", text) and j + 1 < n and j - i < 3:
                 j += 1
                 if lines[j].text:
                     text += " " + lines[j].text
+            for k in range(i, j + 1):
+                st.consumed.add(id(lines[k]))
             if is_date_only(text):
-                note_dates.append(find_date(text) or "")
+                st.note_dates.append(find_date(text) or "")
                 notes.discard(line, "date line", text)
             else:
-                meta.notes.append(widen_punctuation(text))
-                note_dates += find_dates(text)
+                st.meta.notes.append(widen_punctuation(text))
+                st.note_dates += find_dates(text)
             i = j + 1
             continue
         if is_date_only(t):
-            close()
-            note_dates.append(find_date(t) or "")
-            notes.discard(line, "date line")
+            st.close()
+            st.note_dates.append(find_date(t) or "")
+            st.consume(line, "date line")
             i += 1
             continue
-        if _title_like(t):
-            current.append(line)
+        if _title_like(t) or _title_continues(lines, i):
+            st.current.append(line)
             i += 1
             continue
         break
-    close()
+    st.close()
     body_start = i
+    body_start = _short_lines_are_body(st, body_start)
+    if st.stated is not None:
+        body_start = _after_stated_title(st, body_start)
+        page_title = ""
+    else:
+        page_title = _guessed_title(st)
+    st.meta.authors = _dedupe_authors(st.authors)
+    return FrontMatter(meta=st.meta, body_start=body_start, page_title=page_title,
+                       field_date=st.field_date, note_dates=[d for d in st.note_dates if d],
+                       stated_title=st.stated is not None, this_site=st.this_site)
 
-    # Byline: the last title-like lines may be an author with titles.
+
+def _title_continues(lines: list[Line], i: int) -> bool:
+    """'在第18期入党积极分子培训班、' over '第20期发展对象培训班开班典礼上的致辞': one title."""
+    t = lines[i].text
+    if len(t) > 30 or t[-1] not in "、，," or lines[i].indented:
+        return False
+    nxt = next((ln for ln in lines[i + 1: i + 3] if not ln.blank), None)
+    return nxt is not None and _title_like(nxt.text) and len(nxt.text) <= 40
+
+
+def join_title_lines(parts: list[str]) -> str:
+    """Title lines as one title: a space between phrases, none after a mark that joins."""
+    out = ""
+    for part in (squash_spaces(p) for p in parts):
+        if out and out[-1] not in "、，,：:“‘《（(—" and part[0] not in "”’》）)":
+            out += " "
+        out += part
+    return out
+
+
+def _short_lines_are_body(st: _Front, body_start: int) -> int:
+    """A run of more than three short lines at the top is text set one phrase per line (as
+    WeChat copies are), not a title: its first line (with a continuation) is the title."""
+    for g, group in enumerate(st.groups):
+        if st.stated is not None and group[0] is st.stated:
+            continue
+        byline = _take_byline(group, lone_ok=True)
+        if len(group) - (len(byline[1]) if byline else 0) <= 3:
+            continue
+        keep = 2 if group[0].text[-1] in "、，," else 1
+        first_body = group[keep]
+        st.groups[g] = group[:keep]
+        del st.groups[g + 1:]
+        index = next(k for k, ln in enumerate(st.lines) if ln is first_body)
+        for k in range(index, body_start):
+            if id(st.lines[k]) in st.consumed:
+                st.lines[k] = Line("", st.lines[k].lineno)
+        return index
+    return body_start
+
+
+def _after_stated_title(st: _Front, body_start: int) -> int:
+    """The format stated the title: the other short lines are bylines or go back to the body."""
+    title_line = st.stated
+    st.meta.title = widen_punctuation(title_line.text)
+    leftovers: list[Line] = []
+    for group in st.groups:
+        if group[0] is title_line:
+            continue
+        if "".join(compact(ln.text) for ln in group) == compact(title_line.text):
+            for ln in group:
+                st.consume(ln, "title (repeated)")
+            continue
+        rest = _read_bylines(st, group, lone_ok=True)
+        leftovers.extend(rest)
+    if not leftovers:
+        return body_start
+    # Lines the front matter could not place are the article's own text: the body starts at
+    # the first of them, and the metadata lines after it (already read) become blank.
+    first = leftovers[0]
+    index = next(k for k, ln in enumerate(st.lines) if ln is first)
+    for k in range(index, body_start):
+        if id(st.lines[k]) in st.consumed:
+            st.lines[k] = Line("", st.lines[k].lineno)
+    return index
+
+
+def _guessed_title(st: _Front) -> str:
+    """No stated title: the last title-like group is the title; bylines come off its end."""
+    groups = st.groups
     if groups:
         last = groups[-1]
         byline = _take_byline(last, lone_ok=len(last) >= 2 or len(groups) >= 2
-                              or bool(meta.subtitle) or bool(note_dates))
+                              or bool(st.meta.subtitle) or bool(st.note_dates))
         if byline is not None:
             author, used = byline
-            authors.append(author)
+            st.authors.append(author)
             for ln in used:
-                notes.discard(ln, "byline")
+                st.consume(ln, "byline")
             del last[len(last) - len(used):]
             if not last:
                 groups.pop()
-    # A title fused with its subtitle and byline on one line.
     page_title = ""
-    if groups:
-        title_lines = groups[-1]
-        if len(groups) >= 2:
-            first = "".join(compact(ln.text) for ln in groups[0])
-            if first == "".join(compact(ln.text) for ln in title_lines):
-                for ln in groups[0]:
-                    notes.discard(ln, "page title (repeated below)")
-            else:
-                page_title = " ".join(squash_spaces(ln.text) for ln in groups[0])
-                for ln in groups[0]:
-                    notes.discard(ln, "page title")
-            for g in groups[1:-1]:
-                for ln in g:
-                    notes.discard(ln, "front-matter line")
-        title = " ".join(squash_spaces(ln.text) for ln in title_lines)
-        if title_from_heading and groups[0] is title_lines:
-            title = title_lines[0].text
-        title, fused_sub, fused_author = _split_fused(title)
-        if fused_sub:
-            meta.subtitle = fused_sub + (f" {meta.subtitle}" if meta.subtitle else "")
-            note_dates = find_dates(fused_sub) + note_dates
-        if fused_author:
-            authors.insert(0, fused_author)
-        meta.title = widen_punctuation(title)
-    meta.authors = _dedupe_authors(authors)
-    fm = FrontMatter(meta=meta, body_start=body_start, page_title=page_title,
-                     field_date=field_date, note_dates=[d for d in note_dates if d])
-    return fm
+    if not groups:
+        return page_title
+    title_lines = groups[-1]
+    if len(groups) >= 2:
+        first = "".join(compact(ln.text) for ln in groups[0])
+        if first == "".join(compact(ln.text) for ln in title_lines):
+            for ln in groups[0]:
+                st.consume(ln, "page title (repeated below)")
+        else:
+            page_title = " ".join(squash_spaces(ln.text) for ln in groups[0])
+            for ln in groups[0]:
+                st.consume(ln, "page title")
+        for g in groups[1:-1]:
+            for ln in g:
+                st.consume(ln, "front-matter line")
+    title = join_title_lines([ln.text for ln in title_lines])
+    title, fused_sub, fused_author = _split_fused(title)
+    if fused_sub:
+        st.meta.subtitle = fused_sub + (f" {st.meta.subtitle}" if st.meta.subtitle else "")
+        st.note_dates = find_dates(fused_sub) + st.note_dates
+    if fused_author:
+        st.authors.insert(0, fused_author)
+    st.meta.title = widen_punctuation(title)
+    return page_title
 
 
-def _apply_fields(meta: Meta, fields: dict[str, str], authors: list[Author],
-                  accounts: set[str]) -> str | None:
-    """Fill meta from one metadata line; ``accounts``: sources that only name a WeChat account."""
+def _read_bylines(st: _Front, group: list[Line], lone_ok: bool) -> list[Line]:
+    """Bylines and outlets in a group of short lines under a stated title; the rest back."""
+    rest: list[Line] = []
+    k = 0
+    while k < len(group):
+        ln = group[k]
+        text = squash_spaces(ln.text)
+        taken = _take_byline(group[: k + 1], lone_ok=lone_ok)
+        if taken is not None and len(taken[1]) == 1:
+            author = taken[0]
+            # "王文 / 某某大学某某研究院执行院长": a name, then its titles on the next line
+            if not author.titles and k + 1 < len(group) and _OFFICE_END.search(group[k + 1].text):
+                author.titles = [widen_punctuation(p) for p in re.split(r"[、\s]+",
+                                                                       group[k + 1].text) if p]
+                st.consume(group[k + 1], "byline")
+                k += 1
+            st.authors.append(author)
+            st.consume(ln, "byline")
+        elif OUTLET.fullmatch(text):
+            st.meta.source = st.meta.source or text
+            st.consume(ln, "source line (kept as meta.source)")
+        else:
+            rest.append(ln)
+        k += 1
+    return rest
+
+
+def _apply_fields(st: _Front, fields: dict[str, str]) -> str | None:
+    """Fill meta from one metadata line; returns the date it gives, if any."""
     date = None
+    meta = st.meta
     for key, value in fields.items():
         if not value:
             continue
-        if key in ("时间", "发布时间", "发布日期", "日期"):
-            date = find_date(value) or date
-        elif key in ("来源", "资料来源", "文章来源", "稿件来源", "信息来源"):
+        kind = field_kind(key)
+        if kind == "date":
+            # a publication date wins over an update time
+            found = find_date(value)
+            if found and (date is None or key not in ("更新时间", "最后更新")):
+                date = found if key not in ("更新时间", "最后更新") else date or found
+        elif kind == "source":
+            st.this_site = st.this_site or bool(THIS_SITE.fullmatch(value.strip()))
+            source = source_value(value)
             # a stated source wins over the WeChat account that reposted the article
-            if value not in _ANON and (not meta.source or meta.source in accounts):
+            if source and (not meta.source or meta.source in st.accounts):
+                meta.source = source
+        elif kind == "account":
+            if not meta.source and value not in ANONYMOUS:
                 meta.source = value
-        elif key == "公众号":
-            if not meta.source:
-                meta.source = value
-                accounts.add(value)
-        elif key in ("作者", "撰稿", "记者", "通讯员"):
-            authors.extend(Author(name) for name in _split_names(value))
+                st.accounts.add(value)
+        elif kind == "author":
+            st.authors.extend(authors_from(value))
+        elif key in ("原标题", "本文原标题"):
+            meta.notes.append(widen_punctuation(f"{key}：{value}"))
     return date
+
+
+def source_value(value: str) -> str:
+    """A 来源 value as an outlet name: '《光明日报》' → '光明日报'; placeholders give ''."""
+    value = value.strip()
+    if re.fullmatch(r"《[^》]+》", value):
+        value = value[1:-1]
+    if not value or value in ANONYMOUS or re.match(r"[Xx×]{2,}", value) or value in "|｜丨-":
+        return ""
+    return value
+
+
+def authors_from(value: str) -> list[Author]:
+    """'观察者网专栏作者 王文' → 王文 with his titles; '郝薇薇;李忠发' → two names."""
+    value = squash_spaces(value)
+    m = _TITLES_AND_NAME.fullmatch(value)
+    if m and _OFFICE_END.search(m.group(1)) and plausible_person(m.group(2)):
+        titles = [widen_punctuation(p) for p in re.split(r"[、\s]+", m.group(1)) if p]
+        return [Author(m.group(2), titles)]
+    return [Author(n) for n in split_names(value)]
 
 
 def is_byline(text: str) -> bool:
     """A lone name (习近平) or titles then a name, as a line under a title."""
     if _LONE_NAME.fullmatch(text):
-        return True
+        return plausible_person(text)
     return bool(_TITLES_AND_NAME.fullmatch(text)) and len(text) <= 40
 
 
@@ -283,9 +407,9 @@ def _take_byline(lines: list[Line], lone_ok: bool) -> tuple[Author, list[Line]] 
     last = squash_spaces(lines[-1].text)
     name, titles_part = None, ""
     m = _TITLES_AND_NAME.fullmatch(last)
-    if m and (_OFFICE_END.search(m.group(1)) or "、" in m.group(1)):
+    if m and (_OFFICE_END.search(m.group(1)) or "、" in m.group(1)) and plausible_person(m.group(2)):
         titles_part, name = m.group(1), m.group(2)
-    elif _LONE_NAME.fullmatch(last) and lone_ok:
+    elif _LONE_NAME.fullmatch(last) and lone_ok and plausible_person(last) and not is_organisation(last):
         name = last
     if name is None:
         return None
@@ -321,8 +445,9 @@ def _dedupe_authors(authors: list[Author]) -> list[Author]:
     seen: dict[str, Author] = {}
     for a in authors:
         if a.name in seen:
-            if a.titles and not seen[a.name].titles:
-                seen[a.name].titles = a.titles
+            for t in a.titles:
+                if t not in seen[a.name].titles:
+                    seen[a.name].titles.append(t)
         else:
             seen[a.name] = a
     return list(seen.values())
@@ -331,15 +456,18 @@ def _dedupe_authors(authors: list[Author]) -> list[Author]:
 # --- metadata found in the body ----------------------------------------------
 
 def dateline_source(text: str) -> tuple[str, list[str]]:
-    """('新华社', ['钱彤']) from '新华社北京５月２２日电 （记者钱彤）…'."""
+    """('新华社', ['钱彤']) from '新华社北京５月２２日电 （记者钱彤）…'; ('', [...]) for '本站讯（…）'."""
     m = _DATELINE.search(ascii_digits(text[:80]))
     if not m:
         return "", []
-    agency = _AGENCY.get(m.group(1), m.group(1))
+    agency = m.group(1) or ""
+    agency = _AGENCY.get(agency, agency)
+    if m.group(2):
+        agency = "" if m.group(2) in ("本站", "本网") else _AGENCY.get(m.group(2), m.group(2))
     reporters: list[str] = []
     r = _REPORTERS.search(text[:120])
     if r:
-        reporters = _split_names(r.group(1))
+        reporters = split_names(r.group(1))
     return agency, reporters
 
 

@@ -242,7 +242,6 @@ def _core_hints(doc, hints: Meta) -> None:
     if author and author.strip().lower() not in PLACEHOLDER_AUTHORS:
         names = [n.strip() for n in re.split(r"[;；,，、]", author) if n.strip()]
         hints.authors = [Author(n) for n in names]
-    if isinstance(created, dt.datetime):
-        aware = created if created.tzinfo else created.replace(tzinfo=dt.UTC)
-        if aware != _TEMPLATE_CREATED:
-            hints.date = created.date().isoformat()
+    # The file's creation date is when someone made the file, not the document's date:
+    # only the date printed in the document counts (read by the parser).
+    del created

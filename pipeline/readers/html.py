@@ -1,31 +1,23 @@
 """Saved news or government web page → the article's lines plus page metadata.
 
 Safety: the page is parsed with lxml only; ``<script>``, ``<style>`` and
-``<template>`` are removed before any text is taken, nothing is ever fetched
-and no script runs.  ``<noscript>`` fallback text is dropped into
-``discarded``.
+``<template>`` are removed before any text is taken (JSON-LD and a few platform
+variables are read from them first, as data), nothing is ever fetched and no script
+runs.  ``<noscript>`` fallback text is dropped into ``discarded``.  Browsers ignore a
+stray early ``</body>``/``</html>``; so does this reader, so text after one is kept.
 
-How the article is found: first a list of content containers used by the
-CMSs that publish Chinese study material (``CONTENT_CONTAINERS``); when none
-of them matches, readability-lxml picks the article.  The lines are then
-taken from the page's own block structure (one line per ``<p>``, ``<div>``
-text, ``<br>`` segment, table cell, list item, ``<h1>``–``<h6>``), so that
-every character of the article survives; everything else on the page goes
-into ``discarded`` with a reason.
+How the article is found: a short table of content containers used by the CMSs that
+publish Chinese study material is a fast path (``CONTENT_CONTAINERS``); every other
+page goes through the density finder of ``html_content``, which needs no knowledge of
+the site.  The lines are taken from the page's own block structure (one line per
+``<p>``, ``<div>`` text, ``<br>`` segment, table cell, list item, ``<h1>``–``<h6>``), so
+that every character survives: the article's lines go to the parser, with the title
+and the property lines printed around it; everything else goes into ``discarded`` with
+a reason.  Where the finder is unsure, the page's whole text is kept and a warning says so.
 
-Evaluation (``docs/readers.md`` has the numbers): on the corpus pages
-``baxiang_guiding.html`` and ``dangshi_tiaoli.html`` both trafilatura 2.3 and
-readability-lxml 0.9 kept every Han character of the article.  trafilatura
-also kept the ``<h2 class="title">`` page title, the property line with its
-empty "点击数：次" and the 上一篇/下一篇 links as body text (+82 and +19 Han
-characters of junk), and its metadata gave the wrong dates (2025-01-01 and
-2024-01-01 instead of 2025-03-26 and 2024-02-25).  readability returned exactly
-``div.conTxt`` (0 missing, 0 extra) with the ``<p>`` structure intact, which is
-what the line splitter needs; it is therefore the fallback, behind the
-container list which finds the same element directly and lets us classify
-what was dropped.  Metadata comes from the page itself (``h2.title``, the
-"发布时间/文章来源/作者" line, the "当前位置" breadcrumb), not from either
-library.
+Metadata: ``html_meta`` reads the head (JSON-LD, ``og:``, CMS meta names, ``<title>``);
+the visible title is the page line the head's titles agree with; property lines,
+bylines and credits are read by the parser from the text, like in any other format.
 """
 
 from __future__ import annotations
@@ -40,31 +32,29 @@ import lxml.html
 from lxml import etree
 
 from pipeline.errors import InputError
-from pipeline.model import Author, Discarded, Meta
+from pipeline.model import Author, Discarded, Meta, Warning
+from pipeline.parser.fields import OUTLET
 from pipeline.readers.decode import _WIDEN, _looks_binary, decode
+from pipeline.readers.html_content import PageLine, find_article, named_furniture
+from pipeline.readers.html_meta import HeadMeta, complete_truncated, head_meta, title_match
 from pipeline.readers.source import SourceLine, SourceText
 
-# Containers that hold the article body on the sites studykit's users save
-# pages from, most specific first; the first one that holds real text wins.
-# Each entry is (tag or "*", "class" | "id" | "", value, generic).  Generic
-# names also wrap sidebars on many sites (``#content`` does on the corpus
-# pages), so they are tried only after readability-lxml found nothing.
-CONTENT_CONTAINERS: tuple[tuple[str, str, str, bool], ...] = (
-    ("div", "class", "conTxt", False),  # PowerEasy CMS (school and Party sites; the corpus)
-    ("*", "class", "TRS_Editor", False),  # TRS WCM editor output: most gov.cn, Party media
-    ("*", "id", "UCAP-CONTENT", False),  # Kaipu UCAP, many provincial government portals
-    ("*", "id", "zoom", False),  # gov.cn policy pages ("字号 大 中 小" zoom box)
-    ("*", "class", "article-content", False),
-    ("div", "class", "printArea", False),  # PowerEasy print area: title and property too
-    ("*", "id", "content", True),
-    ("*", "class", "article", True),
-    ("article", "", "", True),  # HTML5 <article>
-    ("*", "class", "content", True),
+# A fast path: containers that hold the article body on the CMSs studykit's users save
+# pages from; the first one that holds real text wins.  Pages of any other site are
+# read by the density finder, which finds the same elements on these (tested).
+CONTENT_CONTAINERS: tuple[tuple[str, str, str], ...] = (
+    ("div", "class", "conTxt"),  # PowerEasy CMS (school and Party sites)
+    ("*", "class", "TRS_Editor"),  # TRS WCM editor output: most gov.cn, Party media
+    ("*", "id", "UCAP-CONTENT"),  # Kaipu UCAP, many provincial government portals
+    ("*", "id", "zoom"),  # gov.cn policy pages ("字号 大 中 小" zoom box)
+    ("div", "id", "js_content"),  # WeChat official-account articles
 )
 
 # A container must hold at least this many non-space characters to count:
 # empty "content" divs are common in page templates.
 _MIN_CONTAINER_CHARS = 20
+# How many lines after the article are searched for its property line or credits.
+_TAIL_LINES = 6
 
 _BLOCK_TAGS = frozenset((
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
@@ -73,33 +63,39 @@ _BLOCK_TAGS = frozenset((
     "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td",
     "tfoot", "th", "thead", "tr", "ul", "option", "select", "textarea",
 ))
-_LEAF_BREAKERS = frozenset(("div", "p", "table", "h1", "h2", "h3", "h4", "h5", "h6",
-                            "section", "article"))
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
 _REMOVE_TAGS = ("script", "style", "template")
 _WS = re.compile(r"[ \t\n\r\f]+")  # HTML collapses ASCII whitespace only
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_END_TAGS = re.compile(r"</(?:html|body)\s*>", re.I)
 _META_CHARSET = re.compile(
     rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
-
-_PROPERTY_LABELS = r"发布时间|发布日期|发表时间|日期|时间|文章来源|信息来源|来源|作者|责任编辑|编辑|点击数|浏览次数|阅读"
-_PROPERTY_RE = re.compile(rf"(发布时间|发布日期|发表时间|文章来源|信息来源|来源|作者)\s*[:：]\s*(.*?)\s*(?=(?:{_PROPERTY_LABELS})\s*[:：]|$)")
-_DATE_RE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
-_CRUMB_RE = re.compile(r"^\s*(?:当前位置|您的位置|你的位置|您现在的位置|当前的位置|所在位置|位置)\s*[:：]\s*")
-_CRUMB_SPLIT = re.compile(r"\s*(?:>|＞|»|›|→|>>)\s*")
-_TITLE_SPLIT = re.compile(r"\s*(?:--|——|_|\||｜| - )\s*")
+_NUMBERED = re.compile(r"\s*(?:[一二三四五六七八九十]+\s*[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[.．、]|"
+                       r"第[一二三四五六七八九十百\d]+[章节条部篇编])")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_CRUMB_RE = re.compile(r"^\s*(?:当前位置|您的位置|你的位置|您现在的位置|当前的位置|现在位置|所在位置|位置)\s*[:：]\s*")
+_CRUMB_SPLIT = re.compile(r"\s*(?:>>|>|＞|»|›|→|/)\s*")
+# A property line or credit near the article: "发布日期：…", "来源：…", "（作者：…）".
+_FIELDISH = re.compile(r"(?:来源|来源于|出处|发布|日期|时间|作者|记者|通讯员|编辑|责编|文/|图/|供稿|"
+                       r"\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2})")
+# A line that opens with a property label or credit: "发布日期：…", "（作者：…）", "2019-03-06 …".
+_TAIL_FIELD = re.compile(r"\s*[（(【\[]?\s*(?:本文|信息|文章|新闻)?(?:来源|来源于|出处|发布|日期|时间|作者|记者|"
+                         r"通讯员|编辑|责编|责任编辑|文/|图/|文字|摄影|供稿|\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2})")
+_WECHAT_CT = re.compile(r"var\s+ct\s*=\s*\"(\d{9,11})\"")
 
 # Words in id/class names (or tags) of an element and its ancestors → why the
 # text inside it was dropped.  First match wins.
 _REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"prev|next|others|pager|pagination|page-?nav"), "prev/next links"),
+    (re.compile(r"comment|reply|respond|pinglun|gentie|\btie"), "comments"),
     (re.compile(r"foot|copyright|bottom|beian"), "page footer"),
     (re.compile(r"side|related|recommend|relate|hot|rank|tuijian|xgyd|xgxw"),
      "related links"),
     (re.compile(r"nav|menu|header|\btop|link|path|crumb|location|position|logo|search|login"),
      "page navigation"),
-    (re.compile(r"usercontrol|share|print|tool|fontsize"), "page toolbar"),
+    (re.compile(r"usercontrol|share|print|tool|fontsize|follow|subscribe|download|qrcode"),
+     "page toolbar"),
 )
 _TEXT_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(上一篇|下一篇|上一条|下一条)"), "prev/next links"),
@@ -111,74 +107,106 @@ _TEXT_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 
 @dataclass
-class _Line:
-    text: str
-    lineno: int
-    heading: int | None
-    block: etree._Element  # innermost block element the line started in
-    in_article: bool
+class _Line(PageLine):
+    lineno: int = 0
+    heading: int | None = None
+    hidden: bool = False  # inside an element the page hides (display:none, hidden)
+    after_image: bool = False  # the first text after an <img>
 
 
 def read(data: bytes, name: str) -> SourceText:
     """Parse a saved page; the article's lines, metadata hints and dropped text."""
     text, encoding = _decode(data, name)
     root = _parse(text, name)
-    head_meta = _head_meta(root)
+    head = head_meta(root)
+    platform = _platform_meta(root)
+    _remove_code(root)
     body = root.find("body")
     if body is None:
         body = root
     discarded: list[Discarded] = []
+    warnings: list[Warning] = []
     for el in list(body.iter("noscript")):
         fallback = _WS.sub(" ", el.text_content()).strip()
         if fallback:
             discarded.append(Discarded(fallback, "script fallback text", el.sourceline or 0))
         _drop(el)
 
-    meta_els = _metadata_elements(body)
-    hints = _hints(meta_els, head_meta)
-    meta_kinds = {id(el): kind for el, kind in meta_els}
-    # Property line and breadcrumb are page furniture even inside a container;
-    # a title or subtitle inside one is the article's own text and stays.
-    furniture = {_text(el) for el, kind in meta_els if kind in ("property", "breadcrumb")}
-
-    container = _find_container(body, generic=False)
-    article: list[_Line] = []
-    outside_reason = "outside article"
-    if container is None:
-        article = _readability_lines(body)
-        outside_reason = "outside article (readability)"
-        if not article:
-            container = _find_container(body, generic=True) or body  # body: last resort
-            outside_reason = "outside article"
-    all_lines = list(_lines(body, container if not article else None))
-    if not article:
-        article = [ln for ln in all_lines if ln.in_article]
-        page = [ln for ln in all_lines if not ln.in_article]
-    else:
-        where: dict[str, int] = {}
-        for ln in all_lines:
-            where.setdefault(ln.text, ln.lineno)
-        for ln in article:  # line numbers of the page, not of readability's output
-            ln.lineno = where.get(ln.text, 0)
-        kept = {ln.text for ln in article}
-        page = [ln for ln in all_lines if ln.text not in kept]
-    moved = [ln for ln in article if ln.text in furniture or _meta_kind(ln, meta_kinds)
-             in ("property", "breadcrumb")]
-    if moved:
-        article = [ln for ln in article if ln not in moved]
-        page.extend(moved)
-    if not article:
+    page = list(_lines(body))
+    if not page:
         raise InputError(f"{name}: no article text found in the HTML page")
+    container = _find_container(body)
+    reason_outside = "outside article"
+    if container is None:
+        container, share = find_article(body, page)
+        reason_outside = "outside article (content finder)"
+        if container is None or share < 0.1:
+            warnings.append(Warning("unsure-article", "没有把握找准网页正文（正文不到全页文字的十分之一）："
+                                    "已保留全页文字，请核对并删去多余内容"))
+            container = body
+    inside = set(container.iter())
+    article = [ln for ln in page if ln.block in inside]
+    if not any(not ln.hidden for ln in article):
+        warnings.append(Warning("unsure-article", "网页正文为空：已保留全页文字，请核对"))
+        container, inside = body, set(body.iter())
+        article = page
 
+    crumbs = _breadcrumb_lines(page)
+    title_at = _title_line(page, head, article[0])
+    first = page.index(article[0])
+    last = page.index(article[-1])
+    head_from = title_at  # where the article's head (title, property line, byline) begins
+    if title_at is not None and title_at < first and _own_title(page[title_at], article[0]):
+        title_at = first  # the article's own title at the top of its text, not the page's heading
+    keep: set[int] = {id(ln) for ln in article}
+    drop: dict[int, str] = {}
+    for ln in article if container is not body else ():  # unsure: keep everything
+        reason = _inner_furniture(ln, container)
+        if reason:
+            drop[id(ln)] = reason
+    # The article's head: title, subtitle, property line, outlet and byline printed just
+    # above the text (outside its container on most sites) belong to the article.
+    if head_from is not None and head_from < first:
+        for k, ln in enumerate(page[head_from:first], start=head_from):
+            if k == head_from and k != title_at:
+                drop[id(ln)] = "page title"
+            elif k == title_at or (k != head_from and id(ln) not in crumbs and not ln.hidden
+                                 and _head_meta_line(ln) and not _in_furniture(ln, body)):
+                keep.add(id(ln))
+        first = head_from
+    elif first > 0:
+        # no title line: a property line or byline just above the text still belongs to it
+        for ln in page[max(0, first - _TAIL_LINES):first]:
+            if not ln.hidden and _TAIL_FIELD.match(ln.text) and id(ln) not in crumbs:
+                keep.add(id(ln))
+    # Property lines and credits printed just below the text ("发布日期：", "作者：…").
+    for ln in page[last + 1: last + 1 + _TAIL_LINES]:
+        if not ln.hidden and len(ln.text) <= 60 and _TAIL_FIELD.match(ln.text) and _head_line(ln):
+            keep.add(id(ln))
+    hints = _hints(head, platform, page, title_at)
+    hints.breadcrumb = _crumbs(page, crumbs)
+
+    lines: list[SourceLine] = []
     for ln in page:
-        meta = _meta_kind(ln, meta_kinds) or ("property" if ln.text in furniture else "")
-        reason = f"page metadata ({meta})" if meta else _reason(ln, outside_reason)
-        discarded.append(Discarded(ln.text, reason, ln.lineno))
+        if id(ln) in drop:
+            discarded.append(Discarded(ln.text, drop[id(ln)], ln.lineno))
+        elif id(ln) in keep and not ln.hidden:
+            if title_at is not None and ln is page[title_at]:
+                lines.append(SourceLine(hints.title or ln.text, ln.lineno, 1))
+                continue
+            heading = ln.heading if ln.block in inside and ln.heading and ln.heading > 1 else None
+            lines.append(SourceLine(ln.text, ln.lineno, heading))
+        elif ln.hidden:
+            discarded.append(Discarded(ln.text, "hidden text", ln.lineno))
+        elif id(ln) in crumbs:
+            discarded.append(Discarded(ln.text, "page metadata (breadcrumb)", ln.lineno))
+        else:
+            discarded.append(Discarded(ln.text, _reason(ln, reason_outside), ln.lineno))
+    if head.title_tag:
+        discarded.append(Discarded(head.title_tag, "page metadata (title tag)", 0))
     discarded.sort(key=lambda d: d.line)
-
-    lines = [SourceLine(ln.text, ln.lineno, ln.heading) for ln in article]
     return SourceText(name=name, format="html", lines=lines, encoding=encoding,
-                      hints=hints, discarded=discarded)
+                      hints=hints, discarded=discarded, warnings=warnings, site=head.site_name)
 
 
 # --- decoding and parsing ---------------------------------------------------
@@ -223,6 +251,9 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
 def _parse(text: str, name: str) -> etree._Element:
     """lxml's forgiving HTML parser; whatever it cannot take is an InputError."""
     text = _XML_BAD.sub("", _XML_DECL.sub("", text, count=1))
+    # libxml2 stops at </html>; browsers do not, and neither may we: text after a stray
+    # early end tag is part of the page.
+    text = _END_TAGS.sub("", text)
     if not text.strip():
         raise InputError(f"{name}: file is empty")
     # huge_tree lifts libxml2's nesting limit from 256 to 2048 levels: pages
@@ -238,16 +269,107 @@ def _parse(text: str, name: str) -> etree._Element:
         raise InputError(f"{name}: not a readable HTML page")
     if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
         raise InputError(f"{name}: HTML nested too deeply to read without losing text")
+    return root
+
+
+def _remove_code(root: etree._Element) -> None:
+    """Scripts, styles and templates are never text (their metadata was read first)."""
     for tag in _REMOVE_TAGS:
         for el in list(root.iter(tag)):
             _drop(el)
-    return root
 
 
 def _drop(el: etree._Element) -> None:
     """Remove an element but keep the text that follows it."""
     if el.getparent() is not None:
         el.drop_tree()
+
+
+# --- splitting into lines ---------------------------------------------------
+
+def _hidden(el: etree._Element) -> bool:
+    return el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+
+
+def _lines(root: etree._Element) -> Iterator[_Line]:
+    """Walk the page iteratively; one line per block / ``<br>`` segment.
+
+    Each line knows its innermost block, how much of it is link text, whether it lies in
+    ``<pre>`` and whether the page hides it.  Iterative, so that absurdly nested pages
+    cannot exhaust the stack.
+    """
+    buf: list[str] = []
+    link = [0]  # characters of buf that are link text
+    start = [0]
+    blocks: list[etree._Element] = [root]
+    heading: list[int | None] = [None]
+    state = {"pre": 0, "a": 0, "hidden": 0, "img": 0}
+
+    def flush() -> Iterator[_Line]:
+        raw = "".join(buf)
+        linked = link[0]
+        buf.clear()
+        link[0] = 0
+        parts = raw.split("\n") if state["pre"] else [raw.strip(" \t\n\r\f")]
+        for part in parts:
+            if part.strip():
+                text = part.rstrip(" \t\r\f") if state["pre"] else part
+                yield _Line(text, blocks[-1], min(linked, len(text)), bool(state["pre"]),
+                            start[0], heading[-1], bool(state["hidden"]), bool(state["img"]))
+                state["img"] = 0
+
+    def add(text: str | None, el: etree._Element) -> None:
+        if not text:
+            return
+        if not buf:
+            start[0] = el.sourceline or 0
+        piece = text if state["pre"] else _WS.sub(" ", text)
+        buf.append(piece)
+        if state["a"]:
+            link[0] += len("".join(piece.split()))
+
+    stack: list[tuple[etree._Element, bool]] = [(root, False)]
+    while stack:
+        el, closing = stack.pop()
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if not closing:
+            if tag in _BLOCK_TAGS or tag == "br":
+                yield from flush()
+            if tag == "br":
+                if state["pre"]:
+                    buf.append("\n")
+                add(el.tail, el)
+                continue
+            if tag in _BLOCK_TAGS:
+                blocks.append(el)
+                heading.append(_HEADINGS.get(tag, heading[-1]))
+            if tag == "pre":
+                state["pre"] += 1
+            if tag == "a":
+                state["a"] += 1
+            if tag == "img" and not "".join(buf).strip():
+                state["img"] = 1
+            hidden = bool(tag) and _hidden(el)
+            if hidden:
+                state["hidden"] += 1
+            if tag:
+                add(el.text, el)
+            stack.append((el, True))
+            stack.extend((child, False) for child in reversed(el))
+        else:
+            if tag in _BLOCK_TAGS:
+                yield from flush()
+                blocks.pop()
+                heading.pop()
+            if tag == "pre":
+                state["pre"] -= 1
+            if tag == "a":
+                state["a"] -= 1
+            if tag and _hidden(el):
+                state["hidden"] -= 1
+            if el is not root:
+                add(el.tail, el)
+    yield from flush()
 
 
 # --- finding the article ----------------------------------------------------
@@ -258,16 +380,12 @@ def _has_token(el: etree._Element, attr: str, value: str) -> bool:
     return value in (el.get("class") or "").split()
 
 
-def _find_container(body: etree._Element, generic: bool) -> etree._Element | None:
+def _find_container(body: etree._Element) -> etree._Element | None:
     """The first entry of CONTENT_CONTAINERS that holds text; the fullest match."""
-    for tag, attr, value, is_generic in CONTENT_CONTAINERS:
-        if is_generic != generic:
-            continue
+    for tag, attr, value in CONTENT_CONTAINERS:
         found = []
         for el in body.iter(tag if tag != "*" else etree.Element):
-            if not isinstance(el.tag, str):
-                continue
-            if attr and not _has_token(el, attr, value):
+            if not isinstance(el.tag, str) or not _has_token(el, attr, value):
                 continue
             size = len("".join(el.text_content().split()))
             if size >= _MIN_CONTAINER_CHARS:
@@ -277,195 +395,150 @@ def _find_container(body: etree._Element, generic: bool) -> etree._Element | Non
     return None
 
 
-def _readability_lines(body: etree._Element) -> list[_Line]:
-    """Ask readability-lxml for the article and split its HTML into lines."""
-    from readability import Document
-
-    try:
-        html = Document(lxml.html.tostring(body, encoding="unicode")).summary(html_partial=True)
-        frag = lxml.html.fragment_fromstring(html, create_parent="div")
-    except Exception:  # readability gives up on pages without a candidate
-        return []
-    return list(_lines(frag, frag))
+def _own_title(page_title: _Line, first: _Line) -> bool:
+    """'每周一学（…）中共中央八项规定' above, '中共中央八项规定' atop the article's text."""
+    own, above = _compact(first.text), _compact(page_title.text)
+    return (4 <= len(own) < len(above) and own in above and first.heading is not None
+            or 4 <= len(own) < len(above) and above.endswith(own) and len(first.text) <= 40)
 
 
-# --- splitting into lines ---------------------------------------------------
+def _head_meta_line(line: _Line) -> bool:
+    """A line of an article's head: a property line or credit, an outlet, a subtitle."""
+    text = line.text.strip()
+    if len(text) > 80:
+        return False
+    if _FIELDISH.search(text) or OUTLET.fullmatch(text):
+        return True
+    return text.startswith(("——", "--")) or (line.heading is not None and line.heading >= 2
+                                             and _head_line(line))
 
-def _lines(root: etree._Element, article: etree._Element | None) -> Iterator[_Line]:
-    """Walk ``root`` iteratively; yield one line per block / ``<br>`` segment.
 
-    Lines inside ``article`` are flagged ``in_article``.  Iterative so that
-    absurdly nested pages cannot exhaust the stack.
+def _in_furniture(line: _Line, stop: etree._Element) -> bool:
+    el = line.block
+    while el is not None and el is not stop:
+        if isinstance(el.tag, str) and named_furniture(el):
+            return True
+        el = el.getparent()
+    return False
+
+
+def _inner_furniture(line: _Line, container: etree._Element) -> str:
+    """Why a line inside the article's container is not the article's text, or ''.
+
+    Share bars, follow boxes and related-link lists that sit inside the container (named
+    so), lines that are wholly a link, and a photo's caption (a short line right after an
+    image, not a sentence).
     """
-    buf: list[str] = []
-    start: list[int] = [0]
-    blocks: list[etree._Element] = [root]
-    heading: list[int | None] = [None]
-    state = {"in_article": article is root, "pre": 0}
+    if _in_furniture(line, container):
+        return _reason(line, "page furniture")
+    size = len("".join(line.text.split()))
+    if line.link_chars >= 0.9 * size and not re.search(r"[，。；！？]", line.text):
+        return _reason(line, "link")
+    text = line.text.strip()
+    if (line.after_image and not line.pre and size <= 40 and line.heading is None
+            and not re.search(r"[，、；：,;:]$|[。！？!?…]”?$", text)):
+        return "photo caption"
+    return ""
 
-    def flush() -> Iterator[_Line]:
-        raw = "".join(buf)
-        buf.clear()
-        parts = raw.split("\n") if state["pre"] else [raw.strip(" \t\n\r\f")]
-        for part in parts:
-            if part.strip():
-                yield _Line(part.rstrip(" \t\r\f") if state["pre"] else part, start[0],
-                            heading[-1], blocks[-1], bool(state["in_article"]))
 
-    def add(text: str | None, el: etree._Element) -> None:
-        if not text:
-            return
-        if not buf:
-            start[0] = el.sourceline or 0
-        buf.append(text if state["pre"] else _WS.sub(" ", text))
+def _head_line(line: _Line) -> bool:
+    """A line that can belong to an article's head: short, not a link, visible."""
+    size = len("".join(line.text.split()))
+    return (not line.hidden and 0 < size <= 120
+            and not (line.link_chars and line.link_chars >= 0.5 * size))
 
-    stack: list[tuple[etree._Element, bool]] = [(root, False)]
-    while stack:
-        el, closing = stack.pop()
-        tag = el.tag if isinstance(el.tag, str) else ""
-        tag = tag.lower()
-        if not closing:
-            if tag in _BLOCK_TAGS or tag == "br" or el is article:
-                yield from flush()
-            if tag == "br":
-                add(el.tail, el)
-                continue
-            if el is article:
-                state["in_article"] = True
-            if tag in _BLOCK_TAGS:
-                blocks.append(el)
-                heading.append(_HEADINGS.get(tag, heading[-1]))
-            if tag == "pre":
-                state["pre"] += 1
-            if tag:
-                add(el.text, el)
-            stack.append((el, True))
-            stack.extend((child, False) for child in reversed(el))
-        else:
-            if tag in _BLOCK_TAGS or el is article:
-                yield from flush()
-            if tag in _BLOCK_TAGS:
-                blocks.pop()
-                heading.pop()
-            if tag == "pre":
-                state["pre"] -= 1
-            if el is article:
-                state["in_article"] = False
-            if el is not root:
-                add(el.tail, el)
-    yield from flush()
+
+def _title_line(page: list[_Line], head: HeadMeta, first: _Line | None) -> int | None:
+    """Index of the visible line that prints the article's title.
+
+    The line the head's titles agree with, nearest before the article's first line (or
+    its first lines); failing that, the last ``<h1>``/``<h2>`` before or at the article's
+    start.  Navigation links and hidden lines never are the title.
+    """
+    stop = page.index(first) if first is not None else len(page)
+    window = range(0, min(len(page), stop + 3))
+    best, best_key = None, (0, 0)
+    for i in window:
+        ln = page[i]
+        if not _head_line(ln) or len(ln.text) > 80:
+            continue
+        match = title_match(ln.text, head)
+        key = (match, -abs(stop - i))
+        if match and key > best_key:
+            best, best_key = i, key
+    if best is not None:
+        return best
+    for i in reversed(window):
+        ln = page[i]
+        if (ln.heading in (1, 2) and _head_line(ln) and 4 <= len(ln.text) <= 80
+                and not _NUMBERED.match(ln.text)):
+            return i
+    return None
+
+
+def _breadcrumb_lines(page: list[_Line]) -> set[int]:
+    """'当前位置：首页 > 新闻 > 正文' (the line and, when it ends in '>', its next ones)."""
+    found: set[int] = set()
+    for i, ln in enumerate(page):
+        if not _CRUMB_RE.match(ln.text) or len(ln.text) > 200:
+            continue
+        found.add(id(ln))
+        j = i
+        while page[j].text.rstrip().endswith((">", "＞", "»", "›")) and j + 1 < len(page):
+            j += 1
+            found.add(id(page[j]))
+        break
+    return found
+
+
+def _crumbs(page: list[_Line], crumb_ids: set[int]) -> list[str]:
+    text = "".join(ln.text for ln in page if id(ln) in crumb_ids)
+    rest = _CRUMB_RE.sub("", text)
+    parts = [p.strip() for p in _CRUMB_SPLIT.split(rest)]
+    return [p for p in parts if p and p != "正文"]
 
 
 # --- metadata ---------------------------------------------------------------
 
-def _text(el: etree._Element) -> str:
-    return _WS.sub(" ", el.text_content()).strip()
-
-
-def _head_meta(root: etree._Element) -> dict[str, str]:
-    """<title> and the meta tags gov.cn sites fill (ArticleTitle, PubDate, …)."""
-    found: dict[str, str] = {}
-    title = root.find(".//title")
-    if title is not None and _text(title):
-        found["title"] = _text(title)
-    for el in root.iter("meta"):
-        key = (el.get("name") or el.get("property") or "").strip().lower()
-        value = (el.get("content") or "").strip()
-        if key and value:
-            found.setdefault(key, value)
-    return found
-
-
-def _metadata_elements(body: etree._Element) -> list[tuple[etree._Element, str]]:
-    """The first element carrying the title, subtitle, property line and breadcrumb."""
-    found: list[tuple[etree._Element, str]] = []
-    seen: set[str] = set()
-    for el in body.iter(etree.Element):
-        if not isinstance(el.tag, str):
-            continue
-        tag = el.tag.lower()
-        classes = {c.lower() for c in (el.get("class") or "").split()}
-        kind = ""
-        if tag in ("h1", "h2", "h3") and "title" in classes:
-            kind = "title"
-        elif classes & {"subtitle", "sub-title", "subheading"}:
-            kind = "subtitle"
-        elif tag in ("div", "p", "span", "td", "ul", "ol", "section", "nav") and _is_leaf(el):
-            text = _text(el)
-            if len(text) < 200 and _CRUMB_RE.match(text):
-                kind = "breadcrumb"
-            elif len(text) < 300 and _PROPERTY_RE.search(text):
-                kind = "property"
-        if kind and kind not in seen and _text(el):
-            found.append((el, kind))
-            seen.add(kind)
-    return found
-
-
-def _is_leaf(el: etree._Element) -> bool:
-    """No paragraph-level element inside: the innermost box holding a line."""
-    return not any(isinstance(c.tag, str) and c.tag.lower() in _LEAF_BREAKERS
-                   for c in el.iterdescendants())
-
-
-def _hints(meta_els: list[tuple[etree._Element, str]], head: dict[str, str]) -> Meta:
+def _platform_meta(root: etree._Element) -> Meta:
+    """Fast path for WeChat pages: the publish time and account live in script variables."""
     meta = Meta()
-    for el, kind in meta_els:
-        text = _text(el)
-        if kind == "title":
-            meta.title = text
-        elif kind == "subtitle":
-            meta.subtitle = text
-        elif kind == "breadcrumb":
-            rest = _CRUMB_RE.sub("", text)
-            meta.breadcrumb = [p for p in _CRUMB_SPLIT.split(rest) if p]
-        elif kind == "property":
-            for label, value in _PROPERTY_RE.findall(text):
-                if not value:
-                    continue
-                if label in ("发布时间", "发布日期", "发表时间") and meta.date is None:
-                    meta.date = _iso_date(value)
-                elif label.endswith("来源") and not meta.source:
-                    meta.source = value
-                elif label == "作者" and not meta.authors:
-                    meta.authors = _authors(value)
-    if not meta.title:
-        meta.title = head.get("articletitle") or head.get("og:title") or \
-            _TITLE_SPLIT.split(head.get("title", ""))[0]
-    if meta.date is None:
-        for key in ("pubdate", "publishdate", "article:published_time", "firstpublishedtime"):
-            if key in head and (date := _iso_date(head[key])):
-                meta.date = date
-                break
-    if not meta.source:
-        meta.source = head.get("contentsource", "")
-    if not meta.authors and head.get("author"):
-        meta.authors = _authors(head["author"])
+    if root.find(".//*[@id='js_content']") is None:
+        return meta
+    for el in root.iter("script"):
+        m = _WECHAT_CT.search(el.text or "")
+        if m:
+            when = dt.datetime.fromtimestamp(int(m.group(1)), dt.timezone(dt.timedelta(hours=8)))
+            meta.date = when.date().isoformat()
+            break
+    name = root.find(".//*[@id='js_name']")
+    if name is not None:
+        meta.source = _WS.sub(" ", name.text_content()).strip()
+    author = root.find(".//*[@id='js_author_name']")
+    if author is not None and author.text_content().strip():
+        meta.authors = [Author(_WS.sub(" ", author.text_content()).strip())]
     return meta
 
 
-def _iso_date(text: str) -> str | None:
-    m = _DATE_RE.search(text)
-    if m is None:
-        return None
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
-    except ValueError:
-        return None
+def _hints(head: HeadMeta, platform: Meta, page: list[_Line], title_at: int | None) -> Meta:
+    """What the page states outside the article's text, for the parser to fall back on."""
+    meta = Meta()
+    texts = [ln.text for ln in page] + [head.description, *head.titles]
+    if title_at is not None:
+        meta.title = complete_truncated(page[title_at].text, texts)
+    elif head.titles:
+        meta.title = complete_truncated(head.titles[0], texts)
+    meta.date = platform.date or head.date
+    meta.source = platform.source or head.source
+    names = [a.name for a in platform.authors] or head.authors
+    site = _compact(head.site_name + head.title_tag)
+    # a CMS's author field often holds the portal's own name: that is no author
+    meta.authors = [Author(n) for n in names if not (n and _compact(n) in site)]
+    return meta
 
 
-def _authors(text: str) -> list[Author]:
-    return [Author(n) for n in re.split(r"[\s、，,；;]+", text) if n]
-
-
-def _meta_kind(line: _Line, kinds: dict[int, str]) -> str:
-    """"title", "property", … when the line lies in a metadata element, else ""."""
-    el: etree._Element | None = line.block
-    while el is not None:
-        if id(el) in kinds:
-            return kinds[id(el)]
-        el = el.getparent()
-    return ""
+def _compact(text: str) -> str:
+    return re.sub(r"[\s\u3000\u00a0]+", "", text)
 
 
 def _reason(line: _Line, default: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.model import Discarded, Meta
+from pipeline.model import Discarded, Meta, Warning
 
 
 @dataclass
@@ -39,6 +39,10 @@ class SourceText:
     discarded: list[Discarded] = field(default_factory=list)
     # How the source was read, for people ("PDF，12 页，文字层"); empty: from ``format``.
     read_as: str = ""
+    # What the reader wants the user to check (an article finder unsure of itself…).
+    warnings: list[Warning] = field(default_factory=list)
+    # The site a saved page comes from, for sources given as "本站原创"; empty otherwise.
+    site: str = ""
 
     @classmethod
     def from_text(cls, name: str, fmt: str, text: str, encoding: str = "") -> SourceText:

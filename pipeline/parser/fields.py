@@ -1,0 +1,188 @@
+"""Labelled metadata and credits as articles print them, and who can be an author.
+
+"来源：新华社", "作者：郝薇薇;李忠发  时间：2019-06-23", WeChat's "来源 | 新华社" and
+"原创 张三 某某党建 2024年03月05日 08:30 浙江", credits such as "文/图 刘玺东 易赛楠",
+"执笔/叨叨姐、胡一刀&李小飞刀" and "【文/观察者网专栏作者 王文】".  Toolbar fragments that
+pages glue into these lines ("字号：A- A A+", "举报") are not values.
+
+An author is a person: a Chinese name (with titles where printed), a pen name, or an
+account handle.  Never a number or CMS id, a placeholder or computer account name
+("Administrator", "微软用户", "User"), a button or link text ("分享", "听全文"), a part
+heading ("引言"), an organisation (which may be a source), or an editor.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.parser.text import HAN_CLASS, squash_spaces
+
+# label → what it gives; the longest label wins where one contains another
+DATE_LABELS = ("发布时间", "发布日期", "发表时间", "发表日期", "时间", "日期", "更新时间", "最后更新")
+SOURCE_LABELS = ("资料来源", "文章来源", "稿件来源", "信息来源", "新闻来源", "本文来源", "来源于", "来源", "出处",
+                 "转自", "摘自", "稿源")
+AUTHOR_LABELS = ("作者", "撰稿", "撰文", "执笔", "文字", "文", "记者", "通讯员", "文/图", "文图", "文字、图片",
+                 "申请人", "报告人", "汇报人", "主讲人", "讲述人", "整理")
+STAFF_LABELS = ("编辑", "责任编辑", "责编", "审核", "校对", "排版", "美编", "初审", "复审", "终审", "编审",
+                "摄影", "摄", "图", "图片", "图文", "视频", "供稿", "监制", "统筹", "策划", "主编")
+OTHER_LABELS = ("点击数", "浏览次数", "阅读", "阅读数", "原标题", "本文原标题", "所属分类", "分类", "标签",
+                "关键词", "发文字号", "文号")
+_ALL = sorted(DATE_LABELS + SOURCE_LABELS + AUTHOR_LABELS + STAFF_LABELS + OTHER_LABELS,
+              key=len, reverse=True)
+_ALT = "|".join(re.escape(label) for label in _ALL)
+# "来源：新华社", WeChat's "来源 | 新华社" / "编辑丨张三", credits "文/王文" "执笔/叨叨姐"
+_FIELD = re.compile(rf"(?<![{HAN_CLASS}])({_ALT})\s*(?:[:：]|\s[|｜丨]\s?|[|｜丨]|/(?!\d))\s*")
+_LEADING_DATETIME = re.compile(
+    r"(\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?)(\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?")
+# Page buttons glued into property lines: "字号：A- A A+", "【字体：大 中 小】", "举报", "打印".
+_UI_BITS = re.compile(r"(?:字号|字体)\s*[:：]?\s*(?:[大中小]|A\s*[+-]?|T\s*[+-]?|\s)+|【[^】]{0,10}】|"
+                      r"\b(?:举报|打印|收藏|分享|关闭|评论)\b|(?<=\s)(?:举报|打印|收藏|分享|关闭)(?=\s|$)|"
+                      r"[\[(（]\s*(?:打印|关闭|收藏)\s*[\])）]")
+_WECHAT_BYLINE = re.compile(
+    r"(?:原创\s*)?(?:(\S{1,12})\s+)?(\S{1,20})\s+"
+    r"(\d{4}[-年]\d{1,2}[-月]\d{1,2}日?(?:\s*\d{1,2}:\d{2})?|昨天|前天|今天|\d{1,2}天前|\d{1,2}小时前)"
+    r"\s*(?:发表于\S{0,10}|\S{2,6})?")
+_CREDIT_SLASH = re.compile(rf"(?<![{HAN_CLASS}])[文图]\s*/\s*[图文](?=\s)")
+# What an adoption or publication note says happened on its date.
+_EVENT = re.compile(r"(?:通过|公布|发布|施行|修正|修订|印发|批准|审议|讲话|发表|刊发)$|(?:通过|公布|发布|施行|修正|修订|批准)的")
+# "来自北京", "发表于浙江", "IP属地：浙江": where, not who
+_WHERE = re.compile(r"(?:来自|发表于|发布于|IP属地|ip属地)")
+# A bare outlet or issuing body: "中国新闻网", "补壹刀微信公号", "苏皖城市报道".
+OUTLET = re.compile(rf"[{HAN_CLASS}A-Za-z0-9《》·]{{2,20}}(?:网|报|社|台|电视台|日报|晚报|杂志|新闻|报道|"
+                    r"发布|公众号|公号|微信公号|频道|传媒|融媒体中心|通讯社)")
+# A credit line in brackets: "【文/观察者网专栏作者 王文】", "（文/图 刘玺东 易赛楠）".
+_BRACKETED = re.compile(r"[【（(\[]\s*(.+?)\s*[】）)\]]")
+
+ANONYMOUS = frozenset({"佚名", "本站", "本站原创", "本网", "本网原创", "原创", "未知", "admin", "管理员",
+                       "网络", "互联网", "网友", "系统管理员", "匿名", "不详", "无", "暂无", "xxx", "XXX"})
+# Said of a source, "this site": the site itself is the source.
+THIS_SITE = re.compile(r"本站|本网|本平台|本站原创|本网原创|原创")
+PLACEHOLDER_NAMES = frozenset({
+    "administrator", "admin", "user", "owner", "author", "name", "unknown", "guest", "root", "test",
+    "python-docx", "微软用户", "微软中国", "microsoft office 用户", "microsoft office user",
+    "windows 用户", "windows user", "lenovo", "dell", "hp", "acer", "asus", "thinkpad", "mac", "apple",
+    "用户", "作者", "编辑", "记者", "xxx",
+})
+# Button and link texts, part headings and UI words that pages put where a name would be.
+NOT_NAMES = frozenset({
+    "分享", "评论", "收藏", "点赞", "在看", "关注", "转发", "举报", "打印", "关闭", "返回", "更多", "听全文",
+    "阅读原文", "原文", "全文", "引言", "前言", "序言", "结束语", "结语", "后记", "附件", "附录", "正文",
+    "昨天", "前天", "今天", "刚刚", "本站", "本网", "首页", "来源", "作者", "编辑", "责编", "通讯员", "记者",
+    "摄影", "供稿", "图片", "文字", "视频", "网友", "小编", "同志们", "朋友们", "大家好",
+})
+_ORG_END = re.compile(r"(?:党支部|支部|党委|党组|委员会|委|办公室|办公厅|办|局|厅|部|处|科|室|院|所|校|学校|大学|"
+                      r"学院|中心|公司|集团|协会|学会|联合会|工会|团委|政府|法院|检察院|医院|银行|社|报|台|网|站|"
+                      r"中队|大队|支队|队|组|会)$")
+_HAN_NAME = re.compile(rf"[{HAN_CLASS}]{{2,4}}|[{HAN_CLASS}]{{1,6}}[·•][{HAN_CLASS}]{{1,8}}")
+_HANDLE = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{1,29}")
+_NAME_SPLIT = re.compile(r"[;；、,，/&＆\s]+|和(?=[\u4e00-\u9fff]{2,4}$)")
+
+
+def plausible_person(name: str) -> bool:
+    """A person's (or pen) name or an account handle; not a label, button, number or body."""
+    name = name.strip()
+    if not name or name in NOT_NAMES or name.lower() in PLACEHOLDER_NAMES or name in ANONYMOUS:
+        return False
+    if _HAN_NAME.fullmatch(name):
+        return not _ORG_END.search(name) or len(name) <= 2
+    return bool(_HANDLE.fullmatch(name)) and "@" not in name and not name.isdigit()
+
+
+def is_organisation(text: str) -> bool:
+    text = text.strip()
+    return 3 <= len(text) <= 30 and bool(_ORG_END.search(text)) and not re.search(r"\d", text)
+
+
+def split_names(value: str) -> list[str]:
+    """'郝薇薇;李忠发' / '叨叨姐、胡一刀&李小飞刀' / '刘玺东 易赛楠' → plausible names only."""
+    names = [n.strip() for n in _NAME_SPLIT.split(value) if n.strip()]
+    return [n for n in names if plausible_person(n)]
+
+
+def clean_value(value: str) -> str:
+    """A field's value without glued toolbar words and stray separators."""
+    value = _UI_BITS.sub(" ", value)
+    return squash_spaces(value).strip(" |｜丨:：-—_,，;；")
+
+
+def parse_fields(text: str) -> dict[str, str] | None:
+    """'作者：郝薇薇;李忠发  时间：2019-06-23' → {'作者': …, '时间': …}; None if no field.
+
+    Also WeChat's "原创 张三 某某党建 2022-12-19 08:00 发表于北京" (author, account, time)
+    and bracketed credits.  Keys are the labels as printed (see the *_LABELS tuples).
+    """
+    text = squash_spaces(text)
+    bracketed = _BRACKETED.fullmatch(text)
+    if bracketed and _FIELD.match(bracketed.group(1)):
+        text = bracketed.group(1)
+    wechat = _WECHAT_BYLINE.fullmatch(text) if ("发表于" in text or text.startswith("原创")) else None
+    if wechat:
+        author, account, when = wechat.groups()
+        fields = {"时间": when, "公众号": account}
+        if author:
+            fields["作者"] = author
+        return fields
+    fields: dict[str, str] = {}
+    lead = _LEADING_DATETIME.match(text)
+    if lead:
+        fields["时间"] = lead.group(0)
+        text = text[lead.end():].strip()
+    text = _CREDIT_SLASH.sub("文图：", _UI_BITS.sub(" ", text)).strip()
+    matches = list(_FIELD.finditer(text))
+    if not matches:
+        if not fields:
+            return None
+        rest = text.strip(" ·|｜丨-—")
+        if not rest:
+            return fields
+        # "2019-05-17 · 某某报道": a date, then the outlet that published it, or its authors
+        if OUTLET.fullmatch(rest):
+            fields["来源"] = rest
+            return fields
+        if _WHERE.match(rest):
+            return fields if len(rest) <= 12 else None
+        if _EVENT.search(rest) and len(rest) <= 60:
+            fields["说明"] = rest  # "1982年12月4日 第五届全国人民代表大会第五次会议通过"
+            return fields
+        names = rest.split()
+        if 1 <= len(names) <= 6 and all(plausible_person(n) for n in names) and len(rest) <= 40:
+            fields["作者"] = rest
+            return fields
+        return None
+    if text[: matches[0].start()].strip():
+        return None  # a sentence that mentions 来源：, not a metadata line
+    for k, m in enumerate(matches):
+        end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
+        fields.setdefault(m.group(1), clean_value(text[m.end():end]))
+    return fields
+
+
+def field_kind(label: str) -> str:
+    """'date', 'source', 'author', 'staff', 'account' or 'other' for a field label."""
+    if label in DATE_LABELS:
+        return "date"
+    if label in SOURCE_LABELS:
+        return "source"
+    if label in AUTHOR_LABELS:
+        return "author"
+    if label in STAFF_LABELS:
+        return "staff"
+    if label == "公众号":
+        return "account"
+    return "other"
+
+
+_CONTRIBUTED = re.compile(rf"[{HAN_CLASS}、，,\s]{{2,40}}(?:供稿|供图|提供|投稿)")
+
+
+def is_credit_line(text: str) -> bool:
+    """A closing line of credits: '某某党支部供稿  摄影/张艳  编辑/苏芳', '编辑|张三 责编|李四'."""
+    text = squash_spaces(text)
+    if len(text) > 100:
+        return False
+    if _CONTRIBUTED.fullmatch(text):
+        return True
+    m = _CONTRIBUTED.match(text)
+    rest = text[m.end():].strip() if m else text
+    fields = parse_fields(rest) if rest else None
+    return bool(fields) and all(field_kind(k) in ("staff", "author", "source", "date") for k in fields)

@@ -1,0 +1,204 @@
+"""What a saved page says about its article outside the article's text.
+
+Signals, in the order they are trusted (``docs/readers.md``):
+
+1. JSON-LD (``NewsArticle``/``Article``: headline, datePublished, author), ``og:`` and
+   ``article:`` tags, and the meta names Chinese CMSs fill (``ArticleTitle``, ``PubDate``,
+   ``ContentSource``, ``author``, ``source``, ``publishdate`` …);
+2. the ``<title>``, with the site's name removed (``-某某网``, ``_某某政府网``, ``|…``);
+3. the site's name (``og:site_name``, ``application-name``, or the part of the
+   ``<title>`` the site appends), for "本站原创"-style sources.
+
+The visible lines near the title (property lines, bylines, a bare date) are read by the
+parser like any text; this module only chooses which visible line is the title.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+_WS = re.compile(r"[ \t\n\r\f\u00a0\u3000]+")
+_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+# Separators between a page title and the site's name: "标题_某某网", "标题 - 某某网", "标题|某某网".
+_TITLE_SEP = re.compile(r"\s*(?:--|——|_|\||｜| - | – | — |-(?=[^\d\s-]{2,12}$))\s*")
+# What a site or channel name ends with (the suffix a CMS appends to every <title>).
+_SITE_END = re.compile(r"(?:网|站|报|台|刊|社|频道|新闻|门户|政府|中心|平台|官网|号|头条|客户端|公众号|"
+                       r"大学|学院|中学|小学|学校|医院|研究院|委员会|办公室|办事处|[局厅委部院所]|"
+                       r"[A-Za-z][A-Za-z .-]*|专栏|栏目)$")
+_DATE_KEYS = ("article:published_time", "datepublished", "pubdate", "publishdate", "publish_date",
+              "publishtime", "publish-time", "og:release_date", "firstpublishedtime", "releasedate",
+              "weibo:article:create_at", "dc.date", "dc.date.issued", "date")
+_SOURCE_KEYS = ("contentsource", "source", "article:source", "og:article:source", "dc.source")
+_TITLE_KEYS = ("og:title", "twitter:title", "articletitle", "title", "dc.title")
+_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "og:article:author")
+_SITE_KEYS = ("og:site_name", "application-name", "sitename", "site_name", "sitedomain")
+ELLIPSIS = re.compile(r"(?:\.{3,}|…+|。。。)$")
+
+
+@dataclass
+class HeadMeta:
+    """What the page's head (and structured data) states; empty where it states nothing."""
+
+    titles: list[str] = field(default_factory=list)  # best first, site names removed
+    title_tag: str = ""  # the <title> as written
+    date: str | None = None
+    source: str = ""
+    authors: list[str] = field(default_factory=list)
+    site_name: str = ""
+    description: str = ""
+
+
+def text_of(el: etree._Element) -> str:
+    return _WS.sub(" ", el.text_content()).strip()
+
+
+def iso_date(text: str) -> str | None:
+    m = _DATE.search(text or "")
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+def _meta_tags(root: etree._Element) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for el in root.iter("meta"):
+        key = (el.get("name") or el.get("property") or el.get("itemprop") or "").strip().lower()
+        value = _WS.sub(" ", el.get("content") or "").strip()
+        if key and value:
+            found.setdefault(key, value)
+    return found
+
+
+def _json_ld(root: etree._Element) -> list[dict]:
+    """Article objects of the page's JSON-LD (kept aside before scripts are removed)."""
+    out: list[dict] = []
+    for el in root.iter("script"):
+        if (el.get("type") or "").strip().lower() != "application/ld+json" or not el.text:
+            continue
+        try:
+            data = json.loads(el.text)
+        except ValueError:
+            continue
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, dict):
+                if "@graph" in item and isinstance(item["@graph"], list):
+                    stack.extend(item["@graph"])
+                kind = item.get("@type")
+                kinds = kind if isinstance(kind, list) else [kind]
+                if any(isinstance(k, str) and k.endswith("Article") or k == "WebPage" for k in kinds):
+                    out.append(item)
+    return out
+
+
+def _ld_names(value) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        if isinstance(item, dict):
+            item = item.get("name")
+        if isinstance(item, str) and item.strip():
+            names.append(item.strip())
+    return names
+
+
+def strip_site(title: str, site: str = "") -> str:
+    """'标题_某某网' → '标题': cut the trailing parts that name the site or its channels."""
+    title = _WS.sub(" ", title).strip()
+    if site and title.endswith(site) and len(title) > len(site) + 4:
+        title = title[: -len(site)].rstrip(" _-|｜–—")
+    parts = _TITLE_SEP.split(title)
+    while len(parts) > 1 and (_SITE_END.search(parts[-1]) or len(parts[-1]) <= 6
+                              or (site and parts[-1] in site)):
+        parts.pop()
+    return " - ".join(parts) if len(parts) > 1 else parts[0]
+
+
+def head_meta(root: etree._Element) -> HeadMeta:
+    """Read the head's tags and JSON-LD; call before scripts are removed."""
+    tags = _meta_tags(root)
+    ld = _json_ld(root)
+    meta = HeadMeta()
+    title_el = root.find(".//title")
+    meta.title_tag = text_of(title_el) if title_el is not None else ""
+    meta.site_name = next((tags[k] for k in _SITE_KEYS if k in tags), "")
+    candidates = [str(item.get("headline") or item.get("name") or "") for item in ld]
+    candidates += [tags[k] for k in _TITLE_KEYS if k in tags]
+    if meta.title_tag:
+        candidates.append(meta.title_tag)
+    seen: set[str] = set()
+    for c in candidates:
+        c = strip_site(c, meta.site_name)
+        if c and c not in seen and not re.match(r"https?://", c):
+            seen.add(c)
+            meta.titles.append(c)
+    for item in ld:
+        meta.date = meta.date or iso_date(str(item.get("datePublished") or ""))
+        meta.authors = meta.authors or _ld_names(item.get("author"))
+    for key in _DATE_KEYS:
+        if meta.date is None and key in tags:
+            meta.date = iso_date(tags[key])
+    meta.source = next((tags[k] for k in _SOURCE_KEYS if k in tags), "")
+    if not meta.authors:
+        meta.authors = [a for k in _AUTHOR_KEYS if k in tags for a in [tags[k]]][:1]
+    meta.description = tags.get("description") or tags.get("og:description", "")
+    if not meta.site_name and meta.title_tag:
+        parts = _TITLE_SEP.split(meta.title_tag)
+        if len(parts) > 1 and _SITE_END.search(parts[-1]):
+            meta.site_name = parts[-1]
+    return meta
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s\u3000\u00a0]+", "", text)
+
+
+def title_match(line: str, head: HeadMeta) -> int:
+    """How well a visible line matches what the head says the title is (0: not at all).
+
+    2: it is one of the head's titles; 1: it is a longer part of the ``<title>`` (pages
+    print the headline and put "栏目 - 站名" after it in the tab).
+    """
+    c = _compact(line)
+    if len(c) < 4:
+        return 0
+    if any(c == _compact(t) for t in head.titles):
+        return 2
+    tag = _compact(head.title_tag)
+    if len(c) >= 6 and tag.startswith(c):
+        return 1
+    stem = _compact(ELLIPSIS.sub("", line))
+    if len(stem) >= 8 and any(_compact(t).startswith(stem) for t in head.titles + [tag]):
+        return 1
+    return 0
+
+
+def complete_truncated(title: str, texts: list[str]) -> str:
+    """A title cut with '…' is completed from the page where the page prints it whole."""
+    if not ELLIPSIS.search(title):
+        return title
+    stem = ELLIPSIS.sub("", title).strip()
+    if len(stem) < 8:
+        return title
+    best = title
+    for text in texts:
+        pos = text.find(stem)
+        if pos < 0:
+            continue
+        rest = text[pos:]
+        end = re.search(r"[》」』】]", rest)
+        full = rest[: end.start()] if end else rest
+        full = full.strip()
+        grown = len(ELLIPSIS.sub("", full))
+        if grown > len(stem) and len(full) <= 80 and grown > len(ELLIPSIS.sub("", best)):
+            best = full
+    return best
