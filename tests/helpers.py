@@ -24,6 +24,8 @@ def _block_texts(blocks: list[Block]) -> Iterator[str]:
         for item in b.items:
             yield item.label
             yield item.text
+        for row in b.rows:
+            yield from row
 
 
 def _section_texts(sections: list[Section]) -> Iterator[str]:

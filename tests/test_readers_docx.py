@@ -43,21 +43,91 @@ def _sample() -> docx.document.Document:
 def test_paragraphs_headings_and_cells_in_order(tmp_path):
     st = docx_reader.read(_save(_sample(), tmp_path), "t.docx")
     assert st.format == "docx"
-    got = [(ln.lineno, ln.heading, ln.text) for ln in st.lines]
+    got = [(ln.lineno, ln.heading, ln.text, ln.table) for ln in st.lines]
     assert got == [
-        (1, None, "党史学习教育工作条例"),
-        (2, None, "（2024年1月18日中共中央政治局常委会会议审议批准）"),
-        (3, 1, "第一章 总则"),
-        (4, None, "第一条 为了推动党史学习教育常态化长效化，制定本条例。"),
-        (5, 2, "（一）学史明理"),
-        (6, None, "项目"),
-        (7, None, "内容"),
-        (8, None, "时间"),
-        (9, None, "2024年"),
-        (10, None, ""),
-        (11, None, "（来源：新华社）"),
+        (1, None, "党史学习教育工作条例", None),
+        (2, None, "（2024年1月18日中共中央政治局常委会会议审议批准）", None),
+        (3, 1, "第一章 总则", None),
+        (4, None, "第一条 为了推动党史学习教育常态化长效化，制定本条例。", None),
+        (5, 2, "（一）学史明理", None),
+        (6, None, "", [["项目", "内容"], ["时间", "2024年"]]),  # a table of data: one table
+        (8, None, "（来源：新华社）", None),  # the empty paragraph 7 gives no line
     ]
     assert st.hints.title == "党史学习教育工作条例"
+
+
+def test_tables_become_table_blocks_and_layout_tables_paragraphs(tmp_path):
+    d = docx.Document()
+    cover = d.add_table(rows=1, cols=1)  # a frame around the title: layout, not data
+    cover.cell(0, 0).text = "关于开展主题教育的通知"
+    d.add_paragraph("各支部：现将有关事项通知如下，请认真贯彻执行，确保取得实效。")
+    data = d.add_table(rows=2, cols=3)
+    for c, text in enumerate(["时间", "地点", "内容"]):
+        data.cell(0, c).text = text
+    for c, text in enumerate(["3月5日", "会议室", "集中学习"]):
+        data.cell(1, c).text = text
+    doc = read_source(_save(d, tmp_path), "t.docx")
+    assert doc.lines[0].text == "关于开展主题教育的通知" and doc.lines[0].table is None
+    from pipeline.parser import parse
+
+    model = parse(doc)
+    tables = [b for b in model.body if b.type == "table"]
+    assert [b.rows for b in tables] == [[["时间", "地点", "内容"], ["3月5日", "会议室", "集中学习"]]]
+
+
+def test_word_numbering_is_printed_into_the_labels(tmp_path):
+    """Numbers Word draws from list definitions (一、 （一） 1.) are part of the heading text."""
+    data = _numbered_docx(tmp_path)
+    st = docx_reader.read(data, "n.docx")
+    assert [ln.text for ln in st.lines] == [
+        "一、总体要求", "（一）指导思想", "正文段落。", "（二）工作目标", "二、主要任务", "（一）学习", "1.读原著"]
+
+
+def _numbered_docx(tmp_path: Path) -> bytes:
+    """A .docx whose headings are numbered by Word (w:numPr), not typed."""
+    import zipfile
+
+    d = docx.Document()
+    for text, level in [("总体要求", 0), ("指导思想", 1), ("正文段落。", None), ("工作目标", 1),
+                        ("主要任务", 0), ("学习", 1), ("读原著", 2)]:
+        p = d.add_paragraph(text)
+        if level is not None:
+            ppr = p._p.get_or_add_pPr()
+            num_pr = ppr.makeelement(qn("w:numPr"), {})
+            ilvl = num_pr.makeelement(qn("w:ilvl"), {qn("w:val"): str(level)})
+            num_id = num_pr.makeelement(qn("w:numId"), {qn("w:val"): "7"})
+            num_pr.extend([ilvl, num_id])
+            ppr.append(num_pr)
+    path = tmp_path / "n.docx"
+    d.save(str(path))
+    numbering = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        '<w:abstractNum w:abstractNumId="3">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="（%2）"/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        '<w:lvlText w:val="%3."/></w:lvl>'
+        '</w:abstractNum><w:num w:numId="7"><w:abstractNumId w:val="3"/></w:num></w:numbering>')
+    with zipfile.ZipFile(path) as zin:
+        items = {i.filename: zin.read(i.filename) for i in zin.infolist()}
+    items["word/numbering.xml"] = numbering.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for fname, blob in items.items():
+            zout.writestr(fname, blob)
+    return path.read_bytes()
+
+
+def test_word_number_formats():
+    from pipeline.readers.docx import format_number
+
+    assert [format_number(n, "chineseCounting") for n in (1, 10, 11, 20, 21, 99)] == [
+        "一", "十", "十一", "二十", "二十一", "九十九"]
+    assert format_number(3, "decimalEnclosedCircle") == "③"
+    assert format_number(2, "chineseLegalSimplified") == "贰"
+    assert format_number(4, "upperRoman") == "IV"
 
 
 def test_core_properties_into_hints(tmp_path):
@@ -141,7 +211,7 @@ def test_merged_cells_are_read_once(tmp_path):
     merged.text = "合并"
     table.cell(0, 2).text = "单独"
     st = docx_reader.read(_save(d, tmp_path), "t.docx")
-    assert [ln.text for ln in st.lines] == ["合并", "单独"]
+    assert [ln.text for ln in st.lines] == ["合并", "单独"]  # one row: a layout table
 
 
 def test_dispatch_by_extension(tmp_path):

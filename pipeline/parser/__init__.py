@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import replace
 
 from pipeline.model import Author, Block, Document, Meta, Section
 from pipeline.parser import inline
@@ -46,7 +47,8 @@ _READ_AS = {"text": "纯文本", "markdown": "Markdown", "html": "网页", "docx
 
 def parse(src: SourceText) -> Document:
     notes = Notes(discarded=list(src.discarded), warnings=list(src.warnings))
-    lines = [make_line(sl.text, sl.lineno, sl.heading) for sl in src.lines]
+    lines = [make_line(sl.text, sl.lineno, sl.heading, sl.size, sl.bold, sl.centered, sl.table)
+             for sl in src.lines]
     lines, breadcrumb = strip_junk(lines, notes)
     front = parse_front(lines, notes)
     starts = _article_starts(lines, front.body_start)
@@ -56,7 +58,8 @@ def parse(src: SourceText) -> Document:
         body, end_meta = _split_tail(lines[front.body_start:], notes)
         tree = _build(body, notes)
         doc.meta = front.meta
-        doc.body, doc.sections = tree.body + end_meta.blocks, tree.sections
+        _append_at_end(tree, end_meta.blocks)
+        doc.body, doc.sections = tree.body, tree.sections
         _finish_meta(doc.meta, front, end_meta, _first_text(tree), src.hints, src.site)
     else:
         doc.meta, doc.body = _page_meta(front, src.hints), []
@@ -73,8 +76,9 @@ def parse(src: SourceText) -> Document:
             tree = _build(body, notes)
             meta = art_front.meta
             _finish_meta(meta, art_front, end_meta, _first_text(tree), Meta())
+            _append_at_end(tree, end_meta.blocks)
             article = Section(level=1, label="", title=meta.title, kind="article", meta=meta,
-                              body=tree.body + end_meta.blocks, sections=tree.sections)
+                              body=tree.body, sections=tree.sections)
             _shift_levels(article.sections, 1)
             doc.sections.append(article)
         notes.warn("two-articles", f"页面含 {len(doc.sections)} 篇文章，已作为带标记的部分分别排版")
@@ -90,6 +94,18 @@ def parse(src: SourceText) -> Document:
 def _build(lines: list[Line], notes: Notes) -> Tree:
     units = make_units(lines)
     return assemble(classify(units, notes), notes)
+
+
+def _append_at_end(tree: Tree, blocks: list[Block]) -> None:
+    """Signature and closing notes end the text: after the last section's last words."""
+    if not blocks:
+        return
+    target = tree.body
+    sections = tree.sections
+    while sections:
+        target = sections[-1].body
+        sections = sections[-1].sections
+    target.extend(blocks)
 
 
 def _first_text(tree: Tree) -> str:
@@ -159,6 +175,8 @@ def _split_tail(lines: list[Line], notes: Notes) -> tuple[list[Line], EndMeta]:
     cut = len(lines)
     for i in reversed(text_idx):
         t = lines[i].text
+        if lines[i].table is not None:
+            break
         src = end_source(t)
         if src:
             end.source = end.source or source_value(src)
@@ -185,8 +203,7 @@ def _split_tail(lines: list[Line], notes: Notes) -> tuple[list[Line], EndMeta]:
         m = _TRAILING_CREDIT.search(lines[last].text)
         if m and _end_credit(m.group(1), end):
             notes.discard(lines[last], "credits", m.group(1))
-            lines[last] = Line(lines[last].text[: m.start()].rstrip(), lines[last].lineno,
-                               lines[last].indented, lines[last].heading)
+            lines[last] = replace(lines[last], text=lines[last].text[: m.start()].rstrip())
     # a dateline at the start or in brackets at the end names the agency
     for i in text_idx[:2] + [j for j in text_idx[-2:] if j < cut]:
         agency, reporters = dateline_source(lines[i].text)

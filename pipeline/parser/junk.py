@@ -99,7 +99,7 @@ def strip_junk(lines: list[Line], notes: Notes) -> tuple[list[Line], list[str]]:
     out: list[Line] = []
     footer = False
     for idx, line in enumerate(lines[start:], start=start):
-        if line.blank:
+        if line.blank or line.table is not None:
             out.append(line)
             continue
         if footer:

@@ -93,6 +93,7 @@ def _is_body_start(line: Line, indented_body: bool) -> bool:
     return bool(t[-1] in SENTENCE_END + "：:" and len(t) > 25 and not _is_meta_line(t))
 
 
+_PARTIAL_DATE = re.compile(r"[（(]?\d{4}\s*[年.\-/]\s*\d{1,2}\s*月?[）)]?")
 _TOC_ENTRY = re.compile(r".*\S\s*(?:[.．·…]{2,})\s*\d{1,3}")
 
 
@@ -134,6 +135,7 @@ def parse_front(lines: list[Line], notes: Notes) -> FrontMatter:
     """Read the lines above the body."""
     st = _Front(lines, notes)
     indented_body = sum(1 for ln in lines if ln.indented and len(ln.text) > 30) >= 3
+    look = _Look(lines)
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
@@ -141,6 +143,8 @@ def parse_front(lines: list[Line], notes: Notes) -> FrontMatter:
         if line.blank:
             i += 1
             continue
+        if line.table is not None:
+            break
         if line.heading is not None:
             if st.stated is None and not st.groups and not st.current and line.heading <= 1:
                 st.close()
@@ -189,16 +193,22 @@ def parse_front(lines: list[Line], notes: Notes) -> FrontMatter:
             st.consume(line, "date line")
             i += 1
             continue
-        if _title_like(t) or _title_continues(lines, i):
+        if (_title_like(t) or _title_continues(lines, i)) and look.title(line):
+            if st.current and look.visual and line.size != st.current[-1].size:
+                st.close()  # a line in another size is another block: not the same title
             st.current.append(line)
             i += 1
             continue
         break
     st.close()
     body_start = i
-    body_start = _short_lines_are_body(st, body_start)
+    if not look.visual:
+        body_start = _short_lines_are_body(st, body_start)
     if st.stated is not None:
         body_start = _after_stated_title(st, body_start)
+        page_title = ""
+    elif look.visual and len(st.groups) >= 2:
+        body_start = _visual_title(st, body_start)
         page_title = ""
     else:
         page_title = _guessed_title(st)
@@ -206,6 +216,25 @@ def parse_front(lines: list[Line], notes: Notes) -> FrontMatter:
     return FrontMatter(meta=st.meta, body_start=body_start, page_title=page_title,
                        field_date=st.field_date, note_dates=[d for d in st.note_dates if d],
                        stated_title=st.stated is not None, this_site=st.this_site)
+
+
+class _Look:
+    """Where the format says what lines looked like (Word, PDF), a title looks like one."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        sizes: dict[float, int] = {}
+        for ln in lines:
+            if ln.size and len(ln.text) >= 20:
+                sizes[ln.size] = sizes.get(ln.size, 0) + len(ln.text)
+        self.visual = bool(sizes)
+        self.body_size = max(sizes, key=sizes.get) if sizes else None
+
+    def title(self, line: Line) -> bool:
+        """Centred, larger than the body text, or a short bold line; anything if unknown."""
+        if not self.visual or line.size is None or self.body_size is None:
+            return True
+        return (line.centered or line.size >= self.body_size + 1
+                or (line.bold and len(line.text) <= 40))
 
 
 def _title_continues(lines: list[Line], i: int) -> bool:
@@ -218,12 +247,15 @@ def _title_continues(lines: list[Line], i: int) -> bool:
 
 
 def join_title_lines(parts: list[str]) -> str:
-    """Title lines as one title: a space between phrases, none after a mark that joins."""
-    out = ""
-    for part in (squash_spaces(p) for p in parts):
-        if out and out[-1] not in "、，,：:“‘《（(—" and part[0] not in "”’》）)":
+    """Title lines as one title: a space between two phrases, none where the break falls
+    inside one (after 、，：or a closing quote) or in a word set one character a line (策/划/书)."""
+    out, prev = "", ""
+    for part in (squash_spaces(p) for p in parts if p.strip()):
+        if (out and out[-1] not in "、，,：:“‘《（(—”’》）)" and part[0] not in "”’》）)"
+                and len(part) > 2 and len(prev) > 2):
             out += " "
         out += part
+        prev = part
     return out
 
 
@@ -243,15 +275,15 @@ def _short_lines_are_body(st: _Front, body_start: int) -> int:
         index = next(k for k, ln in enumerate(st.lines) if ln is first_body)
         for k in range(index, body_start):
             if id(st.lines[k]) in st.consumed:
-                st.lines[k] = Line("", st.lines[k].lineno)
+                st.lines[k] = st.lines[k].emptied()
         return index
     return body_start
 
 
-def _after_stated_title(st: _Front, body_start: int) -> int:
+def _after_stated_title(st: _Front, body_start: int, title: str = "") -> int:
     """The format stated the title: the other short lines are bylines or go back to the body."""
     title_line = st.stated
-    st.meta.title = widen_punctuation(title_line.text)
+    st.meta.title = title or widen_punctuation(title_line.text)
     leftovers: list[Line] = []
     for group in st.groups:
         if group[0] is title_line:
@@ -270,8 +302,24 @@ def _after_stated_title(st: _Front, body_start: int) -> int:
     index = next(k for k, ln in enumerate(st.lines) if ln is first)
     for k in range(index, body_start):
         if id(st.lines[k]) in st.consumed:
-            st.lines[k] = Line("", st.lines[k].lineno)
+            st.lines[k] = st.lines[k].emptied()
     return index
+
+
+def _visual_title(st: _Front, body_start: int) -> int:
+    """The format shows sizes: the title is the block in the largest type (a cover page's
+    title over an issuing body and a month, say); the blocks under it are read like the
+    lines under a stated title, those above it are the page's own heading."""
+    groups = st.groups
+    top = max(range(len(groups)), key=lambda g: (max(ln.size or 0 for ln in groups[g]), -g))
+    for g in groups[:top]:
+        for ln in g:
+            st.consume(ln, "front-matter line")
+    title_lines = groups[top]
+    st.meta.title = widen_punctuation(join_title_lines([ln.text for ln in title_lines]))
+    st.stated = title_lines[0]
+    st.groups = [[st.stated]] + groups[top + 1:]
+    return _after_stated_title(st, body_start, st.meta.title)
 
 
 def _guessed_title(st: _Front) -> str:
@@ -334,9 +382,11 @@ def _read_bylines(st: _Front, group: list[Line], lone_ok: bool) -> list[Line]:
                 k += 1
             st.authors.append(author)
             st.consume(ln, "byline")
-        elif OUTLET.fullmatch(text):
+        elif OUTLET.fullmatch(text) or (is_organisation(text) and len(group) - k <= 2):
             st.meta.source = st.meta.source or text
             st.consume(ln, "source line (kept as meta.source)")
+        elif _PARTIAL_DATE.fullmatch(text):
+            st.consume(ln, "date line (no day)")
         else:
             rest.append(ln)
         k += 1

@@ -18,6 +18,8 @@ from pipeline.parser.text import LINE_END_OK, SENTENCE_END, han_count, widen_pun
 
 _TOC_LINE = re.compile(r"(.*?\S)\s*(?:[.．·…]{2,}|\s)\s*(\d{1,3})")
 _BULLET = re.compile(r"(——|—|•|·|●|■|◆|▪|-|\*)\s*(.+)")
+# A letter's or notice's closing formula is never a subhead.
+_CLOSING = re.compile(r"此\s*致|敬\s*礼[！!]?|特此(?:通知|报告|公告|函告|说明|证明|批复)[。！]?|顺颂\S{0,4}|谨此\S{0,6}")
 _FRONT_BACK = re.compile(r"(序\s*言|前\s*言|引\s*言|导\s*言|总\s*则|附\s*则|结\s*束\s*语|结\s*语|"
                          r"后\s*记|实\s*施|附\s*录|说\s*明|编\s*后\s*语|按\s*语)")
 
@@ -31,6 +33,10 @@ class Unit:
     indented: bool = False
     heading: int | None = None
     lines: int = 1
+    size: float | None = None  # what the first line looked like, where the format says
+    bold: bool = False
+    centered: bool = False
+    table: list[list[str]] | None = None
 
 
 @dataclass
@@ -85,12 +91,17 @@ def make_units(lines: list[Line]) -> list[Unit]:
         if line.blank:
             prev = None
             continue
+        if line.table is not None:
+            units.append(Unit(line.text, line.lineno, table=line.table))
+            prev = None
+            continue
         if (wrapped and prev is not None and units and line.lineno == prev.lineno + 1
                 and _continues(prev, line, indented_doc)):
             units[-1].text += line.text
             units[-1].lines += 1
         else:
-            units.append(Unit(line.text, line.lineno, line.indented, line.heading))
+            units.append(Unit(line.text, line.lineno, line.indented, line.heading, size=line.size,
+                              bold=line.bold, centered=line.centered))
         prev = line
     return units
 
@@ -121,6 +132,9 @@ def classify(units: list[Unit], notes: Notes, has_numbered: bool | None = None) 
         if it.role == "toc":
             continue
         u = it.unit
+        if u.table is not None:
+            it.role = "table"
+            continue
         m = find_marker(u.text)
         if u.heading is not None:
             it.role, it.kind = "heading", f"md{u.heading}"
@@ -266,9 +280,23 @@ def _numbered_role(g: Item, group: list[Item], enumeration: bool, body_follows: 
     return "heading"
 
 
+def _stands_out(unit: Unit, body_size: float) -> bool:
+    """Where the format shows type, a subhead is set apart: bold, larger or centred."""
+    return unit.size is None or unit.bold or unit.centered or unit.size >= body_size + 1
+
+
+def _body_size(items: list[Item]) -> float | None:
+    sizes: dict[float, int] = {}
+    for it in items:
+        if it.unit.size and len(it.unit.text) >= 20:
+            sizes[it.unit.size] = sizes.get(it.unit.size, 0) + len(it.unit.text)
+    return max(sizes, key=sizes.get) if sizes else None
+
+
 def _find_plain_headings(items: list[Item], has_numbered: bool) -> None:
     """Unnumbered subheads: short, unpunctuated lines standing alone before body text."""
     live = [it for it in items if it.role not in ("toc", "drop")]
+    body_size = _body_size(live)
     indented_doc = sum(1 for it in live if it.unit.indented) >= max(3, len(live) // 2)
     gaps = [b.unit.lineno - (a.unit.lineno + a.unit.lines) for a, b in zip(live, live[1:], strict=False)]
     blank_separated = bool(gaps) and sum(1 for g in gaps if g >= 1) >= len(gaps) * 0.6
@@ -278,7 +306,12 @@ def _find_plain_headings(items: list[Item], has_numbered: bool) -> None:
         t = it.unit.text
         if not (2 <= len(t) <= 30) or t[-1] in LINE_END_OK + "，、—" or han_count(t) < 2:
             continue
-        if it.unit.lines > 1 or _BULLET.match(t) or is_date_only(t):
+        if it.unit.lines > 1 or _BULLET.match(t) or is_date_only(t) or _CLOSING.fullmatch(t):
+            continue
+        prev = live[k - 1] if k > 0 else None
+        if prev is not None and prev.role == "para" and prev.unit.text[-1] not in SENTENCE_END + "：:”":
+            continue  # the line goes on from an unfinished one: a phrase of its paragraph
+        if body_size and not _stands_out(it.unit, body_size):
             continue
         nxt = live[k + 1] if k + 1 < len(live) else None
         # In dump layout every paragraph is indented; a subhead there is told
@@ -327,6 +360,10 @@ def assemble(items: list[Item], notes: Notes) -> Tree:
                 sec.body.append(Block("paragraph", widen_punctuation(it.run_in_body)))
             continue
         blocks = target()
+        if it.role == "table":
+            rows = [[widen_punctuation(c) for c in row] for row in it.unit.table or []]
+            blocks.append(Block("table", rows=rows))
+            continue
         text = widen_punctuation(it.unit.text)
         if it.role == "list":
             label = it.marker.label if it.marker else ""

@@ -34,6 +34,7 @@ from lxml import etree
 from pipeline.errors import InputError
 from pipeline.model import Author, Discarded, Meta, Warning
 from pipeline.parser.fields import OUTLET
+from pipeline.parser.text import han_count
 from pipeline.readers.decode import _WIDEN, _looks_binary, decode
 from pipeline.readers.html_content import PageLine, find_article, named_furniture
 from pipeline.readers.html_meta import HeadMeta, complete_truncated, head_meta, title_match
@@ -171,7 +172,8 @@ def read(data: bytes, name: str) -> SourceText:
             if k == head_from and k != title_at:
                 drop[id(ln)] = "page title"
             elif k == title_at or (k != head_from and id(ln) not in crumbs and not ln.hidden
-                                 and _head_meta_line(ln) and not _in_furniture(ln, body)):
+                                   and _head_meta_line(ln)
+                                   and (_FIELDISH.search(ln.text) or not _in_furniture(ln, body))):
                 keep.add(id(ln))
         first = head_from
     elif first > 0:
@@ -436,7 +438,7 @@ def _inner_furniture(line: _Line, container: etree._Element) -> str:
         return _reason(line, "link")
     text = line.text.strip()
     if (line.after_image and not line.pre and size <= 40 and line.heading is None
-            and not re.search(r"[，、；：,;:]$|[。！？!?…]”?$", text)):
+            and han_count(text) >= 2 and not re.search(r"[，、；：,;:]$|[。！？!?…]”?$", text)):
         return "photo caption"
     return ""
 
