@@ -212,13 +212,16 @@ class Document:
 
 
 def label_gap(label: str) -> str:
-    """第一章　总则 takes an ideographic space after the marker; 一、 and （一） do not."""
-    return "\u3000" if label.endswith(("章", "节", "部分", "篇", "编", "条")) else ""
+    """第一章　总则 and a bare "01　标题" take an ideographic space after the marker; 一、 and
+    （一） do not (their mark separates)."""
+    return "\u3000" if label.endswith(("章", "节", "部分", "篇", "编", "条")) or label.isdigit() else ""
 
 
 def section_name(sec: Section) -> str:
     """How a section is referred to in aids and tables of contents: marker + title."""
-    return f"{sec.label}{label_gap(sec.label)}{sec.title}" if sec.label else sec.title
+    if not sec.label:
+        return sec.title
+    return f"{sec.label}{label_gap(sec.label)}{sec.title}" if sec.title else sec.label
 
 
 def heading_text(sec: Section) -> str:

@@ -49,6 +49,7 @@ def parse(src: SourceText) -> Document:
     notes = Notes(discarded=list(src.discarded), warnings=list(src.warnings))
     lines = [make_line(sl.text, sl.lineno, sl.heading, sl.size, sl.bold, sl.centered, sl.table)
              for sl in src.lines]
+    _drop_replacement_characters(lines, notes)
     lines, breadcrumb = strip_junk(lines, notes)
     front = parse_front(lines, notes)
     starts = _article_starts(lines, front.body_start)
@@ -56,6 +57,7 @@ def parse(src: SourceText) -> Document:
                    read_as=src.read_as or _READ_AS.get(src.format, src.format))
     if not starts:
         body, end_meta = _split_tail(lines[front.body_start:], notes)
+        body = _body_head(body, front.meta, notes)
         tree = _build(body, notes)
         doc.meta = front.meta
         _append_at_end(tree, end_meta.blocks)
@@ -94,6 +96,59 @@ def parse(src: SourceText) -> Document:
 def _build(lines: list[Line], notes: Notes) -> Tree:
     units = make_units(lines)
     return assemble(classify(units, notes), notes)
+
+
+# An abstract above the text: "划重点：", "内容提要", "【编者按】".
+_ABSTRACT = re.compile(r"[【\[]?\s*(?:内容摘要|内容提要|摘要|提要|导读|导语|划重点|核心提示|编者按|编者的话)\s*[】\]]?\s*[:：]?")
+
+
+def _body_head(body: list[Line], meta: Meta, notes: Notes) -> list[Line]:
+    """The first lines of the body may still be the article's head: an abstract ("划重点："
+    and its items, "编者按：…"), kept as a note under the title, and a byline printed under
+    it ("《某刊》作者 周纯")."""
+    idx = [i for i, ln in enumerate(body) if not ln.blank and ln.table is None][:10]
+    if not idx:
+        return body
+    bylines = [k for k, i in enumerate(idx) if _credit_byline(body[i].text)]
+    label = _ABSTRACT.match(body[idx[0]].text)
+    if label:
+        if body[idx[0]].text[label.end():].strip():
+            taken = idx[:1]  # "编者按：……" in one paragraph
+        elif bylines and bylines[0] > 1:
+            taken = idx[: bylines[0]]  # the label and its items, down to the byline
+        else:
+            taken = idx[:2]
+        meta.notes.append(widen_punctuation("".join(body[i].text for i in taken)))
+        for i in taken:
+            notes.discard(body[i], "abstract (kept as a note under the title)")
+            body[i] = body[i].emptied()
+        idx = idx[len(taken):]
+    for i in idx[:3]:
+        name = _credit_byline(body[i].text)
+        if name:
+            meta.authors.append(Author(name))
+            notes.discard(body[i], "byline")
+            body[i] = body[i].emptied()
+            break
+    return body
+
+
+def _credit_byline(text: str) -> str:
+    m = _CREDIT_BYLINE.fullmatch(text)
+    return m.group(2) if m and plausible_person(m.group(2)) else ""
+
+
+_CREDIT_BYLINE = re.compile(r"(\S{0,12}(?:作者|记者|撰稿|撰文|通讯员|特约评论员))[\s:：/]+([\u4e00-\u9fff·]{2,6})")
+
+
+def _drop_replacement_characters(lines: list[Line], notes: Notes) -> None:
+    """U+FFFD stands for bytes a program could not decode before the file reached us:
+    it carries nothing to print.  The lines lose it; ``discarded`` says where it was."""
+    for k, ln in enumerate(lines):
+        if "\ufffd" in ln.text and ln.table is None:
+            notes.discard(ln, "undecodable characters (U+FFFD) removed",
+                          "\ufffd" * ln.text.count("\ufffd"))
+            lines[k] = replace(ln, text=ln.text.replace("\ufffd", "").strip())
 
 
 def _append_at_end(tree: Tree, blocks: list[Block]) -> None:
@@ -171,6 +226,19 @@ def _end_credit(text: str, end: EndMeta) -> bool:
 def _split_tail(lines: list[Line], notes: Notes) -> tuple[list[Line], EndMeta]:
     end = EndMeta()
     text_idx = [i for i, ln in enumerate(lines) if not ln.blank]
+    # Credits end an article: a short line or two after them is page furniture ("作者：某某"
+    # then a leftover widget), not the article's text.
+    for k in range(max(0, len(text_idx) - 4), len(text_idx) - 1):
+        fields = parse_fields(lines[text_idx[k]].text) if len(lines[text_idx[k]].text) < 80 else None
+        after = [lines[i] for i in text_idx[k + 1:]]
+        if (fields and any(field_kind(f) in ("author", "staff") for f in fields)
+                and all(len(ln.text) <= 60 and ln.table is None and not is_date_only(ln.text)
+                        and not parse_fields(ln.text) for ln in after)):
+            for i in text_idx[k + 1:]:
+                notes.discard(lines[i], "after the article's credits")
+            text_idx = text_idx[: k + 1]
+            lines = lines[: text_idx[-1] + 1]
+            break
     tail: list[Block] = []
     cut = len(lines)
     for i in reversed(text_idx):
@@ -224,6 +292,8 @@ def _finish_meta(meta: Meta, front: FrontMatter, end: EndMeta, first_text: str, 
         meta.source = agency
     if THIS_SITE.fullmatch(meta.source or "") or (not meta.source and front.this_site):
         meta.source = site  # "来源：本站原创": the site the page is on
+    if not meta.source and OUTLET.fullmatch(site or ""):
+        meta.source = site  # a news site's own article: the site published it
     if not meta.authors:
         _, reporters = dateline_source(first_text)
         names = end.reporters or reporters

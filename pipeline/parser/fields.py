@@ -32,6 +32,7 @@ _ALL = sorted(DATE_LABELS + SOURCE_LABELS + AUTHOR_LABELS + STAFF_LABELS + OTHER
 _ALT = "|".join(re.escape(label) for label in _ALL)
 # "来源：新华社", WeChat's "来源 | 新华社" / "编辑丨张三", credits "文/王文" "执笔/叨叨姐"
 _FIELD = re.compile(rf"(?<![{HAN_CLASS}])({_ALT})\s*(?:[:：]|\s[|｜丨]\s?|[|｜丨]|/(?!\d))\s*")
+_TRAILING_DATETIME = re.compile(r"\s*(\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)$")
 _LEADING_DATETIME = re.compile(
     r"(\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?)(\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?")
 # Page buttons glued into property lines: "字号：A- A A+", "【字体：大 中 小】", "举报", "打印".
@@ -123,6 +124,11 @@ def parse_fields(text: str) -> dict[str, str] | None:
             fields["作者"] = author
         return fields
     fields: dict[str, str] = {}
+    trail = _TRAILING_DATETIME.search(text)
+    if trail and trail.start() > 0 and len(text[: trail.start()]) <= 20 \
+            and not _FIELD.search(text[: trail.start()]) and not re.search(r"[，。；！？]", text):
+        # "金融市场 棱镜 2019-09-23 07:48": a channel or outlet, then the time
+        return {"时间": trail.group(1)}
     lead = _LEADING_DATETIME.match(text)
     if lead:
         fields["时间"] = lead.group(0)

@@ -42,6 +42,13 @@ _LINE_RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in
     (r"扫一扫.{0,30}|微信扫一扫.{0,30}|.{0,20}二维码.{0,20}", "share buttons"),
     (r"\S{2,20}\s+推荐", "recommendation note"),
     (r"(图|图片|照片)\s*[:：].{0,60}", "photo caption"),
+    (r".{0,20}(?:供图|图片来源|图源|资料图片?|视觉中国|东方IC).{0,30}", "photo caption"),
+    (r"(?:正文|全文)已?结束.{0,30}|.{0,10}(?:发表评论|我要评论|参与评论|我要跟帖|评论（\d*）).{0,10}",
+     "comment prompt"),
+    (r".{0,12}回复\s*[【「\[].{1,12}[】」\]].{0,20}|.{0,20}点\s*[【「]?\s*在看\s*[】」]?.{0,20}|"
+     r".{0,10}(?:点击|进入)菜单栏.{0,30}", "WeChat follow prompt"),
+    (r"(?:Produced|Powered)\s+[Bb]y.{0,60}|技术支持[:：].{0,40}", "page footer"),
+    (r"分享至.{0,12}|用微信扫码.{0,20}|(?:昨天|前天|今天|刚刚|\d{1,2}(?:小时|分钟|天)前)", "page toolbar"),
 ]]
 
 # A photo caption ends with the photographer: "新华社记者 李学仁/摄", "（张三 摄）".

@@ -9,7 +9,7 @@ from pipeline.parser.text import CN_NUM, ascii_digits, cn_to_int
 
 # Kinds from the outermost to the innermost, as Chinese documents nest them.
 # A document may skip any of them; levels come from what it actually uses.
-RANK = ["part", "chapter", "section", "cn", "paren_cn", "arabic", "paren_arabic", "circled"]
+RANK = ["part", "chapter", "section", "bare", "cn", "paren_cn", "arabic", "paren_arabic", "circled"]
 
 _N = f"[{CN_NUM}\\d]+"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [

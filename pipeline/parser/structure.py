@@ -154,6 +154,7 @@ def classify(units: list[Unit], notes: Notes, has_numbered: bool | None = None) 
     _decide_numbered(items)
     if has_numbered is None:
         has_numbered = any(it.role == "heading" for it in items)
+    has_numbered = _bare_numbers(items) or has_numbered
     _find_plain_headings(items, has_numbered)
     return [it for it in items if it.role != "drop"]
 
@@ -280,6 +281,30 @@ def _numbered_role(g: Item, group: list[Item], enumeration: bool, body_follows: 
     return "heading"
 
 
+_BARE_NUMBER = re.compile(r"0?(\d{1,2})")
+
+
+def _bare_numbers(items: list[Item]) -> bool:
+    """Section numbers set alone on a line ("1", "2", "3" or "01", "02"), in order from one:
+    each opens a section, titled by the short line under it if there is one."""
+    live = [it for it in items if it.role == "para" and it.marker is None and not it.label]
+    found = [it for it in live if _BARE_NUMBER.fullmatch(it.unit.text)]
+    numbers = [int(_BARE_NUMBER.fullmatch(it.unit.text).group(1)) for it in found]
+    if len(found) < 2 or numbers != list(range(1, len(found) + 1)):
+        return False
+    position = {id(it): k for k, it in enumerate(items)}
+    for it in found:
+        it.role, it.kind, it.label = "heading", "bare", it.unit.text
+        k = position[id(it)]
+        nxt = items[k + 1] if k + 1 < len(items) else None
+        after = items[k + 2] if k + 2 < len(items) else None
+        if (nxt is not None and nxt.role == "para" and nxt.marker is None and len(nxt.unit.text) <= 30
+                and nxt.unit.text[-1] not in LINE_END_OK + "，、" and after is not None):
+            it.title = nxt.unit.text
+            nxt.role = "drop"
+    return True
+
+
 def _stands_out(unit: Unit, body_size: float) -> bool:
     """Where the format shows type, a subhead is set apart: bold, larger or centred."""
     return unit.size is None or unit.bold or unit.centered or unit.size >= body_size + 1
@@ -304,7 +329,9 @@ def _find_plain_headings(items: list[Item], has_numbered: bool) -> None:
         if it.role != "para" or it.marker is not None or it.label:
             continue
         t = it.unit.text
-        if not (2 <= len(t) <= 30) or t[-1] in LINE_END_OK + "，、—" or han_count(t) < 2:
+        quoted = it.unit.bold and t[-1] in "”’》）)"  # a bold “引语” subhead
+        if not (2 <= len(t) <= 30) or (t[-1] in LINE_END_OK + "，、—" and not quoted) \
+                or han_count(t) < 2:
             continue
         if it.unit.lines > 1 or _BULLET.match(t) or is_date_only(t) or _CLOSING.fullmatch(t):
             continue

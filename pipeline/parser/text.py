@@ -67,11 +67,18 @@ def _cjkish(ch: str) -> bool:
     return bool(ch) and bool(_CJKISH.match(ch))
 
 
+_PAD_BEFORE_OPEN = re.compile(f"(?<=[{HAN_CLASS}，。、；：？！])[ \u00a0]+(?=[“‘《（【「『])")
+_PAD_AFTER_CLOSE = re.compile(f"(?<=[”’》）】」』])[ \u00a0]+(?=[{HAN_CLASS}“‘《（【「『，。、；：？！])")
+
+
 def widen_punctuation(text: str) -> str:
-    """Half-width , ; : ? ! ( ) " inside Chinese text become full-width.
+    """Half-width , ; : ? ! ( ) " inside Chinese text become full-width, and spaces typed
+    beside full-width quotes and brackets go (the marks carry their own spacing).
 
     Numbers (1,000  20:11  3.5), Latin words and URLs keep their marks.
     """
+    if " " in text or "\u00a0" in text:
+        text = _PAD_AFTER_CLOSE.sub("", _PAD_BEFORE_OPEN.sub("", text))
     if not _HALF_MARKS.search(text) or not HAN_RE.search(text):
         return text
     urls: list[str] = []

@@ -74,6 +74,11 @@ _META_CHARSET = re.compile(
     rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 _NUMBERED = re.compile(r"\s*(?:[一二三四五六七八九十]+\s*[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[.．、]|"
                        r"第[一二三四五六七八九十百\d]+[章节条部篇编])")
+# A link of the site's own, glued to the end of a paragraph: "返回腾讯网首页>>", "查看更多»".
+_NAV_LINK = re.compile(r"(?:返回|进入|回到).{0,10}(?:首页|主页|频道)|(?:更多|点击|查看|阅读全文).{0,10}(?:>>|»|›)|"
+                       r"(?:>>|»)\s*$")
+# id/class words of the elements that hold a page's metadata, one item each.
+_META_NAME = re.compile(r"source|author|writer|time|date|pubtime|publish", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CRUMB_RE = re.compile(r"^\s*(?:当前位置|您的位置|你的位置|您现在的位置|当前的位置|现在位置|所在位置|位置)\s*[:：]\s*")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>>|>|＞|»|›|→|/)\s*")
@@ -113,6 +118,9 @@ class _Line(PageLine):
     heading: int | None = None
     hidden: bool = False  # inside an element the page hides (display:none, hidden)
     after_image: bool = False  # the first text after an <img>
+    tail_link: str = ""  # the text of a link that ends the line, if one does
+    bold: bool = False  # set bold throughout (<strong>, <b>, font-weight)
+    small: bool = False  # set in small type throughout (a caption's, a credit's)
 
 
 def read(data: bytes, name: str) -> SourceText:
@@ -193,11 +201,16 @@ def read(data: bytes, name: str) -> SourceText:
         if id(ln) in drop:
             discarded.append(Discarded(ln.text, drop[id(ln)], ln.lineno))
         elif id(ln) in keep and not ln.hidden:
+            nav = _NAV_LINK.search(ln.tail_link) if ln.tail_link else None
+            if nav and ln.text.rstrip().endswith(ln.tail_link) and len(ln.text) > len(ln.tail_link):
+                # "…将持续。返回腾讯网首页>>": the site's link glued to the last paragraph
+                discarded.append(Discarded(ln.tail_link, "page navigation", ln.lineno))
+                ln.text = ln.text.rstrip()[: -len(ln.tail_link)].rstrip()
             if title_at is not None and ln is page[title_at]:
                 lines.append(SourceLine(hints.title or ln.text, ln.lineno, 1))
                 continue
             heading = ln.heading if ln.block in inside and ln.heading and ln.heading > 1 else None
-            lines.append(SourceLine(ln.text, ln.lineno, heading))
+            lines.append(SourceLine(ln.text, ln.lineno, heading, bold=ln.bold))
         elif ln.hidden:
             discarded.append(Discarded(ln.text, "hidden text", ln.lineno))
         elif id(ln) in crumbs:
@@ -293,6 +306,25 @@ def _hidden(el: etree._Element) -> bool:
     return el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
 
 
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.I)
+_FONT_SIZE = re.compile(r"font-size\s*:\s*([\d.]+)\s*(px|pt)", re.I)
+
+
+def _is_bold(el: etree._Element, tag: str) -> bool:
+    return tag in ("b", "strong") or bool(_BOLD_STYLE.search(el.get("style") or ""))
+
+
+def _is_small(el: etree._Element, tag: str) -> bool:
+    """Small print: <small>, or an inline font size under 13px / 10pt."""
+    if tag == "small":
+        return True
+    m = _FONT_SIZE.search(el.get("style") or "")
+    if not m:
+        return False
+    size = float(m.group(1))
+    return size < 13 if m.group(2).lower() == "px" else size < 10
+
+
 def _lines(root: etree._Element) -> Iterator[_Line]:
     """Walk the page iteratively; one line per block / ``<br>`` segment.
 
@@ -305,19 +337,29 @@ def _lines(root: etree._Element) -> Iterator[_Line]:
     start = [0]
     blocks: list[etree._Element] = [root]
     heading: list[int | None] = [None]
-    state = {"pre": 0, "a": 0, "hidden": 0, "img": 0}
+    state = {"pre": 0, "a": 0, "hidden": 0, "img": 0, "b": 0, "small": 0}
+    marked = [0, 0]  # characters of buf set bold, and set small
+    last_link = [0, ""]  # buffer length when the last link closed, and that link's text
 
     def flush() -> Iterator[_Line]:
         raw = "".join(buf)
         linked = link[0]
+        bold_chars, small_chars = marked
+        marked[0] = marked[1] = 0
+        ending = last_link[1] if last_link[0] == len(raw) and last_link[1].strip() else ""
         buf.clear()
         link[0] = 0
+        last_link[0], last_link[1] = -1, ""
         parts = raw.split("\n") if state["pre"] else [raw.strip(" \t\n\r\f")]
         for part in parts:
             if part.strip():
                 text = part.rstrip(" \t\r\f") if state["pre"] else part
+                size = len("".join(text.split()))
                 yield _Line(text, blocks[-1], min(linked, len(text)), bool(state["pre"]),
-                            start[0], heading[-1], bool(state["hidden"]), bool(state["img"]))
+                            start[0], heading[-1], bool(state["hidden"]), bool(state["img"]),
+                            ending.strip() if len(parts) == 1 else "",
+                            len(parts) == 1 and bold_chars >= size > 0,
+                            len(parts) == 1 and small_chars >= size > 0)
                 state["img"] = 0
 
     def add(text: str | None, el: etree._Element) -> None:
@@ -327,8 +369,13 @@ def _lines(root: etree._Element) -> Iterator[_Line]:
             start[0] = el.sourceline or 0
         piece = text if state["pre"] else _WS.sub(" ", text)
         buf.append(piece)
+        chars = len("".join(piece.split()))
         if state["a"]:
-            link[0] += len("".join(piece.split()))
+            link[0] += chars
+        if state["b"]:
+            marked[0] += chars
+        if state["small"]:
+            marked[1] += chars
 
     stack: list[tuple[etree._Element, bool]] = [(root, False)]
     while stack:
@@ -351,9 +398,15 @@ def _lines(root: etree._Element) -> Iterator[_Line]:
                 state["a"] += 1
             if tag == "img" and not "".join(buf).strip():
                 state["img"] = 1
+            if tag and buf and _META_NAME.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+                buf.append(" ")  # "金融市场" "棱镜" "2019-09-23": separate what the page separates
             hidden = bool(tag) and _hidden(el)
             if hidden:
                 state["hidden"] += 1
+            if tag and _is_bold(el, tag):
+                state["b"] += 1
+            if tag and _is_small(el, tag):
+                state["small"] += 1
             if tag:
                 add(el.text, el)
             stack.append((el, True))
@@ -367,8 +420,15 @@ def _lines(root: etree._Element) -> Iterator[_Line]:
                 state["pre"] -= 1
             if tag == "a":
                 state["a"] -= 1
+                joined = "".join(buf)
+                last_link[0] = len(joined.rstrip(" \t\n\r\f"))
+                last_link[1] = _WS.sub(" ", el.text_content())
             if tag and _hidden(el):
                 state["hidden"] -= 1
+            if tag and _is_bold(el, tag):
+                state["b"] -= 1
+            if tag and _is_small(el, tag):
+                state["small"] -= 1
             if el is not root:
                 add(el.tail, el)
     yield from flush()
@@ -437,8 +497,9 @@ def _inner_furniture(line: _Line, container: etree._Element) -> str:
     if line.link_chars >= 0.9 * size and not re.search(r"[，。；！？]", line.text):
         return _reason(line, "link")
     text = line.text.strip()
-    if (line.after_image and not line.pre and size <= 40 and line.heading is None
-            and han_count(text) >= 2 and not re.search(r"[，、；：,;:]$|[。！？!?…]”?$", text)):
+    if ((line.after_image or line.small) and not line.pre and size <= 40 and line.heading is None
+            and han_count(text) >= 2 and not re.search(r"[，、；：,;:]$|[。！？!?…]”?$", text)
+            and not _TAIL_FIELD.match(text)):
         return "photo caption"
     return ""
 
