@@ -352,7 +352,14 @@ class _Run:
         for sec in self.doc.sections:
             _flatten(sec, stream)
         out: list[Block | Section] = []
+        run_in: Block | None = None  # a run-in heading made text: its sentence and the rest
         for item in stream:
+            if run_in is not None and isinstance(item, Block) and item.type == "paragraph" \
+                    and not item.label:
+                run_in.text += item.text  # were one paragraph in the source
+                run_in = None
+                continue
+            run_in = None
             if isinstance(item, Section):
                 key = next((k for k in _heading_keys(item) if k in wanted or k in heads), None)
                 if key is None:
@@ -371,6 +378,7 @@ class _Run:
                 self.record("level", f"{text} → {level}", f"levels:{text}", str(item.level))
                 if level == 0:
                     out.extend(_unhead(item))
+                    run_in = out[-1] if item.run_in else None  # type: ignore[assignment]
                 else:
                     item.level = level
                     out.append(item)

@@ -24,9 +24,13 @@ TITLE_MAX = 60  # characters
 LONG_TEXT = 3000  # characters of body text that ought to have headings
 SHORT_BODY_SHARE = 0.1  # the body under a tenth of the page's text
 
-_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{1,2}月\d{1,2}日")
+_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
 _TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3])[:：][0-5]\d(?:[:：][0-5]\d)?(?!\d)")
 _PLACE_AFTER_TIME = re.compile(_TIME.pattern + r"\s*([\u4e00-\u9fff]{2,8})")
+# A byline or a site's path printed into the title: "【文/观察者网专栏作者 王文】",
+# "执笔/某某", "澎湃号 > 中国广州发布".
+_BYLINE = re.compile(r"(?:^|[【\[（(\s])(?:文|执笔|作者|记者|编辑|撰稿|来源|图)\s*[/／|｜]|专栏作者")
+_CRUMBS = re.compile(r"\s[>»›]\s|\s[>»›]$")
 _URL = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|cn|net|org|gov|edu)\b", re.I)
 # Words of a WeChat page or a site's toolbar that are never part of an article's title
 # when they stand alone (space-separated) or are the toolbar phrase itself.
@@ -77,9 +81,12 @@ def title_problems(title: str) -> list[str]:
         place = _PLACE_AFTER_TIME.search(title)
         if place:
             why.append(f"时间后有地名“{place.group(place.lastindex)}”")
-    url = _URL.search(title)
-    if url:
+    if _URL.search(title):
         why.append("含网址")
+    if _BYLINE.search(title):
+        why.append("含署名")
+    if _CRUMBS.search(title):
+        why.append("含栏目路径")
     words = [t for t in title.split() if t in _PAGE_TOKENS]
     words += [p for p in _PAGE_PHRASES if p in title.replace(" ", "") and p not in words]
     if words:
@@ -106,6 +113,8 @@ def author_problem(author: Author) -> str:
         return "含数字"
     if re.search(r"[A-Za-z]", name) and not re.search(r"[\u4e00-\u9fff]", name):
         return "是英文账号名"
+    if re.fullmatch(r"[\u4e00-\u9fff]+(?:\s+[\u4e00-\u9fff]+)+", name) and len(name) <= 9:
+        return "中间有空格（姓和名的顺序对吗？）"
     if re.search(r"[^\u4e00-\u9fff·A-Za-z\s]", name):
         return "含符号或标点"
     if len(name) < 2:
