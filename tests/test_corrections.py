@@ -227,3 +227,37 @@ def test_flatten_and_nest_round_trip_every_corpus_file(corpus):
         for sec in doc.sections:
             _flatten(sec, stream)
         assert _nest(stream) == (doc.body, doc.sections), path.name
+
+
+def test_any_relevelling_keeps_every_character_and_nests_deeper_levels_inside(corpus):
+    """Property: whatever levels a user gives (0 included), no text is lost and every
+    subsection is deeper than its parent."""
+    from collections import Counter
+
+    from helpers import model_texts
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pipeline.parser.text import han_chars
+    from pipeline.readers import read
+
+    doc = read(corpus / "seed_shiyishi.txt")
+    names = [section_name(s) for s in doc.walk()]
+    names += [b.text for b in doc.sections[0].body[:2]]  # paragraphs may be made headings
+    want = Counter(han_chars("".join(model_texts(doc))))
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.dictionaries(st.sampled_from(names), st.integers(0, 4), max_size=6))
+    def check(levels):
+        fixed = apply(doc, from_mapping({"levels": levels}, "t", "page"))
+        have = Counter(han_chars("".join(model_texts(fixed))))
+        assert not want - have
+
+        def deeper(secs, parent):
+            for s in secs:
+                assert s.level > parent
+                deeper(s.sections, s.level)
+
+        deeper(fixed.sections, 0)
+
+    check()

@@ -149,9 +149,16 @@ def test_page_upload_build_download_and_error(server, browser, downloads, corpus
     assert not browser.find_element(By.ID, "build").is_enabled()
     shot(browser, "1-empty")
 
-    # Upload the seed: its outline (the check tree) shows with the four headings.
+    # Upload the seed: its fields and outline show, with the four headings; the full
+    # check report is one click away.
     browser.find_element(By.ID, "file-input").send_keys(str(seed))
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#sources li.source.ok pre.tree")))
+    rows = [r.text for r in browser.find_elements(By.CSS_SELECTOR, ".outline-edit .orow .otext")]
+    assert [r[:20] for r in rows if r[:2] in ("一、", "二、", "三、", "四、")] == \
+        [h[:20] for h in headings]
+    title = browser.find_element(By.CSS_SELECTOR, "#sources li input[data-field=title]")
+    assert title.get_attribute("value") == read(seed).meta.title
+    browser.find_element(By.CSS_SELECTOR, "#sources li details.outline summary").click()
     tree = browser.find_element(By.CSS_SELECTOR, "#sources li.source.ok pre.tree").text
     for heading in headings:
         assert heading[:20] in tree, heading
@@ -291,17 +298,17 @@ def test_correct_a_wechat_copy_then_build(server, browser):
     browser.find_element(By.ID, "paste-add").click()
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#sources li.source.ok .review")))
     item = browser.find_element(By.CSS_SELECTOR, "#sources li.source.ok")
-    title_row = item.find_element(By.CSS_SELECTOR, ".meta-row.flagged input[name=title]")
+    title_row = item.find_element(By.CSS_SELECTOR, ".meta-row.flagged input[data-field=title]")
     assert "08:30" in title_row.get_attribute("value")
     warning = item.find_element(By.CSS_SELECTOR, ".meta-row.flagged .issue").text
     assert "标题可能混入" in warning and "08:30" in warning
-    assert "引言" in item.find_element(By.CSS_SELECTOR, "input[name=authors]").get_attribute("value")
+    assert "引言" in item.find_element(By.CSS_SELECTOR, "input[data-field=authors]").get_attribute("value")
     shot(browser, "5-wechat-before")
 
     # Correct the title (typed over the old one) and demote 二、 under 一、.
     title_row.send_keys(Keys.CONTROL, "a")
     title_row.send_keys(RIGHT_TITLE)
-    wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".meta-row.flagged input[name=title]"))
+    wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".meta-row.flagged input[data-field=title]"))
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".meta-row .badge"))
 
     def outline_row(text: str):
@@ -315,6 +322,23 @@ def test_correct_a_wechat_copy_then_build(server, browser):
     assert "├─ L2 二、狠抓工作落实" in browser.find_element(
         By.CSS_SELECTOR, "#sources li .tree").get_attribute("textContent")
     assert browser.find_element(By.CSS_SELECTOR, "#sources li .title").text == RIGHT_TITLE
+
+    # 引言 was taken for the author and dropped: put it back into the text, as a heading,
+    # and give the right author.
+    browser.find_element(By.CSS_SELECTOR, "details.dropped summary").click()
+    row = next(li for li in browser.find_elements(By.CSS_SELECTOR, "details.dropped li")
+               if li.find_element(By.CSS_SELECTOR, ".ltext").text == "引言")
+    row.find_element(By.XPATH, ".//button[text()='恢复到正文']").click()
+    wait.until(lambda d: not [li for li in d.find_elements(By.CSS_SELECTOR, "details.dropped li")
+                              if li.find_element(By.CSS_SELECTOR, ".ltext").text == "引言"])
+    browser.find_element(By.CSS_SELECTOR, "details.text-lines summary").click()
+    wait.until(EC.element_to_be_clickable(
+        (By.CSS_SELECTOR, "details.text-lines button[aria-label='设为标题：引言']"))).click()
+    wait.until(lambda d: outline_row("引言").find_element(By.CSS_SELECTOR, ".olevel").text == "1 级")
+    authors = browser.find_element(By.CSS_SELECTOR, "input[data-field=authors]")
+    authors.send_keys(Keys.CONTROL, "a")
+    authors.send_keys("某某县委组织部")
+    wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".meta-row.flagged input[data-field=authors]"))
     shot(browser, "6-wechat-corrected")
 
     # Build the handout and the booklet only; both carry the corrected title.
@@ -338,8 +362,10 @@ def test_correct_a_wechat_copy_then_build(server, browser):
     paragraphs = [p for p in word.paragraphs if p.text.strip()]
     word_text = squeeze("\n".join(p.text for p in paragraphs))
     assert squeeze(RIGHT_TITLE) in word_text and "08:30" not in word_text
+    assert "某某县委组织部" in word_text
     style = {p.text.strip(): p.style.name for p in paragraphs}
     assert style["一、提高政治站位"] != style["二、狠抓工作落实"]  # now a second-level heading
+    assert style["引言"] == style["一、提高政治站位"]  # restored, and a heading
     with urllib.request.urlopen(links["booklet"], timeout=30) as r:
         pdf = PdfReader(io.BytesIO(r.read()))
     pdf_text = squeeze("".join(page.extract_text() or "" for page in pdf.pages))
@@ -353,5 +379,5 @@ def test_correct_a_wechat_copy_then_build(server, browser):
     browser.find_element(By.ID, "paste-add").click()
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#sources li.source.ok .review")))
     again = browser.find_element(By.CSS_SELECTOR, "#sources li.source.ok")
-    assert again.find_element(By.CSS_SELECTOR, "input[name=title]").get_attribute("value") == RIGHT_TITLE
+    assert again.find_element(By.CSS_SELECTOR, "input[data-field=title]").get_attribute("value") == RIGHT_TITLE
     assert outline_row("二、狠抓工作落实").find_element(By.CSS_SELECTOR, ".olevel").text == "2 级"

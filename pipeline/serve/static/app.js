@@ -171,6 +171,7 @@
     render();
   }
 
+  const HEADING_MAX = 40; // characters: longer lines are offered no "设为标题"
   const FIELDS = [["title", "标题"], ["subtitle", "副标题"], ["authors", "作者"],
                   ["date", "日期"], ["source", "来源"]];
 
@@ -222,7 +223,7 @@
     const grid = el("div", { class: "meta-fields" });
     for (const [name, label] of FIELDS) {
       const id = `f-${item.id}-${name}`;
-      const input = el("input", { id, type: name === "date" ? "date" : "text", name,
+      const input = el("input", { id, type: name === "date" ? "date" : "text", "data-field": name,
                                   "data-focus": id, "aria-label": `${label}（${item.file.name}）` });
       input.value = fieldValue(item, name);
       if (name === "authors") input.placeholder = "多位作者用“；”分开，职务写在括号里：张三（某某县委书记）";
@@ -289,13 +290,21 @@
                          onclick: () => toggleLine(item, "drop", d.text, false) })
         : el("button", { type: "button", class: "small", text: "恢复到正文",
                          onclick: () => toggleLine(item, "keep", d.text, true) }))));
+    // A short line may be a heading the parser missed: it can be made one (and back,
+    // in the outline above).
     const lines = el("ul", { class: "lines" }, ...check.lines.map((line) => el("li",
       { class: kept.includes(line.text) ? "restored" : "" },
       el("span", { class: "ltext", text: line.text, title: line.text }),
+      line.text.length <= HEADING_MAX
+        ? el("button", { type: "button", class: "small", text: "设为标题",
+                         "aria-label": `设为标题：${line.text}`,
+                         onclick: () => setLevel(item, { key: line.text, original: 0 }, 1) })
+        : null,
       kept.includes(line.text)
         ? el("button", { type: "button", class: "small", text: "撤销恢复",
                          onclick: () => toggleLine(item, "keep", line.text, false) })
         : el("button", { type: "button", class: "small", text: "删除",
+                         "aria-label": `删除：${line.text}`,
                          onclick: () => toggleLine(item, "drop", line.text, true) }))));
     const box = el("div", { class: "line-boxes" });
     const d1 = el("details", { class: "dropped" },
