@@ -20,6 +20,10 @@ from pipeline.model import Author, Block, Document, Meta, Section, Warning, bloc
 CODES = ("title-suspect", "author-suspect", "no-date", "no-headings", "numbering-gap",
          "body-short")
 
+# What to correct for the parser's own warnings.
+_PARSER_FIELDS = {"no-title": "title", "numbering-continues": "outline",
+                  "numbering-starts-late": "outline"}
+
 TITLE_MAX = 60  # characters
 LONG_TEXT = 3000  # characters of body text that ought to have headings
 SHORT_BODY_SHARE = 0.1  # the body under a tenth of the page's text
@@ -61,7 +65,9 @@ def review(doc: Document) -> Document:
     found += list(_outline(doc))
     found += list(_body(doc))
     # The parser's own numbering-gap warnings are replaced: these see the corrected outline.
-    kept = [w for w in doc.warnings if w.code not in CODES]
+    kept = [w if w.field or w.code not in _PARSER_FIELDS
+            else dataclasses.replace(w, field=_PARSER_FIELDS[w.code])
+            for w in doc.warnings if w.code not in CODES]
     return dataclasses.replace(doc, warnings=found + kept)
 
 

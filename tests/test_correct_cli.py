@@ -200,8 +200,8 @@ TABLE = f'''
 title = "{RIGHT}"
 authors = ["某某县委组织部"]
 drop = ["要以钉钉子精神抓好各项工作落实，确保各项部署落地见效。"]
-keep = ["引言"]
-levels = {{ "引言" = 1, "二、狠抓工作落实" = 2 }}
+keep = ["（王小明）"]
+levels = {{ "二、狠抓工作落实" = 2 }}
 '''
 
 
@@ -217,13 +217,13 @@ def test_workspace_corrections_applied_and_cached(tmp_path, corpus, capsys, monk
     text = docx_text(handout)
     assert squeeze(RIGHT) in text and "某某县委组织部" in text
     assert "要以钉钉子精神" not in text  # dropped
+    assert "（王小明）" in text  # kept
     styles = docx_styles(handout)
-    assert "引言" in styles and styles["引言"] == styles["一、提高政治站位"]  # kept, a heading
     assert styles["二、狠抓工作落实"] != styles["一、提高政治站位"]  # demoted
 
     code, out, err = run(["check", "source/wechat-copy.txt"], capsys)
     assert f"标题：{RIGHT}  ［已改正，studykit.toml；原为：" in out
-    assert "├─ L1 引言 [已改为标题]" in out and "恢复：引言（studykit.toml）" in out
+    assert "├─ L2 二、狠抓工作落实 [已改级，原为 L1]" in out and "恢复：（王小明）（studykit.toml）" in out
     assert "[dropped by correction (studykit.toml)] 要以钉钉子精神" in out
 
     # Nothing changed: both skipped.  One article's correction changed: that article only.

@@ -268,8 +268,8 @@ def test_paste_reorder_and_compile(server, browser, corpus):
     assert text.rindex(squeeze(tiny_title)) < text.rindex("学习材料甲")
 
 
-# A WeChat copy as people paste it: the account line and "听全文" run into the title, and
-# the first part heading is read as the author.
+# A WeChat copy as people paste it (account line, 听全文, a part heading 引言, a credit at
+# the end): its title is read wrong.
 WECHAT_COPY = (
     "谱写中朝友谊新篇，维护半岛和平稳定\n原创 组工学习 某某县委组织部 2024年03月05日 08:30 浙江\n\n"
     "听全文\n\n引言\n\n"
@@ -279,7 +279,8 @@ WECHAT_COPY = (
     "要坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神，切实增强“四个意识”、"
     "坚定“四个自信”、做到“两个维护”。\n\n"
     "二、狠抓工作落实\n\n"
-    "要以钉钉子精神抓好各项工作落实，确保各项部署落地见效。\n")
+    "要以钉钉子精神抓好各项工作落实，确保各项部署落地见效。\n\n"
+    "结束语\n\n全体党员干部要以此次学习为契机，真抓实干。\n\n（王小明）\n")
 RIGHT_TITLE = "谱写中朝友谊新篇，维护半岛和平稳定"
 
 
@@ -299,10 +300,8 @@ def test_correct_a_wechat_copy_then_build(server, browser):
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#sources li.source.ok .review")))
     item = browser.find_element(By.CSS_SELECTOR, "#sources li.source.ok")
     title_row = item.find_element(By.CSS_SELECTOR, ".meta-row.flagged input[data-field=title]")
-    assert "08:30" in title_row.get_attribute("value")
-    warning = item.find_element(By.CSS_SELECTOR, ".meta-row.flagged .issue").text
-    assert "标题可能混入" in warning and "08:30" in warning
-    assert "引言" in item.find_element(By.CSS_SELECTOR, "input[data-field=authors]").get_attribute("value")
+    assert title_row.get_attribute("value") != RIGHT_TITLE  # read wrong: the premise
+    assert item.find_element(By.CSS_SELECTOR, ".meta-row.flagged .issue").text
     shot(browser, "5-wechat-before")
 
     # Correct the title (typed over the old one) and demote 二、 under 一、.
@@ -323,18 +322,18 @@ def test_correct_a_wechat_copy_then_build(server, browser):
         By.CSS_SELECTOR, "#sources li .tree").get_attribute("textContent")
     assert browser.find_element(By.CSS_SELECTOR, "#sources li .title").text == RIGHT_TITLE
 
-    # 引言 was taken for the author and dropped: put it back into the text, as a heading,
-    # and give the right author.
+    # The credit line dropped by the parser goes back into the text; 结束语 is made text and
+    # back into a heading.
     browser.find_element(By.CSS_SELECTOR, "details.dropped summary").click()
     row = next(li for li in browser.find_elements(By.CSS_SELECTOR, "details.dropped li")
-               if li.find_element(By.CSS_SELECTOR, ".ltext").text == "引言")
+               if li.find_element(By.CSS_SELECTOR, ".ltext").text == "（王小明）")
     row.find_element(By.XPATH, ".//button[text()='恢复到正文']").click()
     wait.until(lambda d: not [li for li in d.find_elements(By.CSS_SELECTOR, "details.dropped li")
-                              if li.find_element(By.CSS_SELECTOR, ".ltext").text == "引言"])
-    browser.find_element(By.CSS_SELECTOR, "details.text-lines summary").click()
-    wait.until(EC.element_to_be_clickable(
-        (By.CSS_SELECTOR, "details.text-lines button[aria-label='设为标题：引言']"))).click()
-    wait.until(lambda d: outline_row("引言").find_element(By.CSS_SELECTOR, ".olevel").text == "1 级")
+                              if li.find_element(By.CSS_SELECTOR, ".ltext").text == "（王小明）"])
+    outline_row("结束语").find_element(By.XPATH, ".//button[text()='改为正文']").click()
+    wait.until(lambda d: outline_row("结束语").find_element(By.CSS_SELECTOR, ".olevel").text == "正文")
+    outline_row("结束语").find_element(By.XPATH, ".//button[text()='恢复为标题']").click()
+    wait.until(lambda d: outline_row("结束语").find_element(By.CSS_SELECTOR, ".olevel").text == "1 级")
     authors = browser.find_element(By.CSS_SELECTOR, "input[data-field=authors]")
     authors.send_keys(Keys.CONTROL, "a")
     authors.send_keys("某某县委组织部")
@@ -365,7 +364,8 @@ def test_correct_a_wechat_copy_then_build(server, browser):
     assert "某某县委组织部" in word_text
     style = {p.text.strip(): p.style.name for p in paragraphs}
     assert style["一、提高政治站位"] != style["二、狠抓工作落实"]  # now a second-level heading
-    assert style["引言"] == style["一、提高政治站位"]  # restored, and a heading
+    assert style["结束语"] == style["一、提高政治站位"]  # a heading again
+    assert "（王小明）" in word_text  # put back
     with urllib.request.urlopen(links["booklet"], timeout=30) as r:
         pdf = PdfReader(io.BytesIO(r.read()))
     pdf_text = squeeze("".join(page.extract_text() or "" for page in pdf.pages))
