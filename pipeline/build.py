@@ -36,10 +36,11 @@ from pipeline.options import BuildOptions
 _COST = {"compile": 4, "pdf": 3, "slides": 2, "docx": 1}
 
 
-def load(source: str) -> Document:
-    from pipeline.readers import read
+def load(source: str, opts: BuildOptions | None = None) -> Document:
+    """The source's model with its corrections (``opts.corrections``) applied."""
+    from pipeline.loading import load_document
 
-    return read(source)
+    return load_document(source, corrections=opts.corrections.get(source) if opts else None)
 
 
 def prepare(doc: Document, opts: BuildOptions) -> Document:
@@ -116,7 +117,7 @@ def run_job(job: Job, opts: BuildOptions, docs: list[Document] | None = None) ->
     start = time.perf_counter()
     try:
         if docs is None:
-            docs = [prepare(load(s), opts) for s in job.sources]
+            docs = [prepare(load(s, opts), opts) for s in job.sources]
         if job.fmt == "compile":
             from pipeline.writers.booklet import write_compilation
 
@@ -154,9 +155,10 @@ def plan_jobs(sources: list[str], formats: list[str], compile_: bool) -> list[Jo
     return jobs
 
 
-def _source_digests(sources: list[str]) -> dict[str, str]:
-    """Hash every source up front; a missing or unreadable one stops the build before it starts."""
-    from pipeline.cache import file_digest
+def _source_digests(sources: list[str], opts: BuildOptions) -> dict[str, str]:
+    """Hash every source (and its corrections) up front; a missing or unreadable one stops
+    the build before it starts."""
+    from pipeline.cache import file_digest, source_key
     from pipeline.readers import source_path
 
     digests: dict[str, str] = {}
@@ -165,7 +167,7 @@ def _source_digests(sources: list[str]) -> dict[str, str]:
             raise InputError("build reads files, not standard input: save it to a file first")
         path = source_path(source)
         try:
-            digests[source] = file_digest(path)
+            digests[source] = source_key(file_digest(path), opts.corrections.get(source))
         except OSError as exc:
             raise InputError(f"{source}: cannot read: {exc.strerror or exc}") from exc
     return digests
@@ -380,7 +382,7 @@ def _build_all(sources: list[str], formats: list[str], opts: BuildOptions, compi
                pdf_worker: PdfWorker | None) -> BuildResult:
     from pipeline.cache import BuildCache, build_lock, clean_parts, job_key
 
-    digests = _source_digests(sources)
+    digests = _source_digests(sources, opts)
     planned = plan_jobs(sources, formats, compile_)
     for job in planned:
         job.key = job_key(job.fmt, [digests[s] for s in job.sources], opts)
@@ -513,7 +515,7 @@ def _execute_split(pdf_job: Job, others: list[Job], opts: BuildOptions, worker: 
 
     start = time.perf_counter()
     try:
-        blob = pickle.dumps([prepare(load(s), opts) for s in pdf_job.sources])
+        blob = pickle.dumps([prepare(load(s, opts), opts) for s in pdf_job.sources])
     except Exception as exc:  # the source cannot be read: every job fails alike
         for job in [pdf_job, *others]:
             finish(_failure(job, exc, start))

@@ -1,7 +1,7 @@
 """What a build remembers: content hashes of each output's inputs, so unchanged outputs are skipped.
 
 An output is rebuilt when any of these changed since it was written: the
-source's bytes, the templates of its kind (workspace overrides and built-ins),
+source's bytes and its corrections (``[articles."FILE"]``, ``-M``), the templates of its kind (workspace overrides and built-ins),
 the build options (from the command line and studykit.toml), the glossary
 files and slides template in use, or studykit itself (its version and the
 hash of its code and data).  Each output file's size and mtime are recorded
@@ -90,6 +90,7 @@ def options_digest(opts: BuildOptions, fmt: str) -> str:
     data: dict[str, Any] = dataclasses.asdict(opts)
     data.pop("template_dirs")  # their contents are hashed by templates_digest
     data.pop("out_dir")  # the cache lives in it
+    data.pop("corrections", None)  # per source: in that source's digest (source_key)
     for key, formats in _ONLY_FOR.items():
         if fmt not in formats:
             data.pop(key, None)
@@ -98,6 +99,14 @@ def options_digest(opts: BuildOptions, fmt: str) -> str:
         files.append(Path(opts.slides_template))
     data["files"] = {str(p): file_digest(p) for p in files if Path(p).is_file()}
     return digest_bytes(json.dumps(data, sort_keys=True, default=str).encode())
+
+
+def source_key(content_digest: str, corrections=None) -> str:
+    """A source as its outputs depend on it: its bytes and the user's corrections of it
+    (so editing one article's correction rebuilds that article only)."""
+    if not corrections:
+        return content_digest
+    return digest_bytes(f"{content_digest}\0{corrections.digest()}".encode())
 
 
 def job_key(fmt: str, source_digests: list[str], opts: BuildOptions) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -43,20 +43,63 @@ def cli(debug: bool, quiet: bool, verbose: bool) -> None:
     State.verbose = verbose and not quiet
 
 
+def _reading_options(f):
+    """What `parse` and `check` share: the input format, corrections, the workspace."""
+    options = [
+        click.argument("source"),
+        click.option("--input-format",
+                     type=click.Choice(["text", "markdown", "html", "docx", "json"]),
+                     help="Read SOURCE as this format instead of guessing from its extension "
+                          "(json: a model written by `studykit parse`)."),
+        _metadata_option,
+        click.option("-w", "--workspace", type=click.Path(exists=True, file_okay=False,
+                                                          path_type=Path),
+                     help="The workspace whose corrections ([articles.\"FILE\"] in "
+                          "studykit.toml) apply (default: this folder if it has one)."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+_metadata_option = click.option(
+    "-M", "--metadata", "metadata", multiple=True, metavar="KEY=VALUE",
+    help="Correct what was read: title, subtitle, author (may repeat; titles in brackets: "
+         "author=张三（某某县委书记）), date, source; drop=LINE and keep=LINE move a line out "
+         "of or back into the text; levels.HEADING=N re-levels a heading (0: not a heading).")
+
+
+def _read_corrected(source: str, input_format: str | None, metadata: tuple[str, ...],
+                    workspace: Path | None):
+    """The source's model with the workspace's and -M corrections; and whether in a workspace."""
+    from pipeline.config import find_workspace, load_config
+    from pipeline.corrections import Corrections, from_metadata
+    from pipeline.loading import load_document
+
+    root = find_workspace(workspace)
+    corrections = Corrections()
+    if root is not None and source != "-":
+        corrections = load_config(root).articles.get(Path(source).name, corrections)
+    if metadata:
+        corrections = corrections.merged(from_metadata(metadata))
+    return load_document(source, input_format, corrections), root is not None
+
+
 @cli.command()
-@click.argument("source")
+@_reading_options
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
               help="Output format of the model.")
-@click.option("--input-format", type=click.Choice(["text", "markdown", "html", "docx"]),
-              help="Read SOURCE as this format instead of guessing from its extension.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
-def parse(source: str, fmt: str, input_format: str | None, output: Path | None) -> None:
-    """Parse SOURCE (a file, or - for standard input) and print the document model."""
-    from pipeline.outputs import write_atomic
-    from pipeline.readers import read
+def parse(source: str, fmt: str, input_format: str | None, metadata: tuple[str, ...],
+          workspace: Path | None, output: Path | None) -> None:
+    """Parse SOURCE (a file, or - for standard input) and print the document model.
 
-    doc = read(source, input_format)
+    The model, edited, builds like a source: `studykit build article.json`.
+    """
+    from pipeline.outputs import write_atomic
+
+    doc, _ = _read_corrected(source, input_format, metadata, workspace)
     text = doc.to_json() + "\n"
     if output:
         write_atomic(output, text)
@@ -65,18 +108,19 @@ def parse(source: str, fmt: str, input_format: str | None, output: Path | None) 
 
 
 @cli.command()
-@click.argument("source")
-@click.option("--input-format", type=click.Choice(["text", "markdown", "html", "docx"]),
-              help="Read SOURCE as this format instead of guessing from its extension.")
+@_reading_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file instead of standard output.")
-def check(source: str, input_format: str | None, output: Path | None) -> None:
-    """Show how SOURCE was understood: metadata, outline, warnings, discarded lines."""
+def check(source: str, input_format: str | None, metadata: tuple[str, ...],
+          workspace: Path | None, output: Path | None) -> None:
+    """Show how SOURCE was understood: what to review (with how to correct it), metadata,
+    outline, corrections applied, discarded lines."""
     from pipeline.outputs import write_atomic
-    from pipeline.readers import read
     from pipeline.report import render_check
 
-    report = render_check(read(source, input_format))
+    doc, in_workspace = _read_corrected(source, input_format, metadata, workspace)
+    report = render_check(doc, Path(source).name if source != "-" else "",
+                          workspace=in_workspace and source != "-" and not metadata)
     if output:
         write_atomic(output, report)
     else:
@@ -157,7 +201,9 @@ def _build_options(f):
                      help="Your own .pptx whose layouts the slides use."),
         click.option("--compile", "compile_", is_flag=True,
                      help="Make one booklet (学习汇编) of all sources."),
-        click.option("--title", default="", help="Title of a --compile booklet."),
+        click.option("--title", default="", help="Title of a --compile booklet (an article's "
+                                                 "own title is corrected with -M title=…)."),
+        _metadata_option,
         click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
                      help="Processes to build with [default: all cores]."),
     ]
@@ -175,6 +221,7 @@ class Request:
     opts: BuildOptions
     compile_: bool
     watch_paths: list[Path]  # what `watch` watches: source folder or files, templates, config
+    notes: list[str] = field(default_factory=list)  # warnings about the request, for stderr
 
 
 def _workspace_sources(folder: Path) -> list[str]:
@@ -182,9 +229,11 @@ def _workspace_sources(folder: Path) -> list[str]:
 
     if not folder.is_dir():
         raise InputError(f"{folder}: no such folder (the workspace's source folder)")
+    from pipeline.loading import MODEL_SUFFIX
+
     return [str(p) for p in sorted(folder.iterdir())
-            if p.is_file() and p.suffix.lower() in READABLE and p.suffix
-            and not p.name.startswith((".", "~$"))]
+            if p.is_file() and (p.suffix.lower() in READABLE or p.suffix.lower() == MODEL_SUFFIX)
+            and p.suffix and not p.name.startswith((".", "~$"))]
 
 
 def make_request(params: dict) -> Request:
@@ -238,7 +287,31 @@ def make_request(params: dict) -> Request:
                         template_dirs=template_dirs, paper=params["paper"] or cfg.paper,
                         print_sheet=params["print_sheet"] or cfg.print_sheet,
                         slides_template=slides_template, compile_title=params["title"])
-    return Request(sources, formats, opts, params["compile_"], watch)
+    if params["title"] and not params["compile_"]:
+        raise InputError("--title names a --compile booklet; to correct an article's title "
+                         "use -M title=…")
+    opts.corrections, notes = _request_corrections(sources, params.get("metadata", ()), cfg,
+                                                   from_folder=not params["sources"])
+    return Request(sources, formats, opts, params["compile_"], watch, notes)
+
+
+def _request_corrections(sources: list[str], metadata: tuple[str, ...], cfg,
+                         from_folder: bool) -> tuple[dict, list[str]]:
+    """Each source's corrections: its [articles."FILE"] table, then -M (one source only)."""
+    from pipeline.config import CONFIG_NAME
+    from pipeline.corrections import Corrections, from_metadata
+
+    found = {s: cfg.articles[Path(s).name] for s in sources if Path(s).name in cfg.articles}
+    if metadata:
+        if len(sources) != 1:
+            raise InputError("-M corrects one article: name one source (several are corrected "
+                             "in studykit.toml, [articles.\"FILE\"])")
+        found[sources[0]] = found.get(sources[0], Corrections()).merged(from_metadata(metadata))
+    names = {Path(s).name for s in sources}
+    notes = [f"{CONFIG_NAME}: [articles.\"{name}\"]: no such file in {cfg.source}/ "
+             "(its corrections are not used)"
+             for name in cfg.articles if from_folder and name not in names]
+    return found, notes
 
 
 # --- reporting ------------------------------------------------------------------------
@@ -337,6 +410,9 @@ def build(force: bool, jobs: int | None, quiet: bool, verbose: bool, debug_: boo
     from pipeline.build import build_all
 
     req = make_request(params)
+    if not State.quiet:
+        for note in req.notes:
+            click.echo(f"studykit: warning: {note}", err=True)
     reporter = Reporter(len(req.sources), show_bar=True)
     try:
         result = build_all(req.sources, req.formats, req.opts, req.compile_, force=force,

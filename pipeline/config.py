@@ -9,10 +9,13 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import InputError
 from pipeline.options import FORMATS, VARIANTS
+
+if TYPE_CHECKING:
+    from pipeline.corrections import Corrections
 
 CONFIG_NAME = "studykit.toml"
 PAPERS = ("A5", "A4", "B5")
@@ -65,6 +68,18 @@ glossary = true    # 名词解释
 questions = true   # 思考讨论题
 quiz = true        # 学习测试
 notes = true       # 学习笔记 page
+
+# Corrections of what was read wrong, one table per source file (by its file name);
+# `studykit check` shows what to correct, and `studykit serve` writes them here too.
+# [articles."文章.txt"]
+# title = "正确的标题"
+# subtitle = ""
+# authors = ["张三（某某县委书记）"]
+# date = "2024-03-05"
+# source = "某某日报"
+# drop = ["听全文"]          # lines to remove from the text (exact text)
+# keep = ["（王小明）"]       # removed lines to put back
+# levels = { "引言" = 1 }     # a heading's text → its level (0: not a heading)
 """
 
 
@@ -85,6 +100,8 @@ class Config:
     glossaries: list[str] = field(default_factory=list)
     slides_template: str = ""
     aids: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(AIDS, True))
+    # [articles."FILE"]: the user's corrections of one source, by its file name.
+    articles: dict[str, Corrections] = field(default_factory=dict)
 
     def path(self, value: str) -> Path:
         p = Path(value).expanduser()
@@ -173,6 +190,8 @@ def config_from_dict(data: dict[str, Any], root: Path | None = None,
             cfg.paper = choice(key, value, PAPERS)
         elif key == "print_sheet":
             cfg.print_sheet = choice(key, value, SHEETS)
+        elif key == "articles":
+            cfg.articles = articles_from_dict(value, where)
         elif key == "glossaries":
             items = [value] if isinstance(value, str) else value
             if not isinstance(items, list):
@@ -183,6 +202,16 @@ def config_from_dict(data: dict[str, Any], root: Path | None = None,
                                       if f.name != "root"]))
             raise bad(key, f"unknown setting (known: {known})")
     return cfg
+
+
+def articles_from_dict(value: Any, where: str) -> dict[str, Corrections]:
+    """``[articles."FILE"]`` tables: each source's corrections (see pipeline.corrections)."""
+    from pipeline.corrections import from_mapping
+
+    if not isinstance(value, dict):
+        raise InputError(f"{where}: articles: expected tables such as [articles.\"文章.txt\"]")
+    return {str(name): from_mapping(table, f'{where}: articles."{name}"', CONFIG_NAME)
+            for name, table in value.items()}
 
 
 def iso_date(value: str | None, where: str = "--session-date") -> str | None:

@@ -113,6 +113,19 @@ class Term:
 class Warning:
     code: str  # machine-readable: "numbering-gap", "no-title", …
     message: str  # one line, Chinese or English, for people
+    # What the user would correct: "title", "subtitle", "authors", "date", "source",
+    # "outline" (heading levels) or "text" (lines kept or dropped); empty: nothing to correct.
+    field: str = ""
+
+
+@dataclass
+class Correction:
+    """A value the user corrected (``-M``, ``studykit.toml``, the page): ``check`` shows it."""
+
+    field: str  # "title", "subtitle", "authors", "date", "source", "drop", "keep", "level"
+    value: str  # the corrected value as text: a title, "听全文", "引言 → 0"
+    origin: str  # where the correction came from: "-M", "studykit.toml", "page"
+    was: str = ""  # the value before it, as text ("" if none)
 
 
 @dataclass
@@ -183,12 +196,15 @@ class Document:
     # ".doc（经 LibreOffice 转换）"; the format name the reader used is in ``source_format``.
     source_format: str = ""
     read_as: str = ""
+    # The user's corrections applied to this document, in the order applied.
+    corrections: list[Correction] = field(default_factory=list)
     version: int = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
         data = _plain(self)
         order = ["version", "meta", "body", "sections", "discarded", "quotes", "terms",
-                 "warnings", "aids", "source_file", "encoding", "source_format", "read_as"]
+                 "warnings", "corrections", "aids", "source_file", "encoding", "source_format",
+                 "read_as"]
         return {k: data[k] for k in order}
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -258,7 +274,8 @@ _NESTED: dict[type, dict[str, type]] = {
     Block: {"items": ListItem},
     Section: {"body": Block, "sections": Section, "meta": Meta},
     Document: {"meta": Meta, "body": Block, "sections": Section, "discarded": Discarded,
-               "quotes": Quote, "terms": Term, "warnings": Warning, "aids": StudyAids},
+               "quotes": Quote, "terms": Term, "warnings": Warning, "corrections": Correction,
+               "aids": StudyAids},
     StudyAids: {"excerpts": Excerpt, "glossary": GlossaryEntry, "questions": Question,
                 "quiz": QuizItem, "keypoints": SectionPoints},
     SectionPoints: {"points": KeyPoint},

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.corrections import Corrections
 
 FORMATS = ("docx", "pdf", "slides")
 VARIANTS = ("official", "large-print", "plain")
@@ -39,3 +43,6 @@ class BuildOptions:
     print_sheet: str = "A4"  # imposed sheet: A4 (for A5 pages) or A3 (for A4 pages)
     slides_template: Path | None = None  # a user's .pptx
     compile_title: str = ""  # --compile --title
+    # The user's corrections by source (as given to build): -M, studykit.toml, the page.
+    # Not an option of every output: each source's part goes into that source's cache key.
+    corrections: dict[str, Corrections] = field(default_factory=dict)

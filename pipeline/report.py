@@ -1,26 +1,44 @@
-"""The `check` report: the outline as a tree, so a parse can be judged at a glance."""
+"""The `check` report: the outline as a tree, so a parse can be judged at a glance.
+
+What to review comes first (the warnings, each with what to do), then the
+metadata (values that came from a correction are marked), the outline, and the
+lines that were dropped.
+"""
 
 from __future__ import annotations
 
-from pipeline.model import Block, Document, Meta, Section, section_name
+from pipeline.model import Block, Correction, Document, Meta, Section, section_name
+
+
+def _norm(text: str) -> str:
+    return "".join(text.split())
 
 
 def _clip(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _meta_lines(meta: Meta, indent: str = "") -> list[str]:
+def _corrected(field: str, fixes: dict[str, Correction]) -> str:
+    fix = fixes.get(field)
+    if fix is None:
+        return ""
+    was = f"；原为：{_clip(fix.was, 30)}" if fix.was else ""
+    return f"  ［已改正，{fix.origin or '改正'}{was}］"
+
+
+def _meta_lines(meta: Meta, indent: str = "", fixes: dict[str, Correction] | None = None) -> list[str]:
     out = []
-    fields = [("标题", meta.title), ("副标题", meta.subtitle), ("日期", meta.date or ""),
-              ("来源", meta.source)]
-    for label, value in fields:
-        out.append(f"{indent}{label}：{value or '（无）'}")
+    fixes = fixes or {}
+    fields = [("标题", "title", meta.title), ("副标题", "subtitle", meta.subtitle),
+              ("日期", "date", meta.date or ""), ("来源", "source", meta.source)]
+    for label, key, value in fields:
+        out.append(f"{indent}{label}：{value or '（无）'}{_corrected(key, fixes)}")
     if meta.authors:
         names = "；".join(
             a.name + (f"（{'、'.join(a.titles)}）" if a.titles else "") for a in meta.authors)
-        out.append(f"{indent}作者：{names}")
+        out.append(f"{indent}作者：{names}{_corrected('authors', fixes)}")
     else:
-        out.append(f"{indent}作者：（无）")
+        out.append(f"{indent}作者：（无）{_corrected('authors', fixes)}")
     if meta.breadcrumb:
         out.append(f"{indent}位置：{' / '.join(meta.breadcrumb)}")
     for note in meta.notes:
@@ -39,33 +57,67 @@ def _block_summary(blocks: list[Block]) -> str:
     return "，".join(parts)
 
 
-def _tree(sections: list[Section], depth: int, out: list[str]) -> None:
+def _tree(sections: list[Section], depth: int, out: list[str],
+          levels: dict[str, Correction]) -> None:
     for sec in sections:
         pad = "  " * depth
         mark = " [文章]" if sec.kind == "article" else (" [连排]" if sec.run_in else "")
+        fix = next((levels[k] for k in (_norm(section_name(sec)), _norm(sec.label + sec.title),
+                                         _norm(sec.title)) if k in levels), None)
+        if fix is not None:
+            mark += f" [已改级，原为 L{fix.was}]" if fix.was != "0" else " [已改为标题]"
         out.append(f"{pad}{'├─'} L{sec.level} {_clip(section_name(sec), 44)}{mark}"
                    f"  ({_block_summary(sec.body)})")
         if sec.meta is not None:
             out.extend(_meta_lines(sec.meta, pad + "   "))
-        _tree(sec.sections, depth + 1, out)
+        _tree(sec.sections, depth + 1, out, levels)
 
 
-def render_check(doc: Document) -> str:
+def _warning_lines(doc: Document, source_name: str, workspace: bool) -> list[str]:
+    from pipeline.review import hint
+
+    out = [f"警告（{len(doc.warnings)}）："]
+    for w in doc.warnings:
+        todo = hint(w, source_name, workspace)
+        out.append(f"  ! [{w.code}] {w.message}" + (f" → {todo}" if todo else ""))
+    return out
+
+
+def render_check(doc: Document, source_name: str = "", workspace: bool = False) -> str:
+    """The report; ``source_name`` and ``workspace`` say how warnings' hints are put
+    (``-M`` on the command line, or the workspace's ``[articles."NAME"]`` table)."""
+    fixes = {c.field: c for c in doc.corrections if c.field in
+             ("title", "subtitle", "authors", "date", "source")}
+    levels = {_norm(c.value.rsplit(" → ", 1)[0]): c for c in doc.corrections if c.field == "level"}
     out = [f"文件：{doc.source_file}（{doc.encoding or '未知编码'}）"]
-    out.extend(_meta_lines(doc.meta))
+    out.extend(_warning_lines(doc, source_name, workspace))
+    out.append("")
+    out.extend(_meta_lines(doc.meta, fixes=fixes))
     out.append("")
     out.append("结构：")
     if doc.body:
         out.append(f"  （导语 {_block_summary(doc.body)}）")
-    _tree(doc.sections, 1, out)
+    _tree(doc.sections, 1, out, levels)
     if not doc.sections:
         out.append("  （没有识别出标题）")
     out.append("")
     out.append(f"引文 {len(doc.quotes)} 条，提法 {sum(1 for t in doc.terms if t.kind == 'formulation')} 个，"
                f"书名 {sum(1 for t in doc.terms if t.kind == 'book')} 个")
     out.append("")
-    out.append(f"警告（{len(doc.warnings)}）：")
-    out.extend(f"  ! [{w.code}] {w.message}" for w in doc.warnings)
+    if doc.corrections:
+        out.append(f"改正（{len(doc.corrections)}）：")
+        out.extend(f"  * {_correction_line(c)}" for c in doc.corrections)
     out.append(f"已删除的行（{len(doc.discarded)}）：")
     out.extend(f"  - 第{d.line}行 [{d.reason}] {_clip(d.text, 50)}" for d in doc.discarded)
     return "\n".join(out) + "\n"
+
+
+_NAMES = {"title": "标题", "subtitle": "副标题", "authors": "作者", "date": "日期", "source": "来源",
+          "drop": "删除", "keep": "恢复", "level": "级别"}
+
+
+def _correction_line(c: Correction) -> str:
+    value = c.value or "（空）"
+    if c.field == "level":
+        value = value.replace(" → 0", " → 正文")
+    return f"{_NAMES.get(c.field, c.field)}：{_clip(value, 50)}（{c.origin or '改正'}）"

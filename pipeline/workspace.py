@@ -61,3 +61,43 @@ def init_workspace(folder: Path, force: bool = False) -> list[Path]:
         raise OutputError(f"cannot create workspace {folder}: "
                           f"{exc.strerror or exc}") from exc
     return written
+
+
+def save_corrections(root: Path, name: str, corrections) -> Path:
+    """Write one source's corrections into ``root/studykit.toml`` as ``[articles."NAME"]``
+    (empty corrections remove the table), keeping the file's comments and layout.
+
+    The result is read back with the same checks as ``load_config`` before it
+    replaces the file, so the page can never leave a workspace it cannot read.
+    """
+    import tomlkit
+
+    from pipeline.config import config_from_dict, load_config
+    from pipeline.outputs import write_atomic
+
+    path = Path(root) / CONFIG_NAME
+    load_config(root)  # the file as it is must be valid: its mistakes are the user's to fix
+    doc = tomlkit.parse(path.read_text(encoding="utf-8"))
+    articles = doc.get("articles")
+    if articles is None:
+        articles = tomlkit.table(is_super_table=True)
+        doc["articles"] = articles
+    values = corrections.to_dict() if corrections else {}
+    if values:
+        table = tomlkit.table()
+        for key, value in values.items():
+            if key == "levels":
+                inline = tomlkit.inline_table()
+                inline.update(value)
+                table[key] = inline
+            else:
+                table[key] = value
+        articles[name] = table
+    elif name in articles:
+        del articles[name]
+    if not articles:
+        del doc["articles"]
+    text = tomlkit.dumps(doc)
+    config_from_dict(tomlkit.loads(text).unwrap(), root=Path(root), where=str(path))
+    write_atomic(path, text)
+    return path

@@ -35,9 +35,15 @@ the parser noticed on the way (quotations, formulations and book titles, warning
 and every line it removed as page junk, with the reason (`discarded`: nothing
 disappears silently). Writers render only from this model.
 
-`studykit parse FILE --format json` prints it. The same JSON can be read back with
-`Document.from_json` (unknown keys are ignored, so a reader of an older minor
-version still loads a newer file).
+`studykit parse FILE --format json` prints it. The same JSON, edited, builds like a
+source (`studykit build article.json`): read that way it is checked strictly (the
+`version` must be this one; an unknown key, a wrong type or a bad date is an error
+naming the field, e.g. `sections[2].titel`), since a typo in an edited file must not
+pass silently. In code, `Document.from_json` ignores unknown keys.
+
+Corrections (`-M`, `[articles."FILE"]` in `studykit.toml`, the page) are applied to the
+model after parsing; each value they changed is listed in `corrections`, and warnings
+name the `field` a user would correct.
 
 Stability: the top-level `version` is the schema version ({version} today). It is
 bumped whenever a field is renamed or removed; adding an optional field keeps it.

@@ -9,6 +9,7 @@ from pipeline.model import (
     SCHEMA_VERSION,
     Author,
     Block,
+    Correction,
     Discarded,
     Document,
     Excerpt,
@@ -27,7 +28,8 @@ from pipeline.model import (
 )
 
 TOP_LEVEL_KEYS = ["version", "meta", "body", "sections", "discarded", "quotes", "terms",
-                  "warnings", "aids", "source_file", "encoding", "source_format", "read_as"]
+                  "warnings", "corrections", "aids", "source_file", "encoding", "source_format",
+                  "read_as"]
 
 
 def full_document() -> Document:
@@ -65,7 +67,10 @@ def full_document() -> Document:
                       sentence="习近平总书记在党的二十大报告中指出，“严密的组织体系是党的优势所在、力量所在。”")],
         terms=[Term(text="四个意识", kind="formulation", count=2, section="一、深学细悟"),
                Term(text="中国共产党支部工作条例（试行）", kind="book", count=1, section="")],
-        warnings=[Warning(code="numbering-gap", message="（一） is followed by （三）")],
+        warnings=[Warning(code="numbering-gap", message="（一） is followed by （三）",
+                          field="outline")],
+        corrections=[Correction(field="title", value="以党的二十大精神引领基层组织建设",
+                                origin="studykit.toml", was="以党的二十大精神引领基层组织建设 原创")],
         aids=StudyAids(
             excerpts=[Excerpt(text="江山就是人民，人民就是江山。", speaker="习近平总书记",
                               source="党的二十大报告", section="一、深学细悟")],

@@ -149,9 +149,16 @@ def test_page_upload_build_download_and_error(server, browser, downloads, corpus
     assert not browser.find_element(By.ID, "build").is_enabled()
     shot(browser, "1-empty")
 
-    # Upload the seed: its outline (the check tree) shows with the four headings.
+    # Upload the seed: its fields and outline show, with the four headings; the full
+    # check report is one click away.
     browser.find_element(By.ID, "file-input").send_keys(str(seed))
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#sources li.source.ok pre.tree")))
+    rows = [r.text for r in browser.find_elements(By.CSS_SELECTOR, ".outline-edit .orow .otext")]
+    assert [r[:20] for r in rows if r[:2] in ("一、", "二、", "三、", "四、")] == \
+        [h[:20] for h in headings]
+    title = browser.find_element(By.CSS_SELECTOR, "#sources li input[data-field=title]")
+    assert title.get_attribute("value") == read(seed).meta.title
+    browser.find_element(By.CSS_SELECTOR, "#sources li details.outline summary").click()
     tree = browser.find_element(By.CSS_SELECTOR, "#sources li.source.ok pre.tree").text
     for heading in headings:
         assert heading[:20] in tree, heading
@@ -259,3 +266,118 @@ def test_paste_reorder_and_compile(server, browser, corpus):
     assert squeeze(tiny_title) in text and "学习材料甲" in text
     assert text.index(squeeze(tiny_title)) < text.index("学习材料甲")
     assert text.rindex(squeeze(tiny_title)) < text.rindex("学习材料甲")
+
+
+# A WeChat copy as people paste it (account line, 听全文, a part heading 引言, a credit at
+# the end): its title is read wrong.
+WECHAT_COPY = (
+    "谱写中朝友谊新篇，维护半岛和平稳定\n原创 组工学习 某某县委组织部 2024年03月05日 08:30 浙江\n\n"
+    "听全文\n\n引言\n\n"
+    "近日，某某县委组织部组织全体党员干部开展专题学习，深入学习贯彻党的二十大精神，进一步提高政治站位。"
+    "大家一致认为，要把学习成果转化为推动工作的强大动力。\n\n"
+    "一、提高政治站位\n\n"
+    "要坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神，切实增强“四个意识”、"
+    "坚定“四个自信”、做到“两个维护”。\n\n"
+    "二、狠抓工作落实\n\n"
+    "要以钉钉子精神抓好各项工作落实，确保各项部署落地见效。\n\n"
+    "结束语\n\n全体党员干部要以此次学习为契机，真抓实干。\n\n（王小明）\n")
+RIGHT_TITLE = "谱写中朝友谊新篇，维护半岛和平稳定"
+
+
+def test_correct_a_wechat_copy_then_build(server, browser):
+    """Paste a copy whose title swallowed the account line, see the warning, correct the
+    title and demote a heading, build: the handout and booklet carry the corrections, and
+    the corrections come back when the same text is added again after a reload."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.keys import Keys
+
+    # The list is drawn again after each correction: an element may go stale under a wait.
+    wait = WebDriverWait(browser, 120, ignored_exceptions=[StaleElementReferenceException])
+    browser.get(server)
+    browser.find_element(By.CSS_SELECTOR, "#paste-box summary").click()
+    browser.find_element(By.ID, "paste").send_keys(WECHAT_COPY)
+    browser.find_element(By.ID, "paste-add").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#sources li.source.ok .review")))
+    item = browser.find_element(By.CSS_SELECTOR, "#sources li.source.ok")
+    title_row = item.find_element(By.CSS_SELECTOR, ".meta-row.flagged input[data-field=title]")
+    assert title_row.get_attribute("value") != RIGHT_TITLE  # read wrong: the premise
+    assert item.find_element(By.CSS_SELECTOR, ".meta-row.flagged .issue").text
+    shot(browser, "5-wechat-before")
+
+    # Correct the title (typed over the old one) and demote 二、 under 一、.
+    title_row.send_keys(Keys.CONTROL, "a")
+    title_row.send_keys(RIGHT_TITLE)
+    wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".meta-row.flagged input[data-field=title]"))
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".meta-row .badge"))
+
+    def outline_row(text: str):
+        return next(r for r in browser.find_elements(By.CSS_SELECTOR, ".outline-edit .orow")
+                    if text in r.find_element(By.CSS_SELECTOR, ".otext").text)
+
+    outline_row("二、狠抓工作落实").find_element(By.XPATH, ".//button[text()='降级']").click()
+    wait.until(lambda d: outline_row("二、狠抓工作落实").find_element(
+        By.CSS_SELECTOR, ".olevel").text == "2 级")
+    assert "lvl-2" in outline_row("二、狠抓工作落实").get_attribute("class")
+    assert "├─ L2 二、狠抓工作落实" in browser.find_element(
+        By.CSS_SELECTOR, "#sources li .tree").get_attribute("textContent")
+    assert browser.find_element(By.CSS_SELECTOR, "#sources li .title").text == RIGHT_TITLE
+
+    # The credit line dropped by the parser goes back into the text; 结束语 is made text and
+    # back into a heading.
+    browser.find_element(By.CSS_SELECTOR, "details.dropped summary").click()
+    row = next(li for li in browser.find_elements(By.CSS_SELECTOR, "details.dropped li")
+               if li.find_element(By.CSS_SELECTOR, ".ltext").text == "（王小明）")
+    row.find_element(By.XPATH, ".//button[text()='恢复到正文']").click()
+    wait.until(lambda d: not [li for li in d.find_elements(By.CSS_SELECTOR, "details.dropped li")
+                              if li.find_element(By.CSS_SELECTOR, ".ltext").text == "（王小明）"])
+    outline_row("结束语").find_element(By.XPATH, ".//button[text()='改为正文']").click()
+    wait.until(lambda d: outline_row("结束语").find_element(By.CSS_SELECTOR, ".olevel").text == "正文")
+    outline_row("结束语").find_element(By.XPATH, ".//button[text()='恢复为标题']").click()
+    wait.until(lambda d: outline_row("结束语").find_element(By.CSS_SELECTOR, ".olevel").text == "1 级")
+    authors = browser.find_element(By.CSS_SELECTOR, "input[data-field=authors]")
+    authors.send_keys(Keys.CONTROL, "a")
+    authors.send_keys("某某县委组织部")
+    wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".meta-row.flagged input[data-field=authors]"))
+    shot(browser, "6-wechat-corrected")
+
+    # Build the handout and the booklet only; both carry the corrected title.
+    for box in browser.find_elements(By.NAME, "outputs"):
+        if box.get_attribute("value") not in ("handout", "booklet") and box.is_selected():
+            box.click()
+    browser.find_element(By.ID, "build").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "status"), "已生成"))
+    links = {a.get_attribute("data-kind"): a.get_attribute("href")
+             for a in browser.find_elements(By.CSS_SELECTOR, "#downloads a.download")}
+    assert set(links) == {"handout", "booklet"}
+    assert all(RIGHT_TITLE in urllib.request.unquote(href) for href in links.values())
+
+    import io
+
+    import docx
+    from pypdf import PdfReader
+
+    with urllib.request.urlopen(links["handout"], timeout=30) as r:
+        word = docx.Document(io.BytesIO(r.read()))
+    paragraphs = [p for p in word.paragraphs if p.text.strip()]
+    word_text = squeeze("\n".join(p.text for p in paragraphs))
+    assert squeeze(RIGHT_TITLE) in word_text and "08:30" not in word_text
+    assert "某某县委组织部" in word_text
+    style = {p.text.strip(): p.style.name for p in paragraphs}
+    assert style["一、提高政治站位"] != style["二、狠抓工作落实"]  # now a second-level heading
+    assert style["结束语"] == style["一、提高政治站位"]  # a heading again
+    assert "（王小明）" in word_text  # put back
+    with urllib.request.urlopen(links["booklet"], timeout=30) as r:
+        pdf = PdfReader(io.BytesIO(r.read()))
+    pdf_text = squeeze("".join(page.extract_text() or "" for page in pdf.pages))
+    assert squeeze(RIGHT_TITLE) in pdf_text and "08:30" not in pdf_text
+    shot(browser, "7-wechat-built")
+
+    # The corrections live with this tab: after a reload, the same text gets them back.
+    browser.refresh()
+    browser.find_element(By.CSS_SELECTOR, "#paste-box summary").click()
+    browser.find_element(By.ID, "paste").send_keys(WECHAT_COPY)
+    browser.find_element(By.ID, "paste-add").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#sources li.source.ok .review")))
+    again = browser.find_element(By.CSS_SELECTOR, "#sources li.source.ok")
+    assert again.find_element(By.CSS_SELECTOR, "input[data-field=title]").get_attribute("value") == RIGHT_TITLE
+    assert outline_row("二、狠抓工作落实").find_element(By.CSS_SELECTOR, ".olevel").text == "2 级"

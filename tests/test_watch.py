@@ -90,3 +90,26 @@ def test_watch_command_rebuilds_on_save_and_stops_on_ctrl_c(workspace):
     assert proc.returncode == 0, err
     assert "Traceback" not in err and "stopped watching" in err
     assert err.count("built docx") == 2, err
+
+
+def test_rebuild_after_a_correction_in_studykit_toml(workspace):
+    """Saving an article's correction rebuilds that article only, with the correction."""
+    from test_corrections import WECHAT
+
+    (workspace / "source" / "wechat.txt").write_text(WECHAT, encoding="utf-8")
+    watcher = Watcher(lambda: make_request(_params(workspace, to="docx")), jobs=1)
+    watcher.start()
+    try:
+        result, _ = watcher.rebuild()
+        assert len(result.of("built")) == 2
+        config = workspace / "studykit.toml"
+        config.write_text(config.read_text(encoding="utf-8")
+                          + '\n[articles."wechat.txt"]\ntitle = "维护半岛和平稳定"\n', encoding="utf-8")
+        result, _ = watcher.rebuild()
+        assert [Path(r.job.sources[0]).name for r in result.of("built")] == ["wechat.txt"]
+        assert [p.name for p in result.of("built")[0].outputs] == ["维护半岛和平稳定.handout.docx"]
+        assert [Path(r.job.sources[0]).name for r in result.of("skipped")] == [SEED]
+        result, _ = watcher.rebuild()
+        assert not result.of("built")
+    finally:
+        watcher.close()

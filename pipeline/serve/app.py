@@ -2,8 +2,12 @@
 
 Routes
   GET  /                         the page (Chinese)
-  POST /api/check                one file → the ``check`` tree (as ``studykit check``)
-  POST /api/build                files in order + choices → the build's files and previews
+  POST /api/check                one file (+ its corrections) → the ``check`` tree, the
+                                 fields and outline to correct (see ``serve.review``)
+  POST /api/build                files in order + choices + corrections → the build's files
+                                 and previews
+  POST /api/corrections          started in a workspace: save one file's corrections into
+                                 its studykit.toml ([articles."NAME"])
   GET  /files/{token}/{name}     one output of a build, looked up by name in that build
   GET  /zip/{token}              all of a build's outputs as one .zip
   GET  /preview/{token}/{n}.png  the booklet's first pages as images
@@ -127,6 +131,16 @@ class State:
         self.lock = threading.Lock()
         self.warm = threading.Event()
         self.warm_seconds: float | None = None
+        self.toml_lock = threading.Lock()  # one write of studykit.toml at a time
+
+    def stored_corrections(self, name: str):
+        """The workspace's corrections of a file (``[articles."NAME"]``), if any."""
+        root = self.settings.workspace
+        if root is None:
+            return None
+        from pipeline.config import load_config
+
+        return load_config(root).articles.get(name)
 
     async def run(self, fn, *args):
         """Run ``fn`` in the build pool; refuse when too many are already waiting."""
@@ -182,6 +196,37 @@ def _build_json(build: Build) -> dict:
         "zip": f"/zip/{build.token}",
         "previews": [f"/preview/{build.token}/{i}.png" for i in range(1, len(build.previews) + 1)],
     }
+
+
+def _corrections(raw, name: str):
+    """The page's corrections of one file (JSON, the keys of [articles."NAME"])."""
+    import json
+
+    from pipeline.corrections import from_mapping
+
+    if raw is None or raw == "" or raw == "null":
+        return None
+    try:
+        data = json.loads(raw) if isinstance(raw, str) else raw
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{name}: corrections: not valid JSON ({exc.msg})") from exc
+    if data is None:
+        return None
+    return from_mapping(data, f"{name}: corrections", "page")
+
+
+def _correction_list(raw, names: list[str]) -> list:
+    import json
+
+    if raw is None or raw == "":
+        return [None] * len(names)
+    try:
+        items = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"corrections: not valid JSON ({exc.msg})") from exc
+    if not isinstance(items, list) or len(items) != len(names):
+        raise InputError("corrections: expected one entry per file, in the files' order")
+    return [_corrections(item, name) for item, name in zip(items, names, strict=True)]
 
 
 async def _uploads(files: list) -> list[Upload]:
@@ -280,17 +325,48 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         form = await request.form(max_files=1, max_fields=10)
         try:
             uploads = await _uploads(form.getlist("file"))
+            raw = form.get("corrections")
         finally:
             await form.close()
         if not uploads:
             return _error("no file in the request")
-        return JSONResponse(await state.run(check_report, uploads[0]))
+        name = uploads[0].name
+        corrections = _corrections(raw, name) if raw is not None else \
+            await asyncio.to_thread(state.stored_corrections, name)
+        report = await state.run(check_report, uploads[0], corrections)
+        report["workspace"] = settings.workspace is not None
+        return JSONResponse(report)
+
+    @app.post("/api/corrections")
+    async def save_corrections(request: Request) -> JSONResponse:
+        """Started in a workspace: one file's corrections into studykit.toml."""
+        if settings.workspace is None:
+            return _error("not started in a workspace: corrections stay in this browser tab")
+        try:
+            body = await request.json()
+        except ValueError:
+            return _error("expected JSON: {\"name\": …, \"corrections\": {…}}")
+        if not isinstance(body, dict) or not isinstance(body.get("name"), str):
+            return _error("expected JSON: {\"name\": …, \"corrections\": {…}}")
+        name = clean_name(body["name"])
+        corrections = _corrections(body.get("corrections"), name)
+
+        def save() -> str:
+            from pipeline.workspace import save_corrections as write
+
+            with state.toml_lock:
+                return str(write(settings.workspace, name, corrections))
+
+        path = await asyncio.to_thread(save)
+        return JSONResponse({"saved": path, "name": name,
+                             "corrections": corrections.to_dict() if corrections else {}})
 
     @app.post("/api/build")
     async def build(request: Request) -> JSONResponse:
         form = await request.form(max_files=MAX_FILES + 1, max_fields=50)
         try:
             uploads = await _uploads(form.getlist("files"))
+            fixes = _correction_list(form.get("corrections"), [u.name for u in uploads])
             spec = BuildSpec(
                 outputs=tuple(str(v) for v in form.getlist("outputs")),
                 variant=str(form.get("variant") or "official"),
@@ -302,7 +378,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await form.close()
         started = time.perf_counter()
-        result = await state.run(state.builder.build, uploads, spec)
+        result = await state.run(state.builder.build, uploads, spec, fixes)
         body = _build_json(result)
         body["request_seconds"] = round(time.perf_counter() - started, 3)
         return JSONResponse(body)

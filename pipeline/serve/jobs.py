@@ -33,6 +33,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.corrections import Corrections
 from pipeline.errors import InputError, StudykitError
 from pipeline.options import VARIANTS, AidOptions, BuildOptions
 from pipeline.readers import MAX_BYTES
@@ -97,22 +98,25 @@ def check_upload(upload: Upload) -> None:
         raise InputError(f"{upload.name}: file is empty")
 
 
-def parse_upload(upload: Upload):
-    """Bytes → Document, as ``studykit check`` does (extension, then content)."""
-    from pipeline.parser import parse
-    from pipeline.readers import format_for, read_source
+def parse_upload(upload: Upload, corrections: Corrections | None = None):
+    """Bytes → the corrected, reviewed Document, as ``studykit check`` reads a file."""
+    from pipeline.loading import is_model, load_bytes
+    from pipeline.readers import format_for
 
-    format_for(upload.name)  # the type check: an unknown extension stops here
+    if not is_model(upload.name):
+        format_for(upload.name)  # the type check: an unknown extension stops here
     check_upload(upload)
-    return parse(read_source(upload.data, upload.name))
+    return load_bytes(upload.data, upload.name, corrections=corrections)
 
 
-def check_report(upload: Upload) -> dict:
-    """What the page shows after an upload: the ``check`` tree and a short summary."""
+def check_report(upload: Upload, corrections: Corrections | None = None) -> dict:
+    """What the page shows after an upload or a correction: the ``check`` tree, the
+    metadata to edit (and as parsed), the warnings by field, the outline, the lines."""
     from pipeline.model import section_name
     from pipeline.report import render_check
+    from pipeline.serve.review import review_view
 
-    doc = parse_upload(upload)
+    doc = parse_upload(upload, corrections)
     return {
         "name": upload.name,
         "title": doc.meta.title,
@@ -120,6 +124,7 @@ def check_report(upload: Upload) -> dict:
         "warnings": len(doc.warnings),
         "discarded": len(doc.discarded),
         "report": render_check(doc),
+        **review_view(doc, corrections),
     }
 
 
@@ -257,20 +262,28 @@ class Builder:
 
     # --- building ---------------------------------------------------------
 
-    def build(self, uploads: list[Upload], spec: BuildSpec) -> Build:
-        """Build ``uploads`` as ``spec`` asks; raises StudykitError with the CLI's message."""
+    def build(self, uploads: list[Upload], spec: BuildSpec,
+              corrections: list[Corrections | None] | None = None) -> Build:
+        """Build ``uploads`` as ``spec`` asks, each with its corrections (same order);
+        raises StudykitError with the CLI's message."""
         if not uploads:
             raise InputError("no source: paste some text or add a file first")
         if len(uploads) > MAX_FILES:
             raise InputError(f"too many files ({len(uploads)}; the limit is {MAX_FILES})")
+        fixes = list(corrections or [])
+        fixes += [None] * (len(uploads) - len(fixes))
+        if len(fixes) != len(uploads):
+            raise InputError("corrections: one entry per file is expected")
         for up in uploads:
+            from pipeline.loading import is_model
             from pipeline.readers import format_for
 
-            format_for(up.name)
+            if not is_model(up.name):
+                format_for(up.name)
             check_upload(up)
         start = time.perf_counter()
         templates = fingerprint(self.template_dirs)
-        sources = [[u.name, u.digest] for u in uploads]
+        sources = [[u.name, u.digest, c.digest() if c else ""] for u, c in zip(uploads, fixes, strict=True)]
         produced: list[Path] = []
         previews: list[Path] = []
         all_cached = True
@@ -280,7 +293,7 @@ class Builder:
             paths: list[Path] = []
             for job in spec.jobs():
                 key = self._key(job, sources, spec, templates)
-                entry, cached = self._entry(key, job, uploads, spec, request_dir, paths)
+                entry, cached = self._entry(key, job, uploads, spec, request_dir, paths, fixes)
                 entries.append(entry)
                 all_cached &= cached
                 produced.extend(entry.paths)
@@ -301,7 +314,8 @@ class Builder:
         return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
     def _entry(self, key: str, job: str, uploads: list[Upload], spec: BuildSpec,
-               request_dir: Path, paths: list[Path]) -> tuple[_Entry, bool]:
+               request_dir: Path, paths: list[Path],
+               fixes: list[Corrections | None]) -> tuple[_Entry, bool]:
         with self._lock:
             key_lock = self._key_locks.setdefault(key, threading.Lock())
         with key_lock:
@@ -316,7 +330,7 @@ class Builder:
             folder = self.root / "cache" / key
             shutil.rmtree(folder, ignore_errors=True)
             try:
-                written, previews = self._run(job, paths, spec, folder)
+                written, previews = self._run(job, paths, spec, folder, fixes)
             except StudykitError as err:
                 shutil.rmtree(folder, ignore_errors=True)
                 err.args = (self._scrub(str(err), paths, uploads),)
@@ -342,10 +356,11 @@ class Builder:
             paths.append(path)
         return paths
 
-    def _run(self, job: str, paths: list[Path], spec: BuildSpec,
-             folder: Path) -> tuple[list[Path], list[Path]]:
+    def _run(self, job: str, paths: list[Path], spec: BuildSpec, folder: Path,
+             fixes: list[Corrections | None]) -> tuple[list[Path], list[Path]]:
         opts = spec.options(folder, self.template_dirs)
         sources = [str(p) for p in paths]
+        opts.corrections = {s: c for s, c in zip(sources, fixes, strict=True) if c}
         if job in ("pdf", "compile"):
             with self._pdf_lock:
                 if job == "compile":
