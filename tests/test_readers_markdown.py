@@ -24,6 +24,10 @@ def xianfa():
     return markdown.read(XIANFA.read_bytes(), XIANFA.name)
 
 
+def _texts(st) -> list[str]:
+    return [ln.text for ln in st.lines if ln.text or ln.table]
+
+
 def test_xianfa_headings_and_line_numbers(xianfa):
     assert xianfa.format == "markdown"
     heads = [(ln.lineno, ln.heading, ln.text) for ln in xianfa.lines if ln.heading]
@@ -32,11 +36,16 @@ def test_xianfa_headings_and_line_numbers(xianfa):
     assert (317, 3, "第一节 全国人民代表大会") in heads
     assert heads[-1] == (777, 2, "第四章 国旗、国歌、国徽、首都")
     assert len(heads) == 14
-    # One SourceLine per source line, numbered as in the file.
+    # Lines are numbered as in the file; the text is the text of the file.
     source = XIANFA.read_text(encoding="utf-8").split("\n")
-    assert [ln.lineno for ln in xianfa.lines] == list(range(1, len(source) + 1))
-    assert xianfa.lines[2].text == "1982年12月4日 第五届全国人民代表大会第五次会议通过"
-    assert xianfa.lines[-1].text == "第一百四十三条 中华人民共和国首都是北京。"
+    texts = [ln for ln in xianfa.lines if ln.text]
+    assert texts[1].lineno == 3
+    assert texts[1].text == "1982年12月4日 第五届全国人民代表大会第五次会议通过"
+    assert texts[-1].text == "第一百四十三条 中华人民共和国首都是北京。"
+    for ln in texts:
+        src = source[ln.lineno - 1]
+        if not src.startswith(("#", "<!--")):
+            assert ln.text == src
 
 
 def test_xianfa_comments_are_discarded(xianfa):
@@ -45,70 +54,60 @@ def test_xianfa_comments_are_discarded(xianfa):
     assert comments[0] == (17, "<!-- INFO END -->")
     assert (31, "<!-- FORCE BREAK -->") in comments
     assert len(comments) == 5
-    assert xianfa.lines[16].text == ""  # the comment's line stays, empty
-    # Every other line of the file is kept unchanged (xianfa has no inline markup).
-    source = XIANFA.read_text(encoding="utf-8").split("\n")
-    for ln in xianfa.lines:
-        src = source[ln.lineno - 1]
-        if not src.startswith(("#", "<!--")):
-            assert ln.text == src
 
 
 def test_inline_markup_is_removed():
     st = _md("**第一条** 加强*党的*领导，__坚持__人民 _至上_，坚持_人民_至上。\n"
              "见[新华网](http://www.xinhuanet.com/)与[人民网][rmw]。<https://gov.cn>\n"
              "***粗斜体*** 与 `代码 *不动*`，转义 \\*星号\\* 与 snake_case_name\n"
-             "[rmw]: http://www.people.com.cn\n")
-    texts = [ln.text for ln in st.lines]
-    assert texts[0] == "第一条 加强党的领导，坚持人民 至上，坚持_人民_至上。"  # no intraword _
+             "\n[rmw]: http://www.people.com.cn\n")
+    texts = _texts(st)
+    # CommonMark: _ and __ between Han characters are intraword, hence literal
+    assert texts[0] == "第一条 加强党的领导，__坚持__人民 至上，坚持_人民_至上。"
     assert texts[1] == "见新华网与人民网。https://gov.cn"
     assert texts[2] == "粗斜体 与 代码 *不动*，转义 *星号* 与 snake_case_name"
-    assert texts[3] == ""
-    assert [d.reason for d in st.discarded] == ["markup (link definition)"]
+    assert [ln.lineno for ln in st.lines if ln.text] == [1, 2, 3]
+    assert [(d.reason, d.line) for d in st.discarded] == [("markup (link definition)", 5)]
 
 
 def test_block_markers():
-    st = _md("> 引文第一行\n> > 嵌套引文\n- 要点一\n* 要点二\n  + 子要点\n1. 文字\n（1）不动\n"
-             "- [x] 已完成\n---\n")
-    assert [ln.text for ln in st.lines] == [
-        "引文第一行", "嵌套引文", "要点一", "要点二", "子要点", "1. 文字", "（1）不动", "已完成", "", ""]
+    st = _md("> 引文第一行\n>\n> > 嵌套引文\n\n- 要点一\n* 要点二\n  + 子要点\n\n1. 文字\n\n（1）不动\n\n"
+             "- 已完成\n\n---\n")
+    assert _texts(st) == ["引文第一行", "嵌套引文", "要点一", "要点二", "子要点", "1.文字", "（1）不动", "已完成"]
     assert st.discarded[0].reason == "markup (thematic break)"
-    assert st.discarded[0].line == 9
+    assert st.discarded[0].line == 15
 
 
 def test_atx_and_setext_headings():
-    st = _md("# 标题 #\n####### 七个井号\n#无空格\n副标题\n======\n\n二级\n---\n> ## 引用里的标题\n")
-    got = [(ln.lineno, ln.heading, ln.text) for ln in st.lines]
+    st = _md("# 标题 #\n####### 七个井号\n\n#无空格\n\n副标题\n======\n\n二级\n---\n> ## 引用里的标题\n")
+    got = [(ln.lineno, ln.heading, ln.text) for ln in st.lines if ln.text]
     assert got == [
         (1, 1, "标题"),
         (2, None, "####### 七个井号"),
-        (3, None, "#无空格"),
-        (4, 1, "副标题"),
-        (5, None, ""),
-        (6, None, ""),
-        (7, 2, "二级"),
-        (8, None, ""),
-        (9, 2, "引用里的标题"),
-        (10, None, ""),
+        (4, None, "#无空格"),
+        (6, 1, "副标题"),
+        (9, 2, "二级"),
+        (11, 2, "引用里的标题"),
     ]
+    assert ("======", "markup (heading underline)") in [(d.text, d.reason) for d in st.discarded]
 
 
 def test_fenced_code_is_verbatim():
-    st = _md("前文\n```python\n# 不是标题\n**不是粗体** <!-- 不是注释 -->\n```\n后文 <!-- 注 --> 续\n")
-    assert [(ln.text, ln.heading) for ln in st.lines] == [
-        ("前文", None), ("", None), ("# 不是标题", None),
-        ("**不是粗体** <!-- 不是注释 -->", None), ("", None), ("后文  续", None), ("", None)]
+    st = _md("前文\n\n```python\n# 不是标题\n**不是粗体** <!-- 不是注释 -->\n```\n\n后文 <!-- 注 --> 续\n")
+    assert [(ln.text, ln.heading) for ln in st.lines if ln.text] == [
+        ("前文", None), ("# 不是标题", None), ("**不是粗体** <!-- 不是注释 -->", None),
+        ("后文  续", None)]
     assert [d.reason for d in st.discarded] == [
         "markup (code fence)", "markup (code fence)", "markup comment"]
 
 
-def test_multiline_and_unterminated_comments():
-    st = _md("甲<!-- 一\n\n二 -->乙\n丙\n<!-- 没有结尾\n丁\n")
-    assert [ln.text for ln in st.lines] == ["甲", "", "乙", "丙", "", "", ""]
+def test_comment_blocks_and_unterminated_comments():
+    st = _md("甲\n\n<!-- 一\n\n二 -->\n\n丙\n\n<!-- 没有结尾\n丁\n")
+    assert _texts(st) == ["甲", "丙"]
     assert st.discarded[0].text == "<!-- 一\n\n二 -->"
-    assert st.discarded[0].line == 1
-    assert st.discarded[1].reason == "markup comment (unterminated)"
-    assert st.discarded[1].text == "<!-- 没有结尾\n丁\n"
+    assert st.discarded[0].line == 3
+    assert st.discarded[-1].reason == "markup comment (unterminated)"
+    assert st.discarded[-1].text == "<!-- 没有结尾\n丁"
 
 
 def test_front_matter_and_images():
@@ -116,9 +115,28 @@ def test_front_matter_and_images():
     assert st.hints.title == "学习材料"
     assert st.hints.date == "2024-03-05"
     assert [a.name for a in st.hints.authors] == ["张三", "李四"]
-    assert [ln.text for ln in st.lines][:6] == ["", "", "", "", "", "正文。"]
-    assert st.lines[5].lineno == 6
+    assert [(ln.lineno, ln.text) for ln in st.lines if ln.text] == [(6, "正文。")]
     assert ("![图](a.png)", "image") in [(d.text, d.reason) for d in st.discarded]
+    assert [d.line for d in st.discarded if d.reason == "front matter"] == [1, 2, 3, 4, 5]
+
+
+def test_front_matter_title_wins_over_the_first_heading(tmp_path):
+    from pipeline.readers import read
+
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle: 关于加强学习的意见\n---\n# 学习材料之一\n\n正文第一段，说明事情的缘由。\n",
+                    encoding="utf-8")
+    doc = read(path)
+    assert doc.meta.title == "关于加强学习的意见"
+    assert "学习材料之一" in doc.meta.subtitle + "".join(doc.meta.notes)
+
+
+def test_tables_and_footnotes():
+    st = _md("正文引用了一个注释[^1]。\n\n| 时间 | 内容 |\n| --- | --- |\n| 3月5日 | **集中**学习 |\n\n"
+             "[^1]: 注释的内容。\n")
+    texts = [(ln.text, ln.table) for ln in st.lines if ln.text or ln.table]
+    assert texts == [("正文引用了一个注释[1]。", None), ("", [["时间", "内容"], ["3月5日", "集中学习"]]),
+                     ("[1] 注释的内容。", None)]
 
 
 @pytest.mark.parametrize("encoding", ["gb18030", "utf-16"])

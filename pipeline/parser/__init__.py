@@ -63,6 +63,8 @@ def parse(src: SourceText) -> Document:
         _append_at_end(tree, end_meta.blocks)
         doc.body, doc.sections = tree.body, tree.sections
         _finish_meta(doc.meta, front, end_meta, _first_text(tree), src.hints, src.site)
+        if src.format == "markdown":
+            _front_matter_title(doc.meta, src.hints)
     else:
         doc.meta, doc.body = _page_meta(front, src.hints), []
         bounds = [front.body_start, *starts, len(lines)]
@@ -139,6 +141,19 @@ def _credit_byline(text: str) -> str:
 
 
 _CREDIT_BYLINE = re.compile(r"(\S{0,12}(?:作者|记者|撰稿|撰文|通讯员|特约评论员))[\s:：/]+([\u4e00-\u9fff·]{2,6})")
+
+
+def _front_matter_title(meta: Meta, hints: Meta) -> None:
+    """In Markdown the author's front matter names the document: its title wins over the
+    first ``#`` heading, which (when it differs) stays as the subtitle."""
+    if not hints.title or widen_punctuation(hints.title) == meta.title:
+        return
+    if meta.title:
+        meta.subtitle = meta.subtitle or meta.title
+        if meta.subtitle != meta.title:
+            meta.notes.insert(0, meta.title)
+    meta.title = widen_punctuation(hints.title)
+    meta.subtitle = meta.subtitle or widen_punctuation(hints.subtitle)
 
 
 def _drop_replacement_characters(lines: list[Line], notes: Notes) -> None:

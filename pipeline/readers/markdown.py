@@ -1,21 +1,20 @@
-"""Markdown → lines: the text as a reader would see it, headings from ``#``.
+"""Markdown → lines, read by a CommonMark parser (markdown-it-py), with source line numbers.
 
-Markdown's markup would otherwise reach the parser as text ("**第一条**",
-"> 引文"), so it is removed here, line by line, keeping source line numbers:
+What a reader of the rendered page sees becomes text; the markup does not:
 
-* ATX (``## 序言``) and setext (text over ``===``/``---``) headings get
-  ``heading=level`` and lose their markers;
-* HTML comments (``<!-- FORCE BREAK -->``, also inline or over several lines),
-  YAML front matter, thematic breaks, code fences, images and link
-  definitions go to ``discarded``;
-* emphasis ``**``/``__``/``*``/``_``, links ``[text](url)`` → text, inline
-  code backticks, blockquote ``>`` and bullet markers ``-``/``*``/``+`` are
-  stripped; numbered items ("1. 文字") stay as they are, since the number is
-  part of the text the parser reads;
-* lines inside fenced code blocks are kept verbatim.
+* ATX and setext headings get ``heading=level``;
+* paragraphs give one line per source line (the parser rejoins hard-wrapped text), list
+  items keep an ordered item's number ("1." is numbering the parser reads) and lose a
+  bullet's marker, block quotes lose their ``>``;
+* emphasis, links (their text stays), inline code (its content stays) lose their markup;
+  images, HTML comments, thematic breaks, code fences, link definitions and the YAML front
+  matter go to ``discarded``;
+* tables become table lines (rows of cells); footnotes are kept after the text as
+  "[1] 注释文字" lines, their references as "[1]";
+* fenced and indented code is kept verbatim.
 
-A line that held only markup stays as an empty line, so that blank-line
-paragraph breaks (and line numbers) match the source.
+YAML front matter (``title``, ``subtitle``, ``date``, ``author``/``authors``, ``source``)
+goes into the hints; the parser prefers a front-matter title over the first ``#`` heading.
 """
 
 from __future__ import annotations
@@ -23,197 +22,232 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
 from pipeline.model import Author, Discarded, Meta
 from pipeline.readers.decode import decode
 from pipeline.readers.source import SourceLine, SourceText
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_RULE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_QUOTE = re.compile(r"^ {0,3}>[ \t]?")
-_BULLET = re.compile(r"^([ \t]*)[-*+][ \t]+(?!\[[ xX]\][ \t])")
-_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]")
-_TASK = re.compile(r"^([ \t]*)[-*+][ \t]+\[[ xX]\][ \t]+")
-_LINK_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*\S+")
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)]*)\)")
-_LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
-_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>")
-_CODE = re.compile(r"(`+)(.+?)\1")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EM_STAR = re.compile(r"(?<!\*)\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)")
-_EM_UNDERSCORE = re.compile(r"(?<![_\w])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![_\w])")
-# Escaped punctuation hides in the private-use area while markup is removed.
-_PUA = 0xF0000
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    return md.use(front_matter_plugin).use(footnote_plugin)
 
 
 def read(data: bytes, name: str) -> SourceText:
-    """Decode and strip Markdown markup, one SourceLine per source line."""
+    """Decode and parse; one SourceLine per line of text, blank lines between blocks."""
     text, encoding = decode(data, name)
     raw = text.split("\n")
-    lines: list[SourceLine] = []
-    discarded: list[Discarded] = []
-    hints = Meta()
+    tokens = _parser().parse(text)
+    out = _Reader(raw)
+    out.walk(tokens)
+    out.unclaimed()
+    out.lines.sort(key=lambda ln: ln.lineno)
+    return SourceText(name=name, format="markdown", lines=out.lines, encoding=encoding,
+                      hints=out.hints, discarded=sorted(out.discarded, key=lambda d: d.line))
 
-    start = _front_matter(raw, hints, discarded)
-    for i in range(start):
-        lines.append(SourceLine("", i + 1))
 
-    fence = ""  # the opening fence while inside a fenced code block
-    comment: list[str] | None = None  # text of an HTML comment spanning lines
-    comment_line = 0
-    i = start
-    while i < len(raw):
-        lineno = i + 1
-        line = raw[i]
-        i += 1
-        if fence:
-            m = _FENCE.match(line)
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) \
-                    and not line[m.end():].strip():
-                fence = ""
-                discarded.append(Discarded(line, "markup (code fence)", lineno))
-                lines.append(SourceLine("", lineno))
-            else:
-                lines.append(SourceLine(line, lineno))
-            continue
+class _Reader:
+    def __init__(self, raw: list[str]) -> None:
+        self.raw = raw
+        self.lines: list[SourceLine] = []
+        self.discarded: list[Discarded] = []
+        self.hints = Meta()
+        self.claimed: set[int] = set()  # 0-based source lines some token accounted for
+        self.item_label: list[str] = []  # the number of the ordered list item being read
+        self.footnotes: list[SourceLine] = []
 
-        # HTML comments, possibly spanning lines.
-        if comment is not None and not line:
-            comment.append("")
-            lines.append(SourceLine("", lineno))
-            continue
-        kept: list[str] = []
-        rest = line
-        while rest:
-            if comment is not None:
-                end = rest.find("-->")
-                if end < 0:
-                    comment.append(rest)
-                    break
-                comment.append(rest[:end + 3])
-                discarded.append(Discarded("\n".join(comment), "markup comment", comment_line))
-                comment = None
-                rest = rest[end + 3:]
-                continue
-            begin = rest.find("<!--")
-            if begin < 0:
-                kept.append(rest)
-                break
-            kept.append(rest[:begin])
-            comment, comment_line = [], lineno
-            rest = rest[begin:]
-        had_comment = "".join(kept) != line
-        line = "".join(kept)
-        if had_comment and not line.strip():
-            lines.append(SourceLine("", lineno))
-            continue
+    # -- walking the block tokens -------------------------------------------------
 
-        m = _FENCE.match(line)
-        if m and not (m.group(1)[0] == "`" and "`" in line[m.end():]):
-            fence = m.group(1)
-            discarded.append(Discarded(line, "markup (code fence)", lineno))
-            lines.append(SourceLine("", lineno))
-            continue
-
-        heading: int | None = None
-        body = line
-        while _QUOTE.match(body):
-            body = _QUOTE.sub("", body, count=1)
-        if _RULE.match(body):
-            discarded.append(Discarded(line, "markup (thematic break)", lineno))
-            lines.append(SourceLine("", lineno))
-            continue
-        if _LINK_DEF.match(body):
-            discarded.append(Discarded(line, "markup (link definition)", lineno))
-            lines.append(SourceLine("", lineno))
-            continue
-        atx = _ATX.match(body)
-        if atx:
-            heading = len(atx.group(1))
-            body = atx.group(2) or ""
-        elif body.strip() and i < len(raw) and _SETEXT.match(raw[i]) \
-                and not _LIST_ITEM.match(body):
-            heading = 1 if raw[i].strip()[0] == "=" else 2
-            lines.append(SourceLine(_inline(body.strip(), discarded, lineno), lineno, heading))
-            discarded.append(Discarded(raw[i], "markup (heading underline)", i + 1))
-            lines.append(SourceLine("", i + 1))
+    def walk(self, tokens: list[Token]) -> None:
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            if tok.map:
+                self.claimed.update(range(tok.map[0], tok.map[1]))
+            kind = tok.type
+            if kind == "front_matter":
+                self._front_matter(tok)
+            elif kind == "heading_open":
+                level = int(tok.tag[1])
+                start = tok.map[0] + 1 if tok.map else 0
+                text = " ".join(t for t in self._inline(tokens[i + 1], start) if t.strip())
+                self.lines.append(SourceLine(text.strip(), start, level))
+                if tok.markup in ("=", "-") and tok.map:  # a setext underline
+                    under = tok.map[1] - 1
+                    self.discarded.append(Discarded(self.raw[under], "markup (heading underline)",
+                                                    under + 1))
+                self._blank(tok)
+                i += 2
+            elif kind == "paragraph_open":
+                start = tok.map[0] + 1 if tok.map else 0
+                parts = self._inline(tokens[i + 1], start)
+                if self.item_label and parts:
+                    parts[0] = self.item_label.pop() + parts[0]
+                for k, part in enumerate(parts):
+                    self.lines.append(SourceLine(part.rstrip(), start + k))
+                self._blank(tok)
+                i += 2
+            elif kind == "ordered_list_open":
+                pass
+            elif kind == "list_item_open":
+                if tok.info:  # an ordered item: its number is numbering the parser reads
+                    self.item_label.append(f"{tok.info}{tok.markup}")
+            elif kind == "list_item_close":
+                if self.item_label and tokens[i - 1].type == "list_item_open":
+                    self.item_label.pop()
+            elif kind in ("fence", "code_block"):
+                self._code(tok)
+            elif kind == "html_block":
+                self._html_block(tok)
+            elif kind == "hr":
+                self.discarded.append(Discarded(tok.markup or "---", "markup (thematic break)",
+                                                tok.map[0] + 1 if tok.map else 0))
+            elif kind == "table_open":
+                i = self._table(tokens, i)
+            elif kind == "footnote_block_open":
+                i = self._footnotes(tokens, i)
             i += 1
-            continue
-        else:
-            body = _TASK.sub(r"\1", body, count=1)
-            body = _BULLET.sub("", body, count=1)
-        text_out = _inline(body, discarded, lineno).rstrip(" \t")
-        if heading is not None:
-            text_out = text_out.strip()
-        lines.append(SourceLine(text_out, lineno, heading))
+        self.lines.extend(self.footnotes)
 
-    if comment is not None:  # unterminated: still nothing disappears silently
-        discarded.append(Discarded("\n".join(comment), "markup comment (unterminated)",
-                                   comment_line))
-    return SourceText(name=name, format="markdown", lines=lines, encoding=encoding,
-                      hints=hints, discarded=discarded)
+    def _blank(self, tok: Token) -> None:
+        if tok.map:
+            self.lines.append(SourceLine("", tok.map[1] + 1 if tok.map[1] > tok.map[0] else 0))
+
+    # -- inline content ------------------------------------------------------------
+
+    def _inline(self, tok: Token, start: int) -> list[str]:
+        """Plain text of an inline token, split at its soft and hard line breaks."""
+        parts = [""]
+        line = start
+        for child in tok.children or []:
+            kind = child.type
+            if kind in ("softbreak", "hardbreak"):
+                parts.append("")
+                line += 1
+            elif kind in ("text", "code_inline"):
+                parts[-1] += child.content
+            elif kind == "image":
+                alt = child.content or "".join(c.content for c in child.children or [])
+                src = child.attrs.get("src", "")
+                self.discarded.append(Discarded(f"![{alt}]({src})", "image", line))
+            elif kind == "html_inline":
+                if child.content.startswith("<!--"):
+                    self.discarded.append(Discarded(child.content, "markup comment", line))
+                elif child.content.lower().startswith("<br"):
+                    parts.append("")
+                    line += 1
+            elif kind == "footnote_ref":
+                parts[-1] += f"[{child.meta.get('id', 0) + 1}]"
+        return parts
+
+    # -- the other blocks ----------------------------------------------------------
+
+    def _front_matter(self, tok: Token) -> None:
+        import yaml
+
+        end = tok.map[1] if tok.map else 0
+        for k in range(end):
+            self.discarded.append(Discarded(self.raw[k], "front matter", k + 1))
+        try:
+            data = yaml.safe_load(tok.content)
+        except yaml.YAMLError:
+            return
+        if not isinstance(data, dict):
+            return
+        fields = {str(k).strip().lower(): v for k, v in data.items()}
+        if isinstance(fields.get("title"), str | int):
+            self.hints.title = str(fields["title"]).strip()
+        if isinstance(fields.get("subtitle"), str):
+            self.hints.subtitle = fields["subtitle"].strip()
+        self.hints.date = _date(fields.get("date"))
+        authors = fields.get("authors", fields.get("author"))
+        if isinstance(authors, str):
+            authors = re.split(r"[,，、;；]+", authors)
+        if isinstance(authors, list):
+            self.hints.authors = [Author(str(a).strip()) for a in authors if str(a).strip()]
+        if isinstance(fields.get("source"), str):
+            self.hints.source = fields["source"].strip()
+
+    def _code(self, tok: Token) -> None:
+        if not tok.map:
+            return
+        first = tok.map[0]
+        body = tok.content.rstrip("\n").split("\n") if tok.content else []
+        offset = 1 if tok.type == "fence" else 0
+        if tok.type == "fence":
+            self.discarded.append(Discarded(self.raw[first], "markup (code fence)", first + 1))
+            closing = tok.map[1] - 1
+            if closing > first and closing < len(self.raw) and self.raw[closing].strip().startswith(
+                    tok.markup[:3]):
+                self.discarded.append(Discarded(self.raw[closing], "markup (code fence)", closing + 1))
+        for k, text in enumerate(body):
+            self.lines.append(SourceLine(text, first + offset + k + 1))
+        self._blank(tok)
+
+    def _html_block(self, tok: Token) -> None:
+        start = tok.map[0] + 1 if tok.map else 0
+        rest = tok.content
+        for m in _COMMENT.finditer(rest):
+            reason = "markup comment" if m.group(0).endswith("-->") else "markup comment (unterminated)"
+            line = start + rest[: m.start()].count("\n")
+            self.discarded.append(Discarded(m.group(0).rstrip("\n"), reason, line))
+        visible = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), rest)
+        for k, text in enumerate(visible.split("\n")):
+            plain = _TAG.sub("", text)
+            if plain.strip():
+                self.lines.append(SourceLine(plain.strip(), start + k))
+        self._blank(tok)
+
+    def _table(self, tokens: list[Token], i: int) -> int:
+        start = tokens[i].map[0] + 1 if tokens[i].map else 0
+        rows: list[list[str]] = []
+        while i < len(tokens) and tokens[i].type != "table_close":
+            tok = tokens[i]
+            if tok.type == "tr_open":
+                rows.append([])
+            elif tok.type == "inline" and rows:
+                rows[-1].append("".join(self._inline(tok, start)).strip())
+            i += 1
+        self.lines.append(SourceLine("", start, table=rows))
+        self._blank(tokens[i] if i < len(tokens) else tokens[-1])
+        return i
+
+    def _footnotes(self, tokens: list[Token], i: int) -> int:
+        """'[^1]: 注释' definitions: kept as '[1] 注释' lines after the text."""
+        label = ""
+        while i < len(tokens) and tokens[i].type != "footnote_block_close":
+            tok = tokens[i]
+            if tok.type == "footnote_open":
+                label = f"[{tok.meta.get('id', 0) + 1}] "
+            elif tok.type == "inline":
+                line = tok.map[0] + 1 if tok.map else 0
+                text = "".join(self._inline(tok, line))
+                self.footnotes.append(SourceLine(label + text.strip(), 10 ** 9 + len(self.footnotes)))
+                label = ""
+            i += 1
+        return i
+
+    def unclaimed(self) -> None:
+        """Source lines no block used: link reference definitions (and blank lines)."""
+        for k, text in enumerate(self.raw):
+            if k not in self.claimed and text.strip():
+                self.discarded.append(Discarded(text, "markup (link definition)", k + 1))
 
 
-def _inline(text: str, discarded: list[Discarded], lineno: int) -> str:
-    """Remove inline markup; escaped characters come back as themselves."""
-    text = _ESCAPE.sub(lambda m: chr(_PUA + ord(m.group(1))), text)
-
-    def image(m: re.Match[str]) -> str:
-        discarded.append(Discarded(m.group(0), "image", lineno))
-        return ""
-
-    codes: list[str] = []
-
-    def code(m: re.Match[str]) -> str:  # code spans are verbatim: hide them from the rest
-        codes.append(m.group(2).strip(" ") or m.group(2))
-        return chr(_PUA + 0x1000 + len(codes) - 1)
-
-    text = _CODE.sub(code, text)
-    text = _IMAGE.sub(image, text)
-    text = _LINK.sub(r"\1", text)
-    text = _AUTOLINK.sub(r"\1", text)
-    for _ in range(3):  # nested emphasis: ***x***, **_x_**
-        new = _EM_UNDERSCORE.sub(r"\1", _EM_STAR.sub(r"\1", _STRONG.sub(r"\2", text)))
-        if new == text:
-            break
-        text = new
-    text = "".join(codes[ord(ch) - _PUA - 0x1000] if _PUA + 0x1000 <= ord(ch) < _PUA + 0x1000
-                   + len(codes) else ch for ch in text)
-    return "".join(chr(ord(ch) - _PUA) if _PUA <= ord(ch) < _PUA + 128 else ch for ch in text)
-
-
-def _front_matter(raw: list[str], hints: Meta, discarded: list[Discarded]) -> int:
-    """YAML front matter between ``---`` lines: title/date/author → hints.
-
-    Returns the number of source lines it took (0 when there is none).
-    """
-    if not raw or raw[0].strip() != "---":
-        return 0
-    for end in range(1, min(len(raw), 100)):
-        if raw[end].strip() in ("---", "..."):
-            break
-    else:
-        return 0
-    for offset, line in enumerate(raw[: end + 1]):
-        discarded.append(Discarded(line, "front matter", offset + 1))
-        key, sep, value = line.partition(":")
-        value = value.strip().strip("\"'")
-        if not sep or not value:
-            continue
-        key = key.strip().lower()
-        if key == "title":
-            hints.title = value
-        elif key == "date":
-            m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
-            try:
-                hints.date = dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat() if m else None
-            except ValueError:
-                hints.date = None
-        elif key in ("author", "authors"):
-            names = re.split(r"[,，、;；\[\]]+", value)
-            hints.authors = [Author(n.strip().strip("\"'")) for n in names if n.strip()]
-        elif key == "source":
-            hints.source = value
-    return end + 1
+def _date(value) -> str | None:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    m = re.match(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})", str(value or ""))
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat() if m else None
+    except ValueError:
+        return None
