@@ -40,7 +40,7 @@ def test_markers(line, kind, label, number):
     assert (m.kind, m.label, m.number) == (kind, label, number)
 
 
-@pytest.mark.parametrize("line", ["一是加强学习", "第一，必须坚持", "一体化发展", "十分重要",
+@pytest.mark.parametrize("line", ["一是加强学习", "一体化发展", "十分重要",
                                   "3.14亿元", "2022年", "——坚持党的领导", "同志们！"])
 def test_not_markers(line):
     m = find_marker(line)

@@ -314,6 +314,8 @@ def _finish_meta(meta: Meta, front: FrontMatter, end: EndMeta, first_text: str, 
         names = end.reporters or reporters
         meta.authors = end.authors or [Author(n) for n in names] or [
             a for a in hints.authors if plausible_person(a.name)]
+    else:  # a credit at the end names the writer too ("原创 某栏目 …" above, "（王小明）" below)
+        meta.authors += [a for a in end.authors if a.name not in {b.name for b in meta.authors}]
     if not meta.title and hints.title:
         meta.title = widen_punctuation(hints.title)
     meta.title = _without_credit_prefix(meta.title, meta)

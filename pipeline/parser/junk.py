@@ -22,6 +22,8 @@ _LINE_RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in
      "editor line"),
     # WeChat: follow prompts, reaction buttons, QR codes, "read more"
     (r".{0,6}(点击|关注)(上方|下方)?.{0,4}(蓝字|公众号|关注).{0,20}", "WeChat follow prompt"),
+    (r"(?:听全文|收听全文|听语音|朗读本文).{0,10}|(?:IP|ip)属地\s*[:：]?\s*\S{0,10}|.{0,30}\s(?:IP|ip)属地\s*[:：]?\s*\S{0,10}",
+     "WeChat buttons"),
     (r"(阅读原文|轻触阅读原文|在看|点赞|赞|分享|收藏|写留言|留言|知道了|取消|允许)"
      r"(\s*[|｜]?\s*(阅读原文|在看|点赞|赞|分享|收藏|写留言|留言))*", "WeChat buttons"),
     (r"(长按|扫描|识别).{0,10}二维码.{0,20}|.{0,10}扫码.{0,6}(关注|阅读|加入).{0,20}", "QR code prompt"),

@@ -9,7 +9,8 @@ from pipeline.parser.text import CN_NUM, ascii_digits, cn_to_int
 
 # Kinds from the outermost to the innermost, as Chinese documents nest them.
 # A document may skip any of them; levels come from what it actually uses.
-RANK = ["part", "chapter", "section", "bare", "cn", "paren_cn", "arabic", "paren_arabic", "circled"]
+RANK = ["part", "chapter", "section", "bare", "cn", "paren_cn", "ordinal", "arabic", "paren_arabic",
+        "circled"]
 
 _N = f"[{CN_NUM}\\d]+"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -18,6 +19,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("section", re.compile(rf"(第{_N}节)(?:\s+|[：:]\s*|$)(.*)")),
     ("article", re.compile(rf"(第{_N}条)(?:\s+|$)(.*)")),
     ("cn", re.compile(r"([一二三四五六七八九十百]{1,4})\s*([、．.])\s*(.*)")),
+    # "一 总体要求": a numeral and a space before a short title
+    ("cn_space", re.compile(r"([一二三四五六七八九十]{1,3})[ \u3000]+([^\s，。、是要].{1,29})")),
+    # "第一，坚持党的全面领导。" on a line of its own: a sub-point of a speech
+    ("ordinal", re.compile(r"(第[一二三四五六七八九十]{1,3})([，,、])\s*(.+)")),
     ("paren_cn", re.compile(r"[（(]\s*([一二三四五六七八九十百](?:\s*[一二三四五六七八九十百]){0,3})\s*[）)]\s*(.*)")),
     ("arabic", re.compile(r"(\d{1,3})\s*([.．、])(?![\d.．])\s*(.*)")),
     ("arabic_dot", re.compile(r"([\u2488-\u249b])\s*(.*)")),
@@ -25,6 +30,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("paren_arabic_sym", re.compile(r"([\u2474-\u2487])\s*(.*)")),
     ("circled", re.compile(r"([\u2460-\u2473])\s*(.*)")),
 ]
+
+
+# Unnumbered parts that stand beside numbered sections: a speech's 引言 and 结束语, a
+# law's 序言 and 附则, an appendix.
+PART_HEADING = re.compile(r"(序\s*言|前\s*言|引\s*言|导\s*言|总\s*则|附\s*则|结\s*束\s*语|结\s*语|"
+                          r"后\s*记|实\s*施|附\s*录|说\s*明|编\s*后\s*语|按\s*语)")
 
 
 @dataclass
@@ -53,6 +64,16 @@ def find_marker(text: str) -> Marker | None:
             if number is None:
                 continue
             return Marker(kind, label, number, rest.strip())
+        if kind == "cn_space":
+            rest = m.group(2).strip()
+            if rest[-1] in "。；，、：" or re.search(r"[，。；]", rest):
+                continue
+            return Marker("cn", f"{m.group(1)} ", cn_to_int(m.group(1)) or 0, rest)
+        if kind == "ordinal":
+            number = cn_to_int(m.group(1)[1:])
+            if number is None:
+                continue
+            return Marker("ordinal", f"{m.group(1)}{m.group(2)}", number, m.group(3).strip())
         if kind == "cn":
             number = cn_to_int(m.group(1))
             rest = m.group(3)

@@ -28,7 +28,7 @@ from pipeline.parser.fields import (
     split_names,
 )
 from pipeline.parser.lines import Line, Notes
-from pipeline.parser.markers import find_marker
+from pipeline.parser.markers import PART_HEADING, find_marker
 from pipeline.parser.text import (
     SENTENCE_END,
     ascii_digits,
@@ -46,6 +46,7 @@ _OFFICE_END = re.compile(rf"(?:{OFFICE})$")
 _NAME = r"[\u4e00-\u9fff·]{2,4}"
 _LONE_NAME = re.compile(rf"{_NAME}")
 _TITLES_AND_NAME = re.compile(rf"(.*\S)\s+({_NAME})")
+_NAME_AND_TITLES = re.compile(rf"({_NAME})\s+(\S.*)")
 _SALUTATION = re.compile(r".{1,12}[：:！!]")
 _AGENCIES = "新华社|本报|中新社|人民日报|央视网|人民网|新华网|光明日报|经济日报|解放军报|中国新闻网|中新网"
 # "新华社北京5月22日电", and the local "本站讯" / "本报讯" / "某某网讯" leads.
@@ -80,7 +81,7 @@ def _is_body_start(line: Line, indented_body: bool) -> bool:
     t = line.text
     if line.heading is not None:
         return False
-    if find_marker(t) is not None:
+    if find_marker(t) is not None or PART_HEADING.fullmatch(t):
         return True
     if _SALUTATION.fullmatch(t) and not _is_meta_line(t):
         return True
@@ -268,9 +269,14 @@ def _short_lines_are_body(st: _Front, body_start: int) -> int:
         byline = _take_byline(group, lone_ok=True)
         if len(group) - (len(byline[1]) if byline else 0) <= 3:
             continue
-        keep = 2 if group[0].text[-1] in "、，," else 1
+        keep = title_lines = 2 if group[0].text[-1] in "、，," else 1
+        byline = _take_byline(group[keep:keep + 1], lone_ok=True)
+        if byline is not None:  # the author's name under the title
+            st.authors.append(byline[0])
+            st.consume(group[keep], "byline")
+            keep += 1
         first_body = group[keep]
-        st.groups[g] = group[:keep]
+        st.groups[g] = group[:title_lines]
         del st.groups[g + 1:]
         index = next(k for k, ln in enumerate(st.lines) if ln is first_body)
         for k in range(index, body_start):
@@ -440,6 +446,10 @@ def authors_from(value: str) -> list[Author]:
     if m and _OFFICE_END.search(m.group(1)) and plausible_person(m.group(2)):
         titles = [widen_punctuation(p) for p in re.split(r"[、\s]+", m.group(1)) if p]
         return [Author(m.group(2), titles)]
+    m = _NAME_AND_TITLES.fullmatch(value)  # "李华 某某大学教授"
+    if m and _OFFICE_END.search(m.group(2)) and plausible_person(m.group(1)):
+        titles = [widen_punctuation(p) for p in re.split(r"[、\s]+", m.group(2)) if p]
+        return [Author(m.group(1), titles)]
     return [Author(n) for n in split_names(value)]
 
 

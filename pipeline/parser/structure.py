@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from pipeline.model import Block, ListItem, Section
 from pipeline.parser.dates import is_date_only
 from pipeline.parser.lines import Line, Notes
-from pipeline.parser.markers import Marker, cn_numeral, find_marker, rank
+from pipeline.parser.markers import PART_HEADING, Marker, cn_numeral, find_marker, rank
 from pipeline.parser.text import LINE_END_OK, SENTENCE_END, han_count, widen_punctuation
 
+_HALF_STOP = re.compile(r"(?<=[\u4e00-\u9fff”）])\.(?=[\u4e00-\u9fff“（])")
 _TOC_LINE = re.compile(r"(.*?\S)\s*(?:[.．·…]{2,}|\s)\s*(\d{1,3})")
 _BULLET = re.compile(r"(——|—|•|·|●|■|◆|▪|-|\*)\s*(.+)")
 # A letter's or notice's closing formula is never a subhead.
 _CLOSING = re.compile(r"此\s*致|敬\s*礼[！!]?|特此(?:通知|报告|公告|函告|说明|证明|批复)[。！]?|顺颂\S{0,4}|谨此\S{0,6}")
-_FRONT_BACK = re.compile(r"(序\s*言|前\s*言|引\s*言|导\s*言|总\s*则|附\s*则|结\s*束\s*语|结\s*语|"
-                         r"后\s*记|实\s*施|附\s*录|说\s*明|编\s*后\s*语|按\s*语)")
+
 
 
 @dataclass
@@ -70,20 +70,47 @@ def _hard_wrapped(lines: list[Line]) -> bool:
     return breaks >= 2 and breaks >= len(text_lines) // 40
 
 
-def _continues(a: Line, b: Line, indented_doc: bool) -> bool:
-    if a.heading is not None or b.heading is not None:
-        return False
-    if len(a.text) < 20 or a.text[-1] in LINE_END_OK:
+def line_width(lines: list[Line]) -> int | None:
+    """The width text was wrapped at (copied from a PDF or an e-mail), or None.
+
+    Hard-wrapped text has many lines of one length (give or take a character or two of
+    punctuation): that length is the margin.  Text with a paragraph per line does not.
+    """
+    lengths = [len(ln.text) for ln in lines if not ln.blank and ln.table is None and len(ln.text) >= 10]
+    if len(lengths) < 6:
+        return None
+    counts: dict[int, int] = {}
+    for n in lengths:
+        counts[n] = counts.get(n, 0) + 1
+    best = max(counts, key=lambda w: (sum(counts.get(w - d, 0) for d in range(3)), w))
+    near = sum(counts.get(best - d, 0) for d in range(3))
+    return best if near >= 6 and near >= 0.4 * len(lengths) else None
+
+
+def _continues(a: Line, b: Line, indented_doc: bool, width: int | None = None) -> bool:
+    if a.heading is not None or b.heading is not None or a.table is not None or b.table is not None:
         return False
     if find_marker(b.text) or find_marker(a.text) or _BULLET.match(b.text):
         return False
-    if b.text[0] in "“‘《（(【" or (indented_doc and b.indented):
+    if b.text[0] in "，。、；：？！”’）》…" and len(a.text) >= 10:
+        return True  # no line starts with closing punctuation: the line was wrapped before it
+    if b.text[0] in "“‘《（(【" or (indented_doc and b.indented) or b.text.startswith("—"):
+        return False
+    if width is not None:
+        # a line that runs to the margin goes on; a short one ends its paragraph
+        if len(a.text) < width - 3:
+            return False
+        if a.text[-1] in LINE_END_OK and not (indented_doc and not b.indented):
+            return False
+        return han_count(b.text) > 0
+    if len(a.text) < 20 or a.text[-1] in LINE_END_OK:
         return False
     return han_count(b.text) > 0
 
 
 def make_units(lines: list[Line]) -> list[Unit]:
-    wrapped = _hard_wrapped(lines)
+    width = line_width(lines)
+    wrapped = width is not None or _hard_wrapped(lines)
     indented_doc = sum(1 for ln in lines if ln.indented and len(ln.text) > 30) >= 3
     units: list[Unit] = []
     prev: Line | None = None
@@ -96,7 +123,7 @@ def make_units(lines: list[Line]) -> list[Unit]:
             prev = None
             continue
         if (wrapped and prev is not None and units and line.lineno == prev.lineno + 1
-                and _continues(prev, line, indented_doc)):
+                and _continues(prev, line, indented_doc, width)):
             units[-1].text += line.text
             units[-1].lines += 1
         else:
@@ -113,6 +140,9 @@ def _form(rest: str) -> tuple[str, str, str]:
     if not rest:
         return "bare", "", ""
     p = rest.find("。")
+    half = _HALF_STOP.search(rest)  # "(一)坚持党的领导.正文…": half-width punctuation throughout
+    if half and (p < 0 or half.start() < p):
+        p = half.start()
     if 0 < p <= 45 and p < len(rest) - 1:
         return "runin", rest[:p], rest[p + 1:]
     if p == len(rest) - 1 and len(rest) <= 60:
@@ -152,6 +182,10 @@ def classify(units: list[Unit], notes: Notes, has_numbered: bool | None = None) 
         it.form, it.title, it.run_in_body = _form(m.rest)
     _rejoin_broken_headings(items)
     _decide_numbered(items)
+    ordinal = [it for it in items if it.role == "heading" and it.kind == "ordinal"]
+    if len(ordinal) < 2:  # 第一，… opens sections only as a series
+        for it in ordinal:
+            it.role, it.kind, it.label, it.run_in = "para", "", "", False
     if has_numbered is None:
         has_numbered = any(it.role == "heading" for it in items)
     has_numbered = _bare_numbers(items) or has_numbered
@@ -198,6 +232,10 @@ def _rejoin_broken_headings(items: list[Item]) -> None:
             nxt = items[k + 1]
             if nxt.marker is not None or nxt.role != "para" or nxt.unit.heading is not None:
                 continue
+            if nxt.unit.text.startswith(("—", "-")) or nxt.unit.table is not None:
+                continue  # a heading never takes the "——" line under it
+            if it.form == "bare" and (len(nxt.unit.text) > 40 or nxt.unit.text[-1] in SENTENCE_END):
+                continue  # "第一部分" over body text: a part without a title
             neighbours = [items[positions[m]] for m in (n - 1, n + 1) if 0 <= m < len(positions)]
             if it.form == "bare":
                 joined = nxt.unit.text
@@ -265,6 +303,10 @@ def _numbered_role(g: Item, group: list[Item], enumeration: bool, body_follows: 
                    dense: bool) -> str:
     """Heading or list item, from the line's form and what surrounds its group."""
     last = g is group[-1]
+    if g.marker is not None and g.marker.kind == "ordinal":
+        # "第一，…" is a heading only as a short line of its own with text under it;
+        # at the head of a paragraph it is the paragraph's own enumeration
+        return "heading" if g.form in ("sentence", "title") and body_follows else "para"
     if g.form == "long":
         return "list"  # a whole rule paragraph
     if enumeration and not (body_follows and last and len(group) == 1):
@@ -351,9 +393,9 @@ def _find_plain_headings(items: list[Item], has_numbered: bool) -> None:
             continue
         if k == 0 and not has_numbered:
             continue
-        if has_numbered and not _FRONT_BACK.fullmatch(t):
+        if has_numbered and not PART_HEADING.fullmatch(t):
             continue
-        it.role, it.kind, it.title = "heading", "plain", re.sub(r"\s+", "", t) if _FRONT_BACK.fullmatch(t) else t
+        it.role, it.kind, it.title = "heading", "plain", re.sub(r"\s+", "", t) if PART_HEADING.fullmatch(t) else t
 
 
 # --- items → tree --------------------------------------------------------------
