@@ -51,8 +51,21 @@ bumped whenever a field is renamed or removed; adding an optional field keeps it
 Conventions in the JSON:
 
 - keys always appear, in the order listed below, even when empty;
-- text is kept as printed (never NFKC-normalised); `label` is a marker as printed,
-  e.g. `一、` or `（一）`, and `title` the heading text without it;
+- text is kept as printed, with exactly these normalisations (never NFKC, which would
+  turn `，` into `,` and `①` into `1`):
+  - half-width `, ; : ? ! ( ) "` inside Chinese text become full-width `，；：？！（）“”`
+    (numbers such as `1,000` and `20:11`, Latin words and URLs keep theirs), and a
+    half-width bracketed numeral `(一)` becomes `（一）` in labels;
+  - spaces typed beside full-width quotes and brackets go (`中的 “爬虫”` → `中的“爬虫”`);
+  - indents and trailing padding are stripped; inside a line, web spaces (no-break,
+    en/em/thin spaces, tabs) become a plain space and zero-width spaces and BOMs go, while
+    the ideographic space U+3000 is kept;
+  - U+FFFD replacement characters are removed (`discarded` says where they were);
+  - hard-wrapped lines are rejoined into their paragraphs without inserting spaces;
+  - Word's automatic numbering is written into the text as Word shows it (`一、`);
+  - full-width digits stay as printed (dates are read through them, not rewritten);
+- `label` is a marker as printed, e.g. `一、` or `（一）`, and `title` the heading text
+  without it;
 - dates are ISO 8601 (`YYYY-MM-DD`) or `null` when unknown;
 - `aids` is `null` after `parse`; `build` fills it with the study aids it makes.
 """
