@@ -341,3 +341,28 @@ def test_pre_keeps_its_lines():
             "<pre>第一行\n  第二行</pre></div></body></html>")
     st = html.read(page.encode("utf-8"), "pre.html")
     assert [ln.text for ln in st.lines] == ["代码示例如下所示，共两行文字内容：", "第一行", "  第二行"]
+
+
+GOV_PAGE = """<html><head><meta charset="utf-8"><title>国务院办公厅关于做好基层减负工作的通知_国务院文件_中国政府网</title></head>
+<body><div class="header"><a href="/">首页</a> <a href="/zhengce">政策</a></div>
+<div class="bd1"><table>
+<tr><td><b>索 引 号：</b></td><td>000014349/2024-00012</td><td><b>主题分类：</b></td><td>综合政务</td></tr>
+<tr><td><b>发文机关：</b></td><td>国务院办公厅</td><td><b>成文日期：</b></td><td>2024年03月01日</td></tr>
+<tr><td><b>标　　题：</b></td><td colspan="3">国务院办公厅关于做好基层减负工作的通知</td></tr>
+<tr><td><b>发文字号：</b></td><td>国办发〔2024〕12号</td><td><b>发布日期：</b></td><td>2024年03月05日</td></tr>
+</table></div>
+<div class="article"><h1>国务院办公厅关于做好基层减负工作的通知</h1><div class="pages_content">
+<p>为进一步做好基层减负工作，切实减轻基层负担，经国务院同意，现就有关事项通知如下。</p>
+<p>一、精简文件会议。严格控制发文数量，能不发的坚决不发，能合并的坚决合并。</p>
+<p>二、规范督查检查。统筹规范各类督查检查考核事项，坚决防止重复扎堆。</p>
+</div></div><div class="footer">版权所有：中国政府网</div></body></html>"""
+
+
+def test_a_property_table_above_the_title_gives_the_official_metadata():
+    """Government portals print 发文机关, 成文日期, 发文字号 … one label a cell, above the title."""
+    doc = read(_write(GOV_PAGE))
+    assert doc.meta.title == "国务院办公厅关于做好基层减负工作的通知"
+    assert doc.meta.date == "2024-03-01"  # written (成文) beats published
+    assert doc.meta.source == "国务院办公厅"
+    assert doc.meta.doc_number == "国办发〔2024〕12号"
+    assert [s.label for s in doc.sections] == ["一、", "二、"]

@@ -227,7 +227,7 @@ def _end_credit(text: str, end: EndMeta) -> bool:
                 end.authors.extend(authors_from(value))
         return True
     bare = re.fullmatch(r"[（(]\s*([^（）()]{2,30}?)\s*[）)]", text)
-    if bare:
+    if bare and not re.match(r"此件|本件|此页|此文|本文|以上", bare.group(1)):  # not a 附注
         inner = bare.group(1)
         if is_organisation(inner) or OUTLET.fullmatch(inner):
             end.source = end.source or inner

@@ -18,14 +18,16 @@ import re
 from pipeline.parser.text import HAN_CLASS, squash_spaces
 
 # label → what it gives; the longest label wins where one contains another
-DATE_LABELS = ("发布时间", "发布日期", "发表时间", "发表日期", "时间", "日期", "更新时间", "最后更新")
+DATE_LABELS = ("成文日期", "印发日期", "发布时间", "发布日期", "发表时间", "发表日期", "时间", "日期", "更新时间",
+               "最后更新")
 SOURCE_LABELS = ("资料来源", "文章来源", "稿件来源", "信息来源", "新闻来源", "本文来源", "来源于", "来源", "出处",
-                 "转自", "摘自", "稿源")
+                 "转自", "摘自", "稿源", "发文机关", "发布机构", "发布机关", "发文单位")
 AUTHOR_LABELS = ("作者", "撰稿", "撰文", "执笔", "文字", "文", "记者", "通讯员", "文/图", "文图", "文字、图片",
                  "申请人", "报告人", "汇报人", "主讲人", "讲述人", "整理")
 STAFF_LABELS = ("编辑", "责任编辑", "责编", "审核", "校对", "排版", "美编", "初审", "复审", "终审", "编审",
                 "摄影", "摄", "图", "图片", "图文", "视频", "供稿", "监制", "统筹", "策划", "主编")
 OTHER_LABELS = ("点击数", "浏览次数", "阅读", "阅读数", "原标题", "本文原标题", "所属分类", "分类", "标签",
+                "索引号", "主题分类", "主题词", "标题", "有效性", "效力状态",
                 "关键词", "发文字号", "文号")
 _ALL = sorted(DATE_LABELS + SOURCE_LABELS + AUTHOR_LABELS + STAFF_LABELS + OTHER_LABELS,
               key=len, reverse=True)
@@ -106,13 +108,34 @@ def clean_value(value: str) -> str:
     return squash_spaces(value).strip(" |｜丨:：-—_,，;；")
 
 
+def label_only(text: str) -> bool:
+    """'发文机关：' — a label whose value the page set in the next cell."""
+    compact = re.sub(r"[\s\u3000]+", "", text)
+    m = _FIELD.match(compact)
+    return bool(m) and m.end() == len(compact)
+
+
+# How much a labelled date says about the document itself: when it was written (成文),
+# then published, then any time, then when the page was updated.
+DATE_RANK = {"成文日期": 4, "印发日期": 4, "发布时间": 3, "发布日期": 3, "发表时间": 3, "发表日期": 3,
+             "时间": 2, "日期": 2, "更新时间": 1, "最后更新": 1}
+
+
+_SPACED_LABEL = re.compile(rf"(?<![{HAN_CLASS}])((?:[{HAN_CLASS}][ \u3000]+){{1,5}}[{HAN_CLASS}])(?=\s*[:：])")
+
+
+def _close_spaced_labels(text: str) -> str:
+    """'索 引 号：' and '标　　题：' (labels spaced out to line up in a table) read as labels."""
+    return _SPACED_LABEL.sub(lambda m: re.sub(r"[ \u3000]+", "", m.group(1)), text)
+
+
 def parse_fields(text: str) -> dict[str, str] | None:
     """'作者：郝薇薇;李忠发  时间：2019-06-23' → {'作者': …, '时间': …}; None if no field.
 
     Also WeChat's "原创 张三 某某党建 2022-12-19 08:00 发表于北京" (author, account, time)
     and bracketed credits.  Keys are the labels as printed (see the *_LABELS tuples).
     """
-    text = squash_spaces(text)
+    text = squash_spaces(_close_spaced_labels(text))
     bracketed = _BRACKETED.fullmatch(text)
     if bracketed and _FIELD.match(bracketed.group(1)):
         text = bracketed.group(1)

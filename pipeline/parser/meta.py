@@ -19,6 +19,7 @@ from pipeline.model import Author, Meta
 from pipeline.parser.dates import find_date, find_dates, is_date_only
 from pipeline.parser.fields import (
     ANONYMOUS,
+    DATE_RANK,
     OUTLET,
     THIS_SITE,
     field_kind,
@@ -121,6 +122,8 @@ class _Front:
         self.stated: Line | None = None  # the title line the format stated
         self.consumed: set[int] = set()  # ids of lines read as metadata
         self.this_site = False
+        self.date_rank = 0  # how much the field date found so far says (DATE_RANK)
+        self.labelled_title = ""  # a "标题：" field of a page's property table
 
     def close(self) -> None:
         if self.current:
@@ -159,7 +162,7 @@ def parse_front(lines: list[Line], notes: Notes) -> FrontMatter:
             break
         if fields and len(t) < 160:
             st.close()
-            st.field_date = _apply_fields(st, fields) or st.field_date
+            _apply_fields(st, fields)
             st.consume(line, "metadata line")
             i += 1
             continue
@@ -214,6 +217,8 @@ def parse_front(lines: list[Line], notes: Notes) -> FrontMatter:
     else:
         page_title = _guessed_title(st)
     st.meta.authors = _dedupe_authors(st.authors)
+    if not st.meta.title and st.labelled_title:
+        st.meta.title = st.labelled_title
     return FrontMatter(meta=st.meta, body_start=body_start, page_title=page_title,
                        field_date=st.field_date, note_dates=[d for d in st.note_dates if d],
                        stated_title=st.stated is not None, this_site=st.this_site)
@@ -400,18 +405,19 @@ def _read_bylines(st: _Front, group: list[Line], lone_ok: bool) -> list[Line]:
 
 
 def _apply_fields(st: _Front, fields: dict[str, str]) -> str | None:
-    """Fill meta from one metadata line; returns the date it gives, if any."""
-    date = None
+    """Fill meta from one metadata line; returns the best date seen so far."""
     meta = st.meta
     for key, value in fields.items():
         if not value:
             continue
         kind = field_kind(key)
         if kind == "date":
-            # a publication date wins over an update time
+            # the date the document was written wins over its publication, which wins
+            # over an update time; among equals the later line wins
             found = find_date(value)
-            if found and (date is None or key not in ("更新时间", "最后更新")):
-                date = found if key not in ("更新时间", "最后更新") else date or found
+            rank = DATE_RANK.get(key, 2)
+            if found and rank >= st.date_rank:
+                st.field_date, st.date_rank = found, rank
         elif kind == "source":
             st.this_site = st.this_site or bool(THIS_SITE.fullmatch(value.strip()))
             source = source_value(value)
@@ -426,7 +432,11 @@ def _apply_fields(st: _Front, fields: dict[str, str]) -> str | None:
             st.authors.extend(authors_from(value))
         elif key in ("原标题", "本文原标题"):
             meta.notes.append(widen_punctuation(f"{key}：{value}"))
-    return date
+        elif key in ("发文字号", "文号") and not meta.doc_number:
+            meta.doc_number = widen_punctuation(value)
+        elif key == "标题" and not st.labelled_title:
+            st.labelled_title = widen_punctuation(value)
+    return st.field_date
 
 
 def source_value(value: str) -> str:

@@ -33,7 +33,7 @@ from lxml import etree
 
 from pipeline.errors import InputError
 from pipeline.model import Author, Discarded, Meta, Warning
-from pipeline.parser.fields import OUTLET
+from pipeline.parser.fields import OUTLET, field_kind, label_only, parse_fields
 from pipeline.parser.text import han_count
 from pipeline.readers.decode import _WIDEN, _looks_binary, decode
 from pipeline.readers.html_content import PageLine, find_article, named_furniture
@@ -56,6 +56,9 @@ CONTENT_CONTAINERS: tuple[tuple[str, str, str], ...] = (
 _MIN_CONTAINER_CHARS = 20
 # How many lines after the article are searched for its property line or credits.
 _TAIL_LINES = 6
+# How far above the title a page's property table (索引号, 发文机关 …) may reach, in lines.
+_HEAD_TABLE_LINES = 16
+_TABLE_LABELS = frozenset(("索引号", "主题分类", "主题词", "标题", "发文字号", "文号", "有效性", "效力状态"))
 
 _BLOCK_TAGS = frozenset((
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
@@ -141,7 +144,7 @@ def read(data: bytes, name: str) -> SourceText:
             discarded.append(Discarded(fallback, "script fallback text", el.sourceline or 0))
         _drop(el)
 
-    page = list(_lines(body))
+    page = _join_label_cells(list(_lines(body)))
     if not page:
         raise InputError(f"{name}: no article text found in the HTML page")
     container = _find_container(body)
@@ -175,6 +178,14 @@ def read(data: bytes, name: str) -> SourceText:
             drop[id(ln)] = reason
     # The article's head: title, subtitle, property line, outlet and byline printed just
     # above the text (outside its container on most sites) belong to the article.
+    if head_from is not None:
+        # a property table above the title (索引号, 发文机关, 成文日期, 发文字号 …, one label a cell)
+        k = head_from - 1
+        while k >= 0 and head_from - k <= _HEAD_TABLE_LINES and (
+                label_only(page[k].text) or _is_field_line(page[k].text)):
+            if _is_field_line(page[k].text):
+                keep.add(id(page[k]))
+            k -= 1
     if head_from is not None and head_from < first:
         for k, ln in enumerate(page[head_from:first], start=head_from):
             if k == head_from and k != title_at:
@@ -455,6 +466,30 @@ def _find_container(body: etree._Element) -> etree._Element | None:
         if found:
             return max(found, key=lambda pair: pair[0])[1]
     return None
+
+
+def _join_label_cells(page: list[_Line]) -> list[_Line]:
+    """'发文机关：' | '国务院办公厅' in two cells of a property table → one line, as it reads."""
+    out: list[_Line] = []
+    k = 0
+    while k < len(page):
+        ln = page[k]
+        nxt = page[k + 1] if k + 1 < len(page) else None
+        if (nxt is not None and label_only(ln.text) and len(nxt.text) <= 80
+                and not label_only(nxt.text) and not ln.hidden and not nxt.hidden):
+            ln.text = f"{ln.text.strip()}{nxt.text.strip()}"
+            ln.link_chars += nxt.link_chars
+            out.append(ln)
+            k += 2
+            continue
+        out.append(ln)
+        k += 1
+    return out
+
+
+def _is_field_line(text: str) -> bool:
+    fields = parse_fields(text) if len(text) <= 120 else None
+    return bool(fields) and all(field_kind(key) != "other" or key in _TABLE_LABELS for key in fields)
 
 
 def _own_title(page_title: _Line, first: _Line) -> bool:
