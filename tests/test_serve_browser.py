@@ -269,9 +269,10 @@ def test_paste_reorder_and_compile(server, browser, corpus):
 
 
 # A WeChat copy as people paste it (account line, 听全文, a part heading 引言, a credit at
-# the end): its title is read wrong.
+# the end), its title line carrying the date of the list it was copied from: the review
+# flags the title.
 WECHAT_COPY = (
-    "谱写中朝友谊新篇，维护半岛和平稳定\n原创 组工学习 某某县委组织部 2024年03月05日 08:30 浙江\n\n"
+    "2024年3月5日 谱写中朝友谊新篇，维护半岛和平稳定\n原创 组工学习 某某县委组织部 2024年03月05日 08:30 浙江\n\n"
     "听全文\n\n引言\n\n"
     "近日，某某县委组织部组织全体党员干部开展专题学习，深入学习贯彻党的二十大精神，进一步提高政治站位。"
     "大家一致认为，要把学习成果转化为推动工作的强大动力。\n\n"

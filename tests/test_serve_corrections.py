@@ -25,7 +25,9 @@ from pipeline.serve.app import Settings, create_app  # noqa: E402
 
 H = {"X-Studykit": "1"}
 RIGHT = "谱写中朝友谊新篇，维护半岛和平稳定"
-FILE = ("wechat.txt", WECHAT.encode())
+# Copied without its title (the premise of the page's corrections: no parser can know it)
+UNTITLED = WECHAT.split("\n", 1)[1]
+FILE = ("wechat.txt", UNTITLED.encode())
 DROP = "要以钉钉子精神抓好各项工作落实，确保各项部署落地见效。"
 
 
@@ -49,12 +51,13 @@ def check(api, corrections=None, file=FILE):
 
 def test_check_gives_fields_warnings_outline_and_lines(api):
     body = check(api)
-    # the copy's title is read wrong (the premise of the page's corrections)
+    # the copy has no title (the premise of the page's corrections)
     assert body["meta"]["title"] != RIGHT and body["meta"] == body["parsed"]
     by_field = {w["field"]: w["message"] for w in body["issues"]}
     assert "title" in by_field
     assert [(r["text"], r["level"]) for r in body["outline"]] == [
-        ("一、提高政治站位", 1), ("（一）学深悟透", 2), ("（二）学以致用", 2), ("二、狠抓工作落实", 1)]
+        ("引言", 1), ("一、提高政治站位", 1), ("（一）学深悟透", 2), ("（二）学以致用", 2),
+        ("二、狠抓工作落实", 1)]
     assert any(d["text"] == "（王小明）" and not d["by_user"] for d in body["dropped"])
     assert any(line["text"].startswith("要以钉钉子精神") for line in body["lines"])
     assert body["corrections"] == {} and body["workspace"] is False
@@ -78,7 +81,7 @@ def test_check_with_corrections_updates_everything(api):
     body = check(api, {"levels": {"（一）学深悟透": 0}})
     row = next(r for r in body["outline"] if r["level"] == 0)
     assert row["key"] == "（一）学深悟透" and row["original"] == 2
-    assert [r["text"] for r in body["outline"]].index(row["text"]) == 1
+    assert [r["text"] for r in body["outline"]].index(row["text"]) == 2
 
 
 @pytest.mark.parametrize("corrections,message", [
@@ -118,7 +121,7 @@ def test_build_uses_each_files_corrections(api):
 def test_a_model_file_can_be_added(api):
     from pipeline.loading import load_bytes
 
-    model = load_bytes(WECHAT.encode(), "wechat.txt").to_json().encode()
+    model = load_bytes(UNTITLED.encode(), "wechat.txt").to_json().encode()
     body = check(api, {"title": RIGHT}, ("wechat.json", model))
     assert body["title"] == RIGHT
     r = api.post("/api/check", files={"file": ("bad.json", b'{"version": 1, "titel": 1}')}, headers=H)
