@@ -58,10 +58,11 @@ VARIABLES: dict[str, str] = {
                      "width (sums to 1).",
     # handout (pipeline/writers/handout/__init__.py: handout_context)
     "blocks": "The body as a flat list of paragraphs in reading order, each with `kind` "
-              "(h1, h2, h3, chapter, jie, title, byline, p, item, gap, signer, signdate, "
-              "signature, attachment, attachment_item, note, caption, table), `text`, "
-              "`head` (run-in words printed first), `level`, and for a table `rows`, "
-              "`header` and `table` (the Word table, placed with `{{p b.table }}`).",
+              "(h1, h2, h3, title, byline, p, item, gap, signature, attachment, "
+              "attachment_item, note, caption, table), `text`, `head` (run-in words printed "
+              "first), `level`, `chapter` (章 or 节: a centred heading), `role` (signer or "
+              "date: a signature's part), and for a table `rows`, `header` and `table` (the "
+              "Word table, placed with `{{p b.table }}`).",
     # booklet (pipeline/writers/booklet/typeset.py: booklet_context)
     "book": "The booklet's cover: `title`, `subtitle`, `org`, `date`, `date_cn`, `author`, "
             "`kind` (学习资料 or 学习汇编), `edition` (大字版 or empty).",

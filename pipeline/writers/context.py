@@ -246,9 +246,11 @@ class Para:
     text: str = ""
     head: str = ""
     level: int = 0
+    chapter: str = ""  # 章 or 节: a centred chapter-like heading
+    role: str = ""  # a signature's part: signer, date, or ""
     rows: list[list[str]] = field(default_factory=list)
     header: bool = False
-    # the writer's own rendering of a table (the handout's Word sub-document)
+    # the writer's own rendering of a table (the handout's Word table)
     table: Any = None
 
 
@@ -261,14 +263,14 @@ def is_date_line(text: str) -> bool:
     return bool(_DATE_LINE.match(re.sub(r"\s+", "", text)))
 
 
-def heading_kind(sec: Section) -> str:
-    """The paragraph kind of a heading that is not run in."""
+def chapter_mark(sec: Section) -> str:
+    """章 for a 第一章 (编, 篇, 部分) heading, 节 for a 第一节 heading: both are centred."""
     label = sec.label.strip()
     if label.startswith("第") and label.endswith(_CHAPTER):
-        return "chapter"
+        return "章"
     if label.startswith("第") and label.endswith("节"):
-        return "jie"
-    return f"h{min(max(sec.level, 1), 3)}"
+        return "节"
+    return ""
 
 
 def blocks_paras(blocks: list[Block]) -> list[Para]:
@@ -279,16 +281,17 @@ def blocks_paras(blocks: list[Block]) -> list[Para]:
     for i, block in enumerate(blocks):
         if block.type == "signature":
             in_attachments = False
-            if not out or out[-1].kind not in ("signer", "signdate", "signature", "gap"):
+            if not out or out[-1].kind not in ("signature", "gap"):
                 out.append(Para("gap"))
             text = _clean(block.text)
             if is_date_line(text):
-                out.append(Para("signdate", text))
+                role = "date"
             elif i + 1 < len(blocks) and blocks[i + 1].type == "signature" \
                     and is_date_line(blocks[i + 1].text):
-                out.append(Para("signer", text))
+                role = "signer"
             else:
-                out.append(Para("signature", text))
+                role = ""
+            out.append(Para("signature", text, role=role))
             continue
         if block.type == "paragraph" and not block.label and _ATTACHMENT.match(block.text):
             out.extend([Para("gap"), Para("attachment", _clean(block.text))])
@@ -342,7 +345,8 @@ def section_paras(sec: Section) -> list[Para]:
         else:
             out.append(Para("p", "", head=head, level=level))
     else:
-        out.append(Para(heading_kind(sec), _clean(section_name(sec)), level=sec.level))
+        out.append(Para(f"h{min(max(sec.level, 1), 3)}", _clean(section_name(sec)),
+                        level=sec.level, chapter=chapter_mark(sec)))
     out.extend(blocks_paras(body))
     for sub in sec.sections:
         out.extend(section_paras(sub))
