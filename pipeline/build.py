@@ -394,7 +394,7 @@ def _build_all(sources: list[str], formats: list[str], opts: BuildOptions, compi
     with build_lock(opts.out_dir) as locked:
         result.cleaned = clean_parts(opts.out_dir, locked)
         cache = BuildCache(opts.out_dir)
-        result.renamed = _output_stems(sources, digests, cache, formats)
+        result.renamed = _output_stems(sources, digests, cache, formats, opts)
         for job in planned:
             if job.fmt != "compile":
                 job.stem = result.renamed.get(job.sources[0], "")
@@ -436,10 +436,11 @@ def _build_all(sources: list[str], formats: list[str], opts: BuildOptions, compi
     return result
 
 
-def _output_stems(sources: list[str], digests: dict[str, str], cache,
-                  formats: list[str]) -> dict[str, str]:
+def _output_stems(sources: list[str], digests: dict[str, str], cache, formats: list[str],
+                  opts: BuildOptions) -> dict[str, str]:
     """A name of its own for each source whose title another source has too (see
-    ``pipeline.names``); titles are remembered per content hash, so only new sources are read."""
+    ``pipeline.names``); titles (corrected ones too) are remembered per content hash, so
+    only new sources are read."""
     if len(set(sources)) < 2 or not set(formats) & {"docx", "pdf", "slides"}:
         return {}
     from pipeline.model import Meta
@@ -451,7 +452,7 @@ def _output_stems(sources: list[str], digests: dict[str, str], cache,
         digest = digests[source]
         if digest not in cache.titles:
             try:
-                meta = load(source).meta
+                meta = load(source, opts).meta
             except Exception:  # noqa: BLE001 - the job reports it; it keeps the usual name
                 continue
             cache.titles[digest] = [meta.title, meta.date or "", meta.source]
