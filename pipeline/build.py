@@ -17,6 +17,7 @@ build into that folder removes.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import signal
 import sys
@@ -59,6 +60,7 @@ class Job:
     job_id: str = ""  # the cache's name for it
     key: str = ""  # hash of everything its outputs depend on
     index: int = 0  # place in the plan: results are reported in this order
+    stem: str = ""  # its outputs' name when not the title (sources sharing a title)
 
     @property
     def name(self) -> str:
@@ -83,6 +85,7 @@ class JobResult:
 class BuildResult:
     results: list[JobResult] = field(default_factory=list)
     cleaned: list[Path] = field(default_factory=list)  # stale .part files removed
+    renamed: dict[str, str] = field(default_factory=dict)  # source → its outputs' own name
 
     @property
     def outputs(self) -> list[Path]:
@@ -115,6 +118,8 @@ def run_job(job: Job, opts: BuildOptions, docs: list[Document] | None = None) ->
     from pipeline.writers import get_writer
 
     start = time.perf_counter()
+    if job.stem:
+        opts = dataclasses.replace(opts, output_stem=job.stem)
     try:
         if docs is None:
             docs = [prepare(load(s, opts), opts) for s in job.sources]
@@ -384,13 +389,17 @@ def _build_all(sources: list[str], formats: list[str], opts: BuildOptions, compi
 
     digests = _source_digests(sources, opts)
     planned = plan_jobs(sources, formats, compile_)
-    for job in planned:
-        job.key = job_key(job.fmt, [digests[s] for s in job.sources], opts)
     result = BuildResult()
     total = len(planned)
     with build_lock(opts.out_dir) as locked:
         result.cleaned = clean_parts(opts.out_dir, locked)
         cache = BuildCache(opts.out_dir)
+        result.renamed = _output_stems(sources, digests, cache, formats, opts)
+        for job in planned:
+            if job.fmt != "compile":
+                job.stem = result.renamed.get(job.sources[0], "")
+            job.key = job_key(job.fmt, [digests[s] for s in job.sources],
+                              dataclasses.replace(opts, output_stem=job.stem))
         todo: list[Job] = []
         for job in planned:
             hit = None if force else cache.lookup(job.job_id, job.key)
@@ -425,6 +434,36 @@ def _build_all(sources: list[str], formats: list[str], opts: BuildOptions, compi
                 print(f"studykit: warning: build record not saved: {err}", file=sys.stderr)
     result.results.sort(key=lambda r: r.job.index)
     return result
+
+
+def _output_stems(sources: list[str], digests: dict[str, str], cache, formats: list[str],
+                  opts: BuildOptions) -> dict[str, str]:
+    """A name of its own for each source whose title another source has too (see
+    ``pipeline.names``); titles (corrected ones too) are remembered per content hash, so
+    only new sources are read."""
+    if len(set(sources)) < 2 or not set(formats) & {"docx", "pdf", "slides"}:
+        return {}
+    from pipeline.model import Meta
+    from pipeline.names import Identity, distinct_stems
+    from pipeline.writers import document_stem
+
+    known = {}
+    for source in dict.fromkeys(sources):
+        digest = digests[source]
+        if digest not in cache.titles:
+            try:
+                meta = load(source, opts).meta
+            except Exception:  # noqa: BLE001 - the job reports it; it keeps the usual name
+                continue
+            cache.titles[digest] = [meta.title, meta.date or "", meta.source]
+            cache.changed = True
+        title, date, publisher = cache.titles[digest]
+        stem = document_stem(Document(meta=Meta(title=title), source_file=source))
+        known[source] = Identity(stem, title, date, publisher, Path(source).name)
+    for digest in set(cache.titles) - set(digests.values()):  # only this build's sources
+        del cache.titles[digest]
+        cache.changed = True
+    return distinct_stems(known)
 
 
 def _same_title(result: BuildResult, cache) -> None:

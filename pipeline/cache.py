@@ -37,6 +37,8 @@ CACHE_VERSION = 1
 TEMPLATE_KIND = {"docx": "handout", "pdf": "booklet", "slides": "slides", "compile": "booklet"}
 # Options that only matter to some outputs (so changing the paper does not rebuild slides).
 _ONLY_FOR = {"paper": ("pdf", "compile"), "print_sheet": ("pdf", "compile"),
+             "creep_mm": ("pdf", "compile"), "crop_marks": ("pdf", "compile"),
+             "bold_headings": ("docx",), "output_stem": ("docx", "pdf", "slides"),
              "compile_title": ("compile",), "slides_template": ("slides",)}
 
 
@@ -132,11 +134,15 @@ class BuildCache:
         self.out_dir = Path(out_dir)
         self.path = self.out_dir / CACHE_NAME
         self.entries: dict[str, dict[str, Any]] = {}
+        # what each source (by content hash) is called: title, date, publisher (pipeline.names)
+        self.titles: dict[str, list[str]] = {}
         self.changed = False
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("version") == CACHE_VERSION and isinstance(data.get("entries"), dict):
                 self.entries = data["entries"]
+                if isinstance(data.get("titles"), dict):
+                    self.titles = data["titles"]
         except (OSError, ValueError, AttributeError):
             pass  # no cache, or a damaged one: everything is rebuilt
 
@@ -191,7 +197,8 @@ class BuildCache:
             return
         from pipeline.outputs import write_atomic
 
-        data = {"version": CACHE_VERSION, "studykit": __version__, "entries": self.entries}
+        data = {"version": CACHE_VERSION, "studykit": __version__, "entries": self.entries,
+                "titles": self.titles}
         write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
         self.changed = False
 

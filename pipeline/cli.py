@@ -11,7 +11,7 @@ import click
 
 from pipeline import __version__
 from pipeline.errors import EXIT_BUG, InputError, StudykitError
-from pipeline.options import FORMATS, VARIANTS, AidOptions, BuildOptions
+from pipeline.options import FORMATS, SHEETS, VARIANT_HELP, VARIANTS, AidOptions, BuildOptions
 
 
 class State:
@@ -183,8 +183,8 @@ def _build_options(f):
         click.option("--session-date", default=None,
                      help="Date of the study session (YYYY-MM-DD)."),
         click.option("--variant", type=click.Choice(VARIANTS), default=None,
-                     help="official style, large-print (大字版) or plain (text only, no aids) "
-                          "[default: official]."),
+                     help="Which edition [default: official]. "
+                          + " ".join(f"{k}: {v}." for k, v in VARIANT_HELP.items())),
         click.option("--glossary", "glossaries", multiple=True,
                      type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="Your own glossary file (TOML), may be repeated."),
@@ -194,8 +194,19 @@ def _build_options(f):
                           "(a workspace's templates/ is used without this)."),
         click.option("--paper", type=click.Choice(["A5", "A4", "B5"]), default=None,
                      help="Booklet page size [default: A5]."),
-        click.option("--print-sheet", type=click.Choice(["A4", "A3"]), default=None,
-                     help="Sheet size of the imposed print PDF [default: A4]."),
+        click.option("--print-sheet", type=click.Choice(SHEETS), default=None,
+                     help="Sheet of the imposed print PDF [default: auto, the sheet that holds "
+                          "two pages at 100 %: A5 on A4, B5 on B4, A4 on A3]; a smaller sheet "
+                          "scales the pages down, with a warning."),
+        click.option("--creep", "creep", type=click.FloatRange(0, 10), default=None, metavar="MM",
+                     help="Creep compensation for thick booklets: the innermost sheet's pages "
+                          "move MM millimetres toward the fold, outer ones less [default: 0]."),
+        click.option("--crop-marks/--no-crop-marks", default=None,
+                     help="Crop marks on the print PDF (needs a sheet larger than two pages, "
+                          "e.g. A5 on A3)."),
+        click.option("--bold-headings/--no-bold-headings", default=None,
+                     help="Handout heading levels 2–4 in bold (local practice; the standard "
+                          "has them regular)."),
         click.option("--slides-template", type=click.Path(exists=True, dir_okay=False,
                                                           path_type=Path),
                      help="Your own .pptx whose layouts the slides use."),
@@ -281,17 +292,28 @@ def make_request(params: dict) -> Request:
         raise InputError(f"{slides_template}: no such slides template")
     out_dir = params["output_dir"] or (cfg.output_dir if root is not None else Path("output"))
     session = iso_date(params["session_date"]) if params["session_date"] else cfg.session_date
+    def given(name: str, default):
+        value = params.get(name)
+        return default if value is None else value
+
     opts = BuildOptions(out_dir=Path(out_dir),
                         org=cfg.org if params["org"] is None else params["org"],
                         session_date=session, variant=variant, aids=aids,
                         template_dirs=template_dirs, paper=params["paper"] or cfg.paper,
                         print_sheet=params["print_sheet"] or cfg.print_sheet,
+                        creep_mm=given("creep", cfg.creep),
+                        crop_marks=given("crop_marks", cfg.crop_marks),
+                        bold_headings=given("bold_headings", cfg.bold_headings),
                         slides_template=slides_template, compile_title=params["title"])
     if params["title"] and not params["compile_"]:
         raise InputError("--title names a --compile booklet; to correct an article's title "
                          "use -M title=…")
     opts.corrections, notes = _request_corrections(sources, params.get("metadata", ()), cfg,
                                                    from_folder=not params["sources"])
+    if "pdf" in formats or params["compile_"]:
+        from pipeline.writers.booklet import print_warnings
+
+        notes += print_warnings(opts)
     return Request(sources, formats, opts, params["compile_"], watch, notes)
 
 
@@ -381,6 +403,12 @@ def _where(res) -> str:
     return f"{name} ({res.job.fmt}): "
 
 
+def renamed_summary(renamed: dict[str, str]) -> str:
+    """Which source's outputs are which, when sources share a title."""
+    pairs = "; ".join(f"{Path(source).name} → {stem}" for source, stem in renamed.items())
+    return f"studykit: sources with the same title, named apart: {pairs}"
+
+
 def report_failures(result) -> None:
     failed = result.of("failed")
     if failed and len(result.results) > 1:
@@ -421,6 +449,8 @@ def build(force: bool, jobs: int | None, quiet: bool, verbose: bool, debug_: boo
         reporter.close()
     for path in result.outputs:
         click.echo(str(path))
+    if result.renamed and not State.quiet:
+        click.echo(renamed_summary(result.renamed), err=True)
     if State.verbose and result.cleaned:
         click.echo(f"studykit: removed {len(result.cleaned)} unfinished file(s) left by an "
                    "interrupted build", err=True)
@@ -445,8 +475,17 @@ def watch(jobs: int | None, interval: float, quiet: bool, verbose: bool, debug_:
     _set_verbosity(quiet, verbose, debug_)
     from pipeline.watch import Watcher
 
-    watcher = Watcher(lambda: make_request(params), jobs=jobs, interval=interval,
-                      report=_watch_report)
+    said: list[str] = []
+
+    def request() -> Request:
+        req = make_request(params)
+        if req.notes != said:  # say them once, and again only when they change
+            said[:] = req.notes
+            for note in [] if State.quiet else req.notes:
+                click.echo(f"studykit: warning: {note}", err=True)
+        return req
+
+    watcher = Watcher(request, jobs=jobs, interval=interval, report=_watch_report)
     watcher.run()
 
 

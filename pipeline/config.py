@@ -12,15 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import InputError
-from pipeline.options import FORMATS, VARIANTS
+from pipeline.options import FORMATS, SHEETS, VARIANTS
 
 if TYPE_CHECKING:
     from pipeline.corrections import Corrections
 
 CONFIG_NAME = "studykit.toml"
 PAPERS = ("A5", "A4", "B5")
-SHEETS = ("A4", "A3")
 AIDS = ("excerpts", "glossary", "questions", "quiz", "notes")
+MAX_CREEP_MM = 10.0
 
 # The commented file `studykit init` writes; its values are the built-in defaults
 # (tests/test_workspace.py checks that loading it gives Config()).
@@ -41,12 +41,22 @@ session_date = ""
 # print PDF), "slides" (Marp outline and .pptx).  Same as --to.
 outputs = ["docx", "pdf", "slides"]
 
-# "official", "large-print" (大字版) or "plain" (the text only, no study aids).
+# "official", "large-print" (大字版: larger type in every output) or "plain" (the text
+# only, no study aids).
 variant = "official"
 
-# Booklet page size: "A5", "A4" or "B5"; sheet of the imposed print PDF: "A4" or "A3".
+# Booklet page size: "A5", "A4" or "B5".  Sheet of the imposed print PDF: "auto" (two
+# pages at 100 %: A5 on A4, B5 on B4, A4 on A3), or "A4", "A3", "B4" (a smaller sheet
+# scales the pages down, with a warning).
 paper = "A5"
-print_sheet = "A4"
+print_sheet = "auto"
+# Print PDF: creep compensation in mm for thick booklets (the innermost sheet's pages
+# move this far toward the fold), and crop marks (on a sheet larger than two pages).
+creep = 0
+crop_marks = false
+
+# Handout: heading levels 2–4 in bold (local practice; GB/T 9704 does not bold them).
+bold_headings = false
 
 # Where the articles are, where outputs go, and your templates.  Every file in
 # templates/ overrides the built-in template of the same name; delete a file to
@@ -93,7 +103,10 @@ class Config:
     outputs: list[str] = field(default_factory=lambda: list(FORMATS))
     variant: str = "official"
     paper: str = "A5"
-    print_sheet: str = "A4"
+    print_sheet: str = "auto"
+    creep: float = 0.0
+    crop_marks: bool = False
+    bold_headings: bool = False
     source: str = "source"
     output: str = "output"
     templates: str = "templates"
@@ -192,6 +205,15 @@ def config_from_dict(data: dict[str, Any], root: Path | None = None,
             cfg.print_sheet = choice(key, value, SHEETS)
         elif key == "articles":
             cfg.articles = articles_from_dict(value, where)
+        elif key == "creep":
+            if isinstance(value, bool) or not isinstance(value, int | float) \
+                    or not 0 <= value <= MAX_CREEP_MM:
+                raise bad(key, f"expected a number of millimetres from 0 to {MAX_CREEP_MM}")
+            cfg.creep = float(value)
+        elif key in ("crop_marks", "bold_headings"):
+            if not isinstance(value, bool):
+                raise bad(key, "expected true or false")
+            setattr(cfg, key, value)
         elif key == "glossaries":
             items = [value] if isinstance(value, str) else value
             if not isinstance(items, list):

@@ -11,6 +11,15 @@ if TYPE_CHECKING:
 
 FORMATS = ("docx", "pdf", "slides")
 VARIANTS = ("official", "large-print", "plain")
+SHEETS = ("auto", "A4", "A3", "B4")
+# What each variant changes, for --help and the page.
+VARIANT_HELP = {
+    "official": "标准版: the handout in GB/T 9704 style, booklet body 五号 on A5, slides as planned",
+    "large-print": "大字版: handout type ×1.25; booklet body 四号 (14 pt) or larger with "
+                   "matching leading, headings and running heads, 大字版 on the cover; slides "
+                   "with larger type and fewer points per slide",
+    "plain": "简版: the text only, no study aids, in every output",
+}
 
 
 @dataclass
@@ -40,9 +49,17 @@ class BuildOptions:
     # templates/); each holds the same sub-folders as the built-ins.
     template_dirs: list[Path] = field(default_factory=list)
     paper: str = "A5"  # booklet page size: A5, A4, B5
-    print_sheet: str = "A4"  # imposed sheet: A4 (for A5 pages) or A3 (for A4 pages)
+    # imposed sheet: "auto" (the one holding two pages at 100 %: A5 → A4, B5 → B4, A4 → A3),
+    # or A4, A3, B4 (a smaller one scales the pages down, with a warning)
+    print_sheet: str = "auto"
+    creep_mm: float = 0.0  # creep compensation: the innermost sheet's shift toward the fold
+    crop_marks: bool = False  # trim marks on the print PDF (where the sheet has room)
     slides_template: Path | None = None  # a user's .pptx
     compile_title: str = ""  # --compile --title
     # The user's corrections by source (as given to build): -M, studykit.toml, the page.
     # Not an option of every output: each source's part goes into that source's cache key.
     corrections: dict[str, Corrections] = field(default_factory=dict)
+    bold_headings: bool = False  # handout heading levels 2–4 in bold (local practice)
+    # The outputs' name when it is not the title: set by the build for one source of
+    # several that share a title (see pipeline.names).
+    output_stem: str = ""

@@ -46,28 +46,45 @@ VARIABLES: dict[str, str] = {
     "bylines": "One line per author: titles then name, e.g. 某某县委常委、组织部部长　张某某.",
     "source_line": "来源：… and the date in one line, or empty.",
     "attribution": "Function: `attribution(excerpt)`, who said a quotation and where.",
+    "addressee_line": "An official document's 主送 line as printed (addressees, then ：), "
+                      "or empty.",
+    "cc_line": "Its 抄送 line: 抄送：甲，乙。 (empty when there is none).",
+    "imprint_parts": "Its 印发 line in two parts: (issuing office, 'date 印发'); "
+                     "(\"\", \"\") when there is none.",
+    "table_grid": "Function: `table_grid(rows)`, a table's rows padded to one width.",
+    "table_header": "Function: `table_header(rows)`, whether the first row reads as "
+                    "column headings.",
+    "column_shares": "Function: `column_shares(rows)`, each column's share of the table "
+                     "width (sums to 1).",
     # handout (pipeline/writers/handout/__init__.py: handout_context)
     "blocks": "The body as a flat list of paragraphs in reading order, each with `kind` "
-              "(h1, h2, h3, title, byline, p, item, signature, note), `text`, `head` "
-              "(bold run-in words printed first) and `level`.",
+              "(h1, h2, h3, title, byline, p, item, gap, signature, attachment, "
+              "attachment_item, note, caption, table), `text`, `head` (run-in words printed "
+              "first), `level`, `chapter` (章 or 节: a centred heading), `role` (signer or "
+              "date: a signature's part), and for a table `rows`, `header` and `table` (the "
+              "Word table, placed with `{{p b.table }}`).",
     # booklet (pipeline/writers/booklet/typeset.py: booklet_context)
     "book": "The booklet's cover: `title`, `subtitle`, `org`, `date`, `date_cn`, `author`, "
-            "`kind` (学习资料 or 学习汇编).",
+            "`kind` (学习资料 or 学习汇编), `edition` (大字版 or empty).",
     "compilation": "True for a `--compile` booklet of several articles.",
     "articles": "One entry per article: `doc`, `meta`, `key` (anchor), `title`, `byline`, "
-                "`body`, `sections`.",
-    "toc": "Table of contents entries: `level`, `text`, `anchor`, `href`, `page`.",
+                "`body`, `sections`, `addressees` (主送 line), `cc` (抄送 line), `imprint` "
+                "(印发 parts).",
+    "toc": "Table of contents entries: `level`, `text`, `anchor`, `href`, `page`; level 0 "
+           "are the articles and the study-aid chapters, as in the bookmarks.",
     "anchor": "Function: `anchor(section)`, the id of a section's heading (for links).",
     "appendix": "The study aids printed after the text (merged over articles), or none.",
-    "paper": "Page geometry for `--paper`: `size`, `margin`, `body_size`, ….",
+    "paper": "Page geometry and type sizes for `--paper` and `--variant`: `size`, `margin`, "
+             "`body_size`, `head_size` (running heads), `folio_size` (page numbers).",
     "fonts": "CSS font stacks: `body`, `heading`, `kai`.",
     "parts": "Which parts to print: `cover`, `toc`, `articles`, `aids` (true/false).",
     "folio": "Whether page numbers are printed.",
     "page_offset": "Number of pages before this part (long compilations are laid out in parts).",
     "notes_lines": "How many ruled lines the 学习笔记 page has.",
     # slides (pipeline/writers/slides/marp.py: render_outline)
-    "slides": "The slide plan: each slide has `kind` (title, agenda, section, points, quote, "
-              "closing…), `title`, `subtitle`, `lines`, `bullets`, `heads`, `quote`, `notes`.",
+    "slides": "The slide plan: each slide has `kind` (title, agenda, section, content, quote, "
+              "table, closing), `title`, `subtitle`, `lines`, `bullets`, `heads`, `quote`, "
+              "`rows` and `header` (a table), `notes`.",
 }
 
 FILTERS: dict[str, str] = {

@@ -483,3 +483,241 @@ def test_kept_fonts_are_renewed_when_a_template_file_changes(tmp_path):
     finally:
         typeset.keep_fonts_loaded(False)
     assert typeset._shared_fonts.get(folders) is None
+
+
+# --- variants, paper and sheet, short documents, 目录 and bookmarks -------------------
+
+
+def _body_size(pdf: Path, pages: list[int]) -> float:
+    """The most common character size on the given pages (0-based), measured in the PDF."""
+    from collections import Counter
+
+    pdfplumber = pytest.importorskip("pdfplumber")
+    sizes: Counter[float] = Counter()
+    with pdfplumber.open(pdf) as doc:
+        for n in pages:
+            sizes.update(round(c["size"], 1) for c in doc.pages[n].chars if c["text"].strip())
+    return sizes.most_common(1)[0][0]
+
+
+def _outline(reader) -> list[tuple[int, str]]:
+    def flatten(items, depth=1):
+        for it in items:
+            if isinstance(it, list):
+                yield from flatten(it, depth + 1)
+            else:
+                yield depth, it.title
+
+    return list(flatten(reader.outline))
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory) -> tuple[list[Path], list[Path]]:
+    """The same booklet, standard and 大字版."""
+    out = tmp_path_factory.mktemp("variants")
+    doc = aided(sample_document())
+    return (booklet.write(doc, BuildOptions(out_dir=out / "std", org="十一师")),
+            booklet.write(doc, BuildOptions(out_dir=out / "large", org="十一师",
+                                            variant="large-print")))
+
+
+def test_large_print_body_is_at_least_14pt(large):
+    (std, _), (big, big_print) = large
+    text_page = [next(i for i, t in enumerate(page_texts(big)) if "习近平总书记作的" in t)]
+    assert _body_size(big, text_page) >= 14.0
+    std_page = [next(i for i, t in enumerate(page_texts(std)) if "习近平总书记作的" in t)]
+    assert _body_size(std, std_page) == 10.5
+    assert "大字版" in squash(page_texts(big)[0]) and "大字版" not in squash(page_texts(std)[0])
+    assert pypdf.PdfReader(big_print).pages[0].mediabox.width > 800  # still imposed
+
+
+@needs_poppler
+def test_large_print_scales_running_heads_and_folios(large):
+    pdfplumber = pytest.importorskip("pdfplumber")
+    (std, _), (big, _) = large
+
+    def edge_sizes(pdf: Path) -> set[float]:
+        with pdfplumber.open(pdf) as doc:
+            page = doc.pages[-2]
+            return {round(c["size"], 1) for c in page.chars
+                    if c["top"] < 40 or c["top"] > page.height - 45}
+
+    assert min(edge_sizes(big)) > max(edge_sizes(std))
+
+
+@pytest.mark.parametrize(("paper", "sheet"), [("A5", "A4"), ("B5", "B4"), ("A4", "A3")])
+def test_default_sheet_holds_two_pages_at_full_size(paper, sheet):
+    from pipeline.writers.booklet import imposition
+
+    assert imposition.sheet_for(paper) == sheet == imposition.sheet_for(paper, "auto")
+    assert imposition.print_scale(paper) == 1.0
+    assert imposition.warnings(paper) == []
+
+
+def test_a_smaller_sheet_scales_with_a_warning():
+    from pipeline.writers.booklet import imposition
+
+    assert round(imposition.print_scale("A4", "A4"), 3) == 0.707
+    assert round(imposition.print_scale("B5", "A4"), 2) == 0.84
+    (a4,) = imposition.warnings("A4", "A4", body_pt=12)
+    assert "71%" in a4 and "8.5 pt" in a4 and "--print-sheet A3" in a4
+    (b5,) = imposition.warnings("B5", "A4")
+    assert "84%" in b5 and "--print-sheet B4" in b5
+
+
+def test_b5_booklet_prints_on_b4(tmp_path):
+    reading, printed = booklet.write(sample_document(), BuildOptions(out_dir=tmp_path, paper="B5"))
+    box = pypdf.PdfReader(reading).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (499, 709)  # B5
+    box = pypdf.PdfReader(printed).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (1001, 709)  # B4 landscape
+
+
+def test_crop_marks_only_where_the_sheet_has_room(tmp_path):
+    from pipeline.writers.booklet import imposition
+
+    assert not imposition.imposition_for("A5", "A4", crop_marks=True).marks
+    assert imposition.imposition_for("A5", "A3", crop_marks=True).marks
+    assert "crop marks left out" in imposition.warnings("A5", "A4", crop_marks=True)[0]
+    opts = BuildOptions(out_dir=tmp_path, print_sheet="A3", crop_marks=True)
+    _reading, printed = booklet.write(sample_document(), opts)
+    page = pypdf.PdfReader(printed).pages[0]
+    ops = page.get_contents().get_data()
+    assert b"0.25 w" in ops and ops.count(b" l") >= 10  # eight corner strokes, two fold marks
+
+
+def test_creep_moves_inner_sheets_toward_the_fold():
+    from pipeline.writers.booklet.imposition import Imposition, sheet_sides
+
+    w, h = 419.53, 595.28
+    plain = sheet_sides(16, w, h, "A4")
+    crept = sheet_sides(16, w, h, Imposition("A4", creep=4.0))
+    assert [p.x for p in plain[0]] == [p.x for p in crept[0]]  # the outer sheet stays
+    inner_plain, inner = plain[-1], crept[-1]  # the innermost sheet: the most
+    assert inner[0].x - inner_plain[0].x == pytest.approx(4.0)  # left page → right
+    assert inner[1].x - inner_plain[1].x == pytest.approx(-4.0)  # right page → left
+    middle = crept[2]  # the second of four sheets: a third of it
+    assert middle[0].x - plain[2][0].x == pytest.approx(4.0 / 3)
+
+
+@needs_poppler
+def test_one_page_notice_has_no_empty_pages(tmp_path):
+    from official_doc import one_page_notice
+
+    from pipeline.enrich import enrich
+    from pipeline.options import AidOptions
+
+    doc = enrich(one_page_notice(), AidOptions())
+    opts = BuildOptions(out_dir=tmp_path, org="十一师党委组织部")
+    reading, printed = booklet.write(doc, opts)
+    pages = page_texts(reading)[:len(pypdf.PdfReader(reading).pages)]
+    assert not any("目" in p and "录" in p and "…" not in p and len(squash(p)) < 40
+                   for p in pages), "an empty 目录"
+    assert all(squash(p) for p in pages), "an empty page"
+    assert squash(pages[0]).count("十一师党委组织部") == 1  # the organisation once on the cover
+    assert "各省、自治区" in pages[1]  # the text starts on the back of the cover
+    # the only blank pages are the ones folding needs, at the end
+    n = len(pages)
+    sides = pypdf.PdfReader(printed).pages
+    assert len(sides) == padded_count(n) // 2
+
+
+@needs_poppler
+def test_running_heads_are_one_line_cut_short(tmp_path):
+    """A title too long for the head line is cut (with an ellipsis), never wrapped."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    from official_doc import TITLE, official_notice
+
+    reading, _ = booklet.write(official_notice(), BuildOptions(out_dir=tmp_path))
+    right = 148 * 72 / 25.4 - 15 * 72 / 25.4  # A5 width less the right margin, in pt
+    with pdfplumber.open(reading) as pdf:
+        heads = []
+        for page in pdf.pages[1:]:
+            glyphs = sorted((c for c in page.chars if c["top"] < 17 * 72 / 25.4 - 4),
+                            key=lambda c: c["x0"])
+            if glyphs:
+                heads.append(glyphs)
+    assert heads
+    for glyphs in heads:
+        assert len({round(c["top"]) for c in glyphs}) == 1  # one line
+        assert glyphs[-1]["x1"] <= right + 0.5  # inside the type area
+    cut = [g for g in heads if "".join(c["text"] for c in g).startswith(TITLE[:10])]
+    assert cut and all(len(g) < len(TITLE.replace(" ", "")) for g in cut)
+
+
+def test_toc_top_level_is_the_bookmarks_top_level(built):
+    doc, (reading, _) = built
+    reader = pypdf.PdfReader(reading)
+    top = [t for depth, t in _outline(reader) if depth == 1 and t != "目录"]
+    ctx = typeset.booklet_context([doc], BuildOptions(), compilation=False)
+    assert [e.text.replace(" ", "") for e in ctx["toc"] if e.level == 0] == \
+        [t.replace(" ", "") for t in top]
+    assert {"重点摘编", "名词解释", "思考讨论题", "学习测试", "学习笔记"} <= set(top)
+
+
+@needs_poppler
+def test_toc_lists_the_study_aids_with_their_pages(built):
+    _doc, (reading, _) = built
+    pages = page_texts(reading)
+    toc = next(p for p in pages if "目" in p and "录" in p and "." in p)
+    for name in ("重点摘编", "名词解释", "思考讨论题", "学习测试", "学习笔记"):
+        m = re.search(name + r"\s*\.{3,}\s*(\d+)", toc)
+        assert m, name
+        assert name in squash(pages[int(m.group(1)) - 1])
+
+
+def test_no_invisible_characters_in_bookmarks_or_metadata(built):
+    _doc, (reading, _) = built
+    reader = pypdf.PdfReader(reading)
+    invisible = re.compile("[\u00ad\u200b-\u200d\u2060-\u2064\ufeff]")
+    titles = [t for _d, t in _outline(reader)]
+    assert any("“" in t or "，" in t for t in titles)  # headings that get word joiners in the text
+    for title in titles:
+        assert not invisible.search(title), repr(title)
+    for value in reader.metadata.values():
+        assert not invisible.search(str(value))
+
+
+@needs_poppler
+def test_no_gap_after_a_list_label(tmp_path):
+    pdfplumber = pytest.importorskip("pdfplumber")
+    from official_doc import one_page_notice
+
+    reading, _ = booklet.write(one_page_notice(), BuildOptions(out_dir=tmp_path))
+    with pdfplumber.open(reading) as pdf:
+        chars = [c for p in pdf.pages for c in p.chars if abs(c["top"] - 0) >= 0]
+        for i, c in enumerate(chars[:-1]):
+            if c["text"] == "、" and chars[i - 1]["text"] in "一二" and chars[i + 1]["text"] in "地有":
+                gap = chars[i + 1]["x0"] - c["x1"]
+                line = [d for d in chars if abs(d["top"] - c["top"]) < 1]
+                gaps = sorted(b["x0"] - a["x1"] for a, b in zip(line, line[1:], strict=False))
+                assert gap <= gaps[len(gaps) // 2] + 0.3  # no wider than between other characters
+
+
+@needs_poppler
+def test_toc_dot_leaders_never_stand_alone(tmp_path):
+    # Headings of every length around a full 目录 line (about 30 characters on A5).
+    base = "坚持以人民为中心的发展思想推动高质量发展取得新成效不断增强人民群众获得感幸福感安全感"
+    doc = Document(meta=Meta(title="目录测试"), sections=[
+        Section(1, f"{'一二三四五六七八九十'[n]}、", base[:24 + n], body=[Block("paragraph", "正文。")])
+        for n in range(10)])
+    reading, _ = booklet.write(doc, BuildOptions(out_dir=tmp_path))
+    toc = next(p for p in page_texts(reading) if "目" in p and "录" in p and "." in p)
+    for line in toc.splitlines():
+        assert not re.fullmatch(r"\s*\.+\s*\d*\s*", line) or not line.strip(), repr(line)
+    assert len(re.findall(r"\.{3,}\s*\d+", toc)) == 11  # the article and its ten sections
+
+
+@needs_poppler
+def test_booklet_tables_keep_their_header_on_each_page(tmp_path):
+    rows = [["序号", "工作任务", "责任单位"]] + [[str(n), f"第{n}项重点工作任务落实情况", "组织部"]
+                                          for n in range(1, 81)]
+    doc = Document(meta=Meta(title="任务分解表"), body=[Block("table", text="表1　任务分解", rows=rows)])
+    reading, _ = booklet.write(doc, BuildOptions(out_dir=tmp_path))
+    pages = [p for p in page_texts(reading) if "重点工作任务" in p]
+    assert len(pages) >= 2
+    assert all("工作任务" in p.split("重点工作任务")[0] for p in pages)  # the header first
+    text = squash("".join(pages))
+    for row in rows[1:]:
+        assert "".join(row) in text or all(c in text for c in row)
+    assert text.count("表1") == 1  # the caption once

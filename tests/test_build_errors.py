@@ -208,12 +208,54 @@ def test_kill_9_while_writing_then_rerun(tmp_path, corpus):
 
 
 def test_two_sources_with_the_same_title(tmp_path, seed, capsys):
+    """Same title, same date: the outputs are told apart by the file names, each set is
+    built once, and the next run skips both."""
     other = tmp_path / "copy.txt"
     shutil.copy(seed, other)
     out = tmp_path / "out"
-    code, stdout, err = run(["build", str(seed), str(other), "-o", str(out), "--to", "docx"],
-                            capsys)
-    assert code == EXIT_OUTPUT
-    [line] = errors(err)
-    assert "copy.txt and seed_shiyishi.txt have the same title" in line
-    assert len(stdout.splitlines()) == 1 and len(outputs(out)) == 1
+    argv = ["build", str(seed), str(other), "-o", str(out), "--to", "docx,slides", "-v"]
+    code, stdout, err = run(argv, capsys)
+    assert code == 0, err
+    assert not errors(err)
+    folders = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert len(folders) == 2 and folders[0] != folders[1]
+    assert any(f.endswith("（copy）") for f in folders)
+    assert any(f.endswith("（seed_shiyishi）") for f in folders)
+    assert len(stdout.splitlines()) == 6 and len(outputs(out)) == 6
+    assert "same title" in err and "copy.txt →" in err and "seed_shiyishi.txt →" in err
+    assert err.count("studykit: built") == 4
+
+    code, stdout, err = run(argv, capsys)
+    assert code == 0
+    assert err.count("studykit: skip") == 4 and "studykit: built" not in err
+    assert len(stdout.splitlines()) == 6
+
+
+def test_same_title_of_two_years_named_by_year(tmp_path, capsys):
+    texts = {"a.txt": "政府工作报告\n2023年3月5日\n\n一、过去一年工作回顾\n经济回升向好。\n",
+             "b.txt": "政府工作报告\n2024年3月5日\n\n一、过去一年工作回顾\n高质量发展扎实推进。\n"}
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, err = run(["build", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"),
+                             "-o", str(out), "--to", "docx"], capsys)
+    assert code == 0, err
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == [
+        "政府工作报告（2023年）", "政府工作报告（2024年）"]
+    assert "a.txt → 政府工作报告（2023年）" in err and "b.txt → 政府工作报告（2024年）" in err
+
+
+def test_scaling_print_sheet_is_a_warning(tmp_path, seed, capsys):
+    out = tmp_path / "out"
+    code, stdout, err = run(["build", str(seed), "-o", str(out), "--to", "pdf", "--paper", "A4",
+                             "--print-sheet", "A4"], capsys)
+    assert code == 0, err
+    (line,) = [ln for ln in err.splitlines() if "warning" in ln]
+    assert line.startswith("studykit: warning: A4 pages on A4 sheets are scaled to 71%")
+    assert "--print-sheet A3" in line
+    code, _stdout, err = run(["build", str(seed), "-o", str(out), "--to", "pdf", "--paper", "A4",
+                              "--print-sheet", "A4", "-q"], capsys)
+    assert code == 0 and err == ""  # -q: errors only
+    code, _stdout, err = run(["build", str(seed), "-o", str(out), "--to", "pdf", "--paper", "A4"],
+                             capsys)
+    assert code == 0 and "warning" not in err  # A3 by default: actual size

@@ -14,7 +14,7 @@ from sample_doc import sample_document
 
 from pipeline.enrich import enrich
 from pipeline.errors import TemplateError
-from pipeline.model import Block, Document, heading_text, section_name
+from pipeline.model import Block, Document, Meta, heading_text, section_name
 from pipeline.options import AidOptions, BuildOptions
 from pipeline.templating import builtin_templates_dir
 from pipeline.writers.handout import write
@@ -90,18 +90,30 @@ def test_heading_levels_map_to_styles(tmp_path: Path) -> None:
              for name in ("Heading 1", "Heading 2", "Heading 3", "Normal", "Title")}
     assert fonts == {"Heading 1": "黑体", "Heading 2": "楷体_GB2312", "Heading 3": "仿宋_GB2312",
                      "Normal": "仿宋_GB2312", "Title": "方正小标宋简体"}
-    assert d.styles["Heading 3"].font.bold and not d.styles["Heading 1"].font.bold
+    # GB/T 9704: 黑体, 楷体, 仿宋, 仿宋, none bold (bold is --bold-headings)
+    assert not any(d.styles[n].font.bold for n in ("Heading 1", "Heading 2", "Heading 3"))
     assert d.styles["Normal"].font.size == Pt(16) and d.styles["Title"].font.size == Pt(22)
 
 
-def test_run_in_heading_is_bold_in_the_same_paragraph(tmp_path: Path) -> None:
+def test_run_in_heading_takes_its_level_font_in_the_same_paragraph(tmp_path: Path) -> None:
     d = docx.Document(str(build(tmp_path)))
     (p,) = [p for p in d.paragraphs if p.text.startswith("（一）构建学习体系。")]
     assert p.text == "（一）构建学习体系。坚持用“三个务必”武装头脑，指导实践。"
     assert p.style.name == "Normal"
     head, body = p.runs[0], p.runs[1]
-    assert head.text == "（一）构建学习体系。" and head.style.font.bold
+    # a level-2 run-in heading is 楷体 (GB/T 9704), not bold 仿宋
+    assert head.text == "（一）构建学习体系。" and head.style.name == "二级标题字"
+    assert head.style.element.rPr.rFonts.get(qn("w:eastAsia")) == "楷体_GB2312"
+    assert not head.style.font.bold
     assert body.text.startswith("坚持") and not body.bold and not body.style.font.bold
+
+
+def test_bold_headings_is_an_option(tmp_path: Path) -> None:
+    d = docx.Document(str(build(tmp_path, bold_headings=True)))
+    assert d.styles["Heading 2"].font.bold and d.styles["Heading 3"].font.bold
+    assert d.styles["二级标题字"].font.bold and not d.styles["Heading 1"].font.bold
+    (p,) = [p for p in d.paragraphs if p.text.startswith("（一）构建学习体系。")]
+    assert p.runs[0].style.font.bold and not p.runs[1].style.font.bold
 
 
 def test_body_style_is_official(tmp_path: Path) -> None:
@@ -268,3 +280,116 @@ def test_corpus_builds(tmp_path: Path, source: Path) -> None:
     doc = enrich(read(str(source)), AidOptions())
     path = build(tmp_path, doc)
     assert_conserved(path, doc)
+
+
+# --- official documents (公文, GB/T 9704) and tables -------------------------------
+
+def _ind(p, attr: str) -> int:
+    """A paragraph's indent attribute (hundredths of a character), own or from its style."""
+    for ppr in (p._p.pPr, p.style.element.pPr):
+        ind = ppr.find(qn("w:ind")) if ppr is not None else None
+        if ind is not None and ind.get(qn(f"w:{attr}")) is not None:
+            return int(ind.get(qn(f"w:{attr}")))
+    return 0
+
+
+def _official(tmp_path: Path, **kw) -> docx.document.Document:
+    from official_doc import official_notice
+
+    doc = enrich(official_notice(**kw), AidOptions())
+    return docx.Document(str(build(tmp_path, doc)))
+
+
+def test_official_document_parts_where_gb9704_puts_them(tmp_path: Path) -> None:
+    from official_doc import ADDRESSEES
+
+    d = _official(tmp_path)
+    paras = d.paragraphs
+    texts = [p.text for p in paras]
+    at = {p.style.name: i for i, p in reversed(list(enumerate(paras)))}  # first of each style
+    # 发文字号 under the title, centred
+    number = paras[at["发文字号"]]
+    assert number.text == "组厅字〔2025〕38号" and at["Title"] < at["发文字号"]
+    assert number.style.paragraph_format.alignment == 1  # centre
+    # 主送 flush left, after an empty line, before the text, ending with a colon
+    main = paras[at["主送"]]
+    assert main.text == "".join(ADDRESSEES) + "：" and main.text.endswith("卫生健康委：")
+    assert _ind(main, "firstLineChars") == 0 and _ind(main, "leftChars") == 0
+    assert paras[at["主送"] - 1].text == ""
+    assert at["主送"] < texts.index(next(t for t in texts if t.startswith("为进一步提高")))
+    # 附件说明: an empty line above; 附件：1.… wraps under the name, 2.… aligned with 1.
+    note = paras[at["附件说明"]]
+    assert note.text.startswith("附件：1.") and paras[at["附件说明"] - 1].text == ""
+    assert _ind(note, "leftChars") == 500 and _ind(note, "hangingChars") == 300
+    item = paras[at["附件名称"]]
+    assert item.text.startswith("2.") and _ind(item, "leftChars") == 500
+    # 发文机关署名 and 成文日期: an empty line above, the date 右空四字, the signer centred on it
+    signer, date = paras[at["发文机关署名"]], paras[at["成文日期"]]
+    assert at["附件名称"] < at["发文机关署名"] - 1 and paras[at["发文机关署名"] - 1].text == ""
+    assert at["成文日期"] == at["发文机关署名"] + 1 and date.text == "2025年11月11日"
+    assert date.style.paragraph_format.alignment == 2 and _ind(date, "rightChars") == 400
+    # 10 characters over 8¼: its right indent is 4 − (10 − 8.25) / 2 characters
+    assert signer.text == "国家卫生健康委办公厅" and _ind(signer, "rightChars") == 312
+    # 版记: 抄送 and 印发 between rules, after the signature, before the study aids
+    cc = paras[at["版记"]]
+    assert cc.text == "抄送：中央纪委国家监委机关，最高人民法院，最高人民检察院。"
+    issued = paras[at["版记"] + 2]
+    assert issued.text == "中共中央组织部办公厅\t2025年11月12日印发"
+    assert paras[at["版记"] + 1].style.name == "版记细线"
+    assert paras[at["版记"] - 1].style.name == "版记粗线" == paras[at["版记"] + 3].style.name
+    assert at["成文日期"] < at["版记"] < at["辅文总标题"]
+    rule = d.styles["版记粗线"].element.pPr.find(qn("w:pBdr")).find(qn("w:top"))
+    assert rule.get(qn("w:sz")) == "8"  # 1 pt, the standard's 0.35 mm
+
+
+def test_long_signer_stays_right_of_the_margin(tmp_path: Path) -> None:
+    d = _official(tmp_path, signer="中共中央组织部办公厅　国家卫生健康委办公厅")
+    (signer,) = [p for p in d.paragraphs if p.style.name == "发文机关署名"]
+    assert _ind(signer, "rightChars") == 0  # longer than the date: flush right, not negative
+
+
+def test_chapter_headings_are_centred(tmp_path: Path) -> None:
+    from pipeline.model import Section
+
+    doc = Document(meta=Meta(title="某某工作条例"), sections=[
+        Section(1, "第一章", "总则", body=[Block("paragraph", "第一条", label="第一条")],
+                sections=[Section(2, "第一节", "一般规定", body=[Block("paragraph", "规定。")])]),
+        Section(1, "第二章", "组织", body=[Block("paragraph", "组织。")])])
+    d = docx.Document(str(build(tmp_path, enrich(doc, AidOptions.none()))))
+    by_text = {p.text: p for p in d.paragraphs}
+    chapter, section = by_text["第一章　总则"], by_text["第一节　一般规定"]
+    assert chapter.style.name == "章标题" and section.style.name == "节标题"
+    for p in (chapter, section):
+        assert p.style.paragraph_format.alignment == 1 and _ind(p, "firstLineChars") == 0
+    assert chapter.style.element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
+    assert chapter.style.element.pPr.find(qn("w:outlineLvl")).get(qn("w:val")) == "0"
+
+
+def test_table_is_a_word_table(tmp_path: Path) -> None:
+    from official_doc import TABLE
+
+    d = _official(tmp_path)
+    (table,) = d.tables
+    assert [[c.text for c in row.cells] for row in table.rows] == TABLE
+    header = table.rows[0]
+    assert header._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on each page
+    assert all(c.paragraphs[0].style.name == "表头" for c in header.cells)
+    assert d.styles["表头"].font.bold and d.styles["表格文字"].font.size == Pt(14)
+    assert table.rows[1].cells[0].paragraphs[0].style.name == "表格文字"
+    borders = table._tbl.tblPr.find(qn("w:tblBorders"))
+    assert {el.tag.split("}")[1] for el in borders} >= {"top", "bottom", "insideH", "insideV"}
+    widths = [int(g.get(qn("w:w"))) for g in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert abs(sum(widths) - int(Mm(156).twips)) < 30 and widths[2] > widths[1]  # the wordy column
+    caption = next(p for p in d.paragraphs if p.text == "表1　调整前后标准对照")
+    assert caption.style.name == "表题"
+    for r in table._tbl.iter(qn("w:r")):  # East-Asian font on every run in the table
+        assert r.find(qn("w:rPr")).find(qn("w:rFonts")).get(qn("w:eastAsia"))
+
+
+def test_first_row_of_figures_is_not_a_header(tmp_path: Path) -> None:
+    doc = Document(meta=Meta(title="数据"), body=[
+        Block("table", rows=[["2023年", "100"], ["2024年", "120"]])])
+    d = docx.Document(str(build(tmp_path, enrich(doc, AidOptions.none()))))
+    (table,) = d.tables
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is None
+    assert table.rows[0].cells[0].paragraphs[0].style.name == "表格文字"

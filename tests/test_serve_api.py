@@ -224,6 +224,8 @@ def test_build_errors_name_the_users_file(api, tmp_path):
     ({"variant": "fancy"}, "unknown style 'fancy'"),
     ({"session_date": "明天"}, "'明天' is not a date like 2026-12-01"),
     ({"aids": ["cheats"]}, "unknown study aid 'cheats'"),
+    ({"paper": "A0"}, "unknown paper size 'A0'"),
+    ({"print_sheet": "A6"}, "unknown print sheet 'A6'"),
 ])
 def test_bad_choices(api, seed, data, message):
     form = {"outputs": FAST, **data}
@@ -271,3 +273,15 @@ def test_workspace_templates_are_used(tmp_path, seed):
         assert "工作区" in c.get("/").text
         body = build(c, [("seed.txt", seed)], outputs=["outline"]).json()
         assert "本单位定制提纲" in c.get(body["files"][0]["url"]).text
+
+
+def test_page_says_what_each_variant_changes_and_warns_of_scaling(api, seed):
+    page = api.get("/").text
+    assert "大字版" in page and "四号" in page and "每页要点更少" in page
+    assert 'name="paper"' in page and 'name="print_sheet"' in page
+    r = build(api, [("seed_shiyishi.txt", seed)], outputs=["booklet", "print"], paper="A4",
+              print_sheet="A4")
+    assert r.status_code == 200, r.text
+    (warning,) = r.json()["warnings"]
+    assert "71%" in warning
+    assert build(api, [("seed_shiyishi.txt", seed)]).json()["warnings"] == []

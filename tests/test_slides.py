@@ -13,7 +13,7 @@ from slides_fixture import sample_document
 
 from pipeline.enrich import enrich
 from pipeline.errors import TemplateError
-from pipeline.model import Block, Document, heading_text
+from pipeline.model import Block, Document, Meta, heading_text
 from pipeline.options import AidOptions, BuildOptions
 from pipeline.writers.slides import textfit, write
 from pipeline.writers.slides.deck import template_path
@@ -330,3 +330,78 @@ def test_corpus_builds_slides(path: Path, tmp_path: Path):
         assert squash(text) in notes, text[:40]
     assert md_path.read_text(encoding="utf-8").startswith("---\nmarp: true")
     assert_fits(prs)
+
+
+# --- 大字版, tables, official documents -------------------------------------------------
+
+def _body_sizes(prs) -> list[float]:
+    return [r.font.size.pt for slide in prs.slides for s in slide.shapes
+            if s.has_text_frame and not (s.is_placeholder and s.placeholder_format.idx == 0)
+            for p in s.text_frame.paragraphs for r in p.runs if r.font.size]
+
+
+def test_large_print_has_larger_type_and_fewer_points(doc, tmp_path):
+    std = BuildOptions(out_dir=tmp_path / "std")
+    big = BuildOptions(out_dir=tmp_path / "big", variant="large-print")
+    _, prs_std = built(doc, std)
+    md, prs_big = built(doc, big)
+    plan_std, plan_big = build_plan(doc, std), build_plan(doc, big)
+    most = max(len(s.bullets) for s in plan_big if s.kind == "content")
+    assert most <= Limits.for_variant("large-print").bullets < Limits().bullets
+    assert len(plan_big) > len(plan_std)  # the same points over more slides
+    big_sizes, std_sizes = _body_sizes(prs_big), _body_sizes(prs_std)
+    assert min(big_sizes) >= 20 and min(big_sizes) > min(std_sizes)
+    assert sum(big_sizes) / len(big_sizes) > sum(std_sizes) / len(std_sizes) + 3
+    assert "font-size: 42px" in md  # the Marp outline too
+    assert_fits(prs_big)
+    notes = notes_text(prs_big)
+    for text in source_paragraphs(doc):
+        assert squash(text) in notes, text
+
+
+def test_table_becomes_a_table_slide_with_every_cell_in_the_notes(opts):
+    from official_doc import TABLE, official_notice
+
+    doc = enrich(official_notice(), AidOptions())
+    md, prs = built(doc, opts)
+    plan = build_plan(doc, opts)
+    (planned,) = [s for s in plan if s.kind == "table"]
+    assert planned.title == "表1　调整前后标准对照" and planned.header
+    index = plan.index(planned)
+    slide = prs.slides[index]
+    (frame,) = [s for s in slide.shapes if s.has_table]
+    cells = [[c.text for c in row.cells] for row in frame.table.rows]
+    assert cells == TABLE
+    for row in frame.table.rows:
+        for cell in row.cells:
+            for p in cell.text_frame.paragraphs:
+                for r in p.runs:
+                    assert r._r.rPr.find(qn("a:ea")) is not None
+    notes = squash(slide.notes_slide.notes_text_frame.text)
+    assert all(squash(c) in notes for row in TABLE for c in row)
+    assert "| 项目 | 调整前 | 调整后 |" in md and "| --- | --- | --- |" in md
+
+
+def test_wide_table_becomes_one_point_per_row(opts):
+    header = ["序号", "单位", "任务", "时限", "责任人", "备注"]
+    rows = [header] + [[str(n), "某某部门", f"任务{n}", "年底前", "张某某", "无"] for n in range(1, 10)]
+    doc = enrich(Document(meta=Meta(title="分工"), body=[Block("table", rows=rows)]), AidOptions())
+    plan = build_plan(doc, opts)
+    table_slides = [s for s in plan if s.title.startswith("主要内容（表格）")]
+    assert table_slides and all(s.kind == "content" for s in table_slides)
+    bullets = [b for s in table_slides for b in s.bullets]
+    assert len(bullets) == 9 and bullets[0].startswith("1，单位：某某部门")
+    notes = squash("".join(n for s in table_slides for n in s.notes))
+    assert all(squash(c) in notes for row in rows for c in row)
+
+
+def test_official_parts_in_the_notes(opts):
+    from official_doc import official_notice
+
+    doc = enrich(official_notice(), AidOptions())
+    _, prs = built(doc, opts)
+    notes = notes_text(prs)
+    for text in ("组厅字〔2025〕38号", "新疆生产建设兵团党委组织部、卫生健康委：",
+                 "抄送：中央纪委国家监委机关，最高人民法院，最高人民检察院。",
+                 "中共中央组织部办公厅2025年11月12日印发"):
+        assert squash(text) in notes, text

@@ -74,7 +74,10 @@ def test_config_mistakes_are_one_line(tmp_path):
     for data, words in [({"orgg": "x"}, "orgg: unknown setting"),
                         ({"outputs": ["docx", "epub"]}, "'epub' is not one of"),
                         ({"session_date": "12/1"}, "not a date"),
-                        ({"aids": {"quiz": "no"}}, "aids.quiz: expected true or false")]:
+                        ({"aids": {"quiz": "no"}}, "aids.quiz: expected true or false"),
+                        ({"print_sheet": "A6"}, "'A6' is not one of auto, A4, A3, B4"),
+                        ({"creep": 20}, "creep: expected a number of millimetres"),
+                        ({"crop_marks": "yes"}, "crop_marks: expected true or false")]:
         with pytest.raises(InputError, match=words):
             config_from_dict(data)
     (tmp_path / "studykit.toml").write_text("org = \n", encoding="utf-8")
@@ -177,6 +180,17 @@ def test_cli_overrides_config_and_workspace_templates_are_used(tmp_path, monkeyp
     req = make_request({**params, "org": "乙单位", "to": "docx", "quiz": True, "paper": "B5"})
     assert req.formats == ["docx"] and req.opts.org == "乙单位" and req.opts.aids.quiz
     assert req.opts.paper == "B5"
+    # print settings: the file's, then the command line's; a scaling sheet is a warning
+    (ws / "studykit.toml").write_text(
+        'paper = "A4"\nprint_sheet = "A4"\ncreep = 1.5\ncrop_marks = true\n'
+        'bold_headings = true\n', encoding="utf-8")
+    req = make_request({**params, "to": "pdf"})
+    assert req.opts.print_sheet == "A4" and req.opts.creep_mm == 1.5 and req.opts.crop_marks
+    assert req.opts.bold_headings
+    assert any("scaled to 71%" in w for w in req.notes)
+    req = make_request({**params, "to": "pdf", "print_sheet": "A3", "crop_marks": False})
+    assert req.opts.print_sheet == "A3" and not req.opts.crop_marks and req.notes == []
+    assert make_request({**params, "to": "docx"}).notes == []  # no print PDF, no warning
 
 
 def test_templates_lists_overrides_and_variables(tmp_path, capsys, monkeypatch):

@@ -68,6 +68,16 @@ LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
 AID_LABELS = {"excerpts": "重点摘编", "glossary": "名词解释", "questions": "思考讨论题",
               "quiz": "学习测试", "notes": "学习笔记页"}
 VARIANT_LABELS = {"official": "标准版", "large-print": "大字版", "plain": "简版（仅正文，无学习辅助）"}
+# What each variant changes, shown under the choice (the CLI's --help says the same).
+VARIANT_NOTES = {
+    "official": "讲义按党政机关公文格式（GB/T 9704），阅读版正文五号字，幻灯片正常字号。",
+    "large-print": "讲义字号放大1.25倍；阅读版和印刷版正文四号（14磅）以上，标题、页眉、页码随之放大，"
+                   "封面标明“大字版”；幻灯片字更大、每页要点更少。",
+    "plain": "各种材料都只有正文，不附重点摘编、名词解释、讨论题、测试和笔记页。",
+}
+PAPER_LABELS = {"A5": "A5（默认）", "B5": "B5", "A4": "A4"}
+SHEET_LABELS = {"auto": "自动（原大：A5 用 A4，B5 用 B4，A4 用 A3）", "A4": "A4", "A3": "A3",
+                "B4": "B4"}
 
 
 @dataclass
@@ -195,6 +205,7 @@ def _build_json(build: Build) -> dict:
                   for f in build.files],
         "zip": f"/zip/{build.token}",
         "previews": [f"/preview/{build.token}/{i}.png" for i in range(1, len(build.previews) + 1)],
+        "warnings": build.warnings,
     }
 
 
@@ -311,6 +322,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         html = env.get_template("index.html").render(
             version=__version__, outputs={k: v[2] for k, v in OUTPUTS.items()},
             aids={a: AID_LABELS[a] for a in AIDS}, variants=VARIANT_LABELS,
+            variant_notes=VARIANT_NOTES, papers=PAPER_LABELS, sheets=SHEET_LABELS,
             max_mb=MAX_FILE_BYTES // (1024 * 1024), max_files=MAX_FILES,
             workspace=str(settings.workspace) if settings.workspace else "")
         return HTMLResponse(html)
@@ -374,7 +386,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 session_date=str(form.get("session_date") or "").strip() or None,
                 aids=tuple(str(v) for v in form.getlist("aids")),
                 compile_=str(form.get("compile") or "") in ("1", "true", "on"),
-                title=str(form.get("title") or "").strip())
+                title=str(form.get("title") or "").strip(),
+                paper=str(form.get("paper") or "A5"),
+                print_sheet=str(form.get("print_sheet") or "auto"))
         finally:
             await form.close()
         started = time.perf_counter()

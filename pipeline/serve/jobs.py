@@ -35,7 +35,7 @@ from pathlib import Path
 
 from pipeline.corrections import Corrections
 from pipeline.errors import InputError, StudykitError
-from pipeline.options import VARIANTS, AidOptions, BuildOptions
+from pipeline.options import SHEETS, VARIANTS, AidOptions, BuildOptions
 from pipeline.readers import MAX_BYTES
 
 log = logging.getLogger("studykit.serve")
@@ -139,6 +139,8 @@ class BuildSpec:
     aids: tuple[str, ...] = AIDS
     compile_: bool = False
     title: str = ""
+    paper: str = "A5"
+    print_sheet: str = "auto"
 
     def __post_init__(self) -> None:
         if not self.outputs:
@@ -148,6 +150,11 @@ class BuildSpec:
                 raise InputError(f"unknown output '{name}' (choose from {', '.join(OUTPUTS)})")
         if self.variant not in VARIANTS:
             raise InputError(f"unknown style '{self.variant}' (choose from {', '.join(VARIANTS)})")
+        if self.paper not in ("A5", "B5", "A4"):
+            raise InputError(f"unknown paper size '{self.paper}' (choose from A5, B5, A4)")
+        if self.print_sheet not in SHEETS:
+            raise InputError(f"unknown print sheet '{self.print_sheet}' "
+                             f"(choose from {', '.join(SHEETS)})")
         for aid in self.aids:
             if aid not in AIDS:
                 raise InputError(f"unknown study aid '{aid}' (choose from {', '.join(AIDS)})")
@@ -168,7 +175,16 @@ class BuildSpec:
             aids = AidOptions(**{a: a in self.aids for a in AIDS})
         return BuildOptions(out_dir=out_dir, org=self.org, session_date=self.session_date or None,
                             variant=self.variant, aids=aids, template_dirs=list(template_dirs),
-                            compile_title=self.title)
+                            compile_title=self.title, paper=self.paper,
+                            print_sheet=self.print_sheet)
+
+    def warnings(self) -> list[str]:
+        """What the print PDF's sheet means for the pages (scaling), when one is made."""
+        if not {"pdf", "compile"} & set(self.jobs()):
+            return []
+        from pipeline.writers.booklet import print_warnings
+
+        return print_warnings(self.options(Path("."), []))
 
     def jobs(self) -> list[str]:
         """Writer runs, in order: "docx", "pdf", "slides", or "compile" (one 学习汇编)."""
@@ -200,6 +216,7 @@ class Build:
     cached: bool
     last_used: float = field(default_factory=time.monotonic)
     zip_path: Path | None = None
+    warnings: list[str] = field(default_factory=list)  # shown on the page
 
     def file(self, name: str) -> OutFile | None:
         return next((f for f in self.files if f.name == name), None)
@@ -299,7 +316,9 @@ class Builder:
                 produced.extend(entry.paths)
                 previews.extend(entry.previews)
             wanted = [p for p in produced if kind_of(p) in spec.outputs or not kind_of(p)]
-            return self._keep(wanted, previews, time.perf_counter() - start, all_cached)
+            build = self._keep(wanted, previews, time.perf_counter() - start, all_cached)
+            build.warnings = spec.warnings()
+            return build
         finally:
             with self._lock:
                 for entry in entries:
@@ -309,6 +328,7 @@ class Builder:
     def _key(self, job: str, sources: list, spec: BuildSpec, templates: str) -> str:
         settings = {"job": job, "variant": spec.variant, "org": spec.org,
                     "date": spec.session_date, "aids": sorted(spec.aids),
+                    "paper": [spec.paper, spec.print_sheet] if job in ("pdf", "compile") else [],
                     "title": spec.title if job == "compile" else "", "templates": templates}
         blob = json.dumps([sources, settings], ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:32]

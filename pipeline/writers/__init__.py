@@ -38,6 +38,7 @@ def document_stem(doc: Document) -> str:
 
 
 def output_path(doc: Document, opts: BuildOptions, suffix: str) -> Path:
-    """output/<title>/<title>.<suffix>, under ``-o DIR`` when given."""
-    stem = document_stem(doc)
+    """output/<title>/<title>.<suffix>, under ``-o DIR`` when given (``opts.output_stem``
+    instead of the title when the build gave this source a name of its own)."""
+    stem = opts.output_stem or document_stem(doc)
     return Path(opts.out_dir) / stem / f"{stem}.{suffix}"

@@ -6,8 +6,9 @@ Documented for template authors in docs/templates.md.
 from __future__ import annotations
 
 import datetime
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.model import (
@@ -18,7 +19,6 @@ from pipeline.model import (
     Meta,
     Section,
     StudyAids,
-    block_lines,
     heading_text,
     section_name,
 )
@@ -63,6 +63,12 @@ def template_context(doc: Document, opts: BuildOptions) -> dict[str, Any]:
         "bylines": bylines(doc.meta.authors),
         "source_line": source_line(doc.meta),
         "attribution": attribution,
+        "addressee_line": addressee_line(doc.meta),
+        "cc_line": cc_line(doc.meta),
+        "imprint_parts": imprint_parts(doc.meta),
+        "table_header": table_header,
+        "table_grid": table_grid,
+        "column_shares": column_shares,
     }
 
 
@@ -121,30 +127,186 @@ def attribution(ex: Excerpt) -> str:
     return who + (f"（{ex.section}）" if ex.section else "")
 
 
+# --- an official document's (公文) own parts, GB/T 9704 ---------------------------
+
+_END_MARKS = "，、；：。"
+
+
+def addressee_line(meta: Meta) -> str:
+    """主送: the addressees as printed, ending with a full-width colon.
+
+    Entries are joined with 、 unless an entry already ends with its own mark
+    (a reader that keeps the source's ， between groups keeps them this way).
+    """
+    names = [a.strip() for a in meta.addressees if a.strip()]
+    if not names:
+        return ""
+    out = ""
+    for i, name in enumerate(names):
+        out += name
+        if i < len(names) - 1 and name[-1] not in _END_MARKS:
+            out += "、"
+    return out.rstrip(_END_MARKS + ":") + "："
+
+
+def cc_line(meta: Meta) -> str:
+    """抄送：甲，乙，丙。 (GB/T 9704 7.4.2: commas between, a full stop after the last)."""
+    names = [c.strip().rstrip(_END_MARKS) for c in meta.cc if c.strip()]
+    if not names:
+        return ""
+    names[0] = re.sub(r"^抄送\s*[：:]\s*", "", names[0])
+    return "抄送：" + "，".join(names) + "。"
+
+
+_IMPRINT_DATE = re.compile(r"\s*((?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d〇○零一二三四五六七八九十]{1,3}月"
+                           r"[\d〇○零一二三四五六七八九十]{1,3}日\s*印发)\s*$")
+
+
+def imprint_parts(meta: Meta) -> tuple[str, str]:
+    """The 印发 line split into the issuing office (left) and 'date 印发' (right)."""
+    text = meta.imprint.strip()
+    m = _IMPRINT_DATE.search(text)
+    if not m:
+        return text, ""
+    return text[:m.start()].strip(), m.group(1).replace(" ", "")
+
+
+# --- tables -------------------------------------------------------------------------
+
+def table_grid(rows: list[list[str]]) -> list[list[str]]:
+    """The rows padded to one width (a merged cell leaves a short row), cells stripped."""
+    width = max((len(r) for r in rows), default=0)
+    return [[c.strip() for c in r] + [""] * (width - len(r)) for r in rows if any(c.strip() for c in r)]
+
+
+_SENTENCE = re.compile(r"[。；！？]")
+_NUMBER = re.compile(r"^[\d.,%％\-+（）()年月日元万亿个人次]*$")
+
+
+def table_header(rows: list[list[str]]) -> bool:
+    """Whether the first row reads as column headings: every cell filled, short, no
+    sentence, no bare number, and the table has rows below it."""
+    grid = table_grid(rows)
+    if len(grid) < 2 or len(grid[0]) < 2:
+        return False
+    first = grid[0]
+    return all(c and len(c) <= 12 and not _SENTENCE.search(c) and not _NUMBER.match(c)
+               for c in first)
+
+
+def column_shares(rows: list[list[str]], min_chars: float = 2.5) -> list[float]:
+    """Each column's share of a table's width (summing to 1): it grows with the square root
+    of the column's longest cell, so a column of long text does not squeeze a column of
+    short labels to one character a line.  Shared by the handout and the booklet."""
+    grid = table_grid(rows)
+    if not grid:
+        return []
+    longest = [max(display_width(r[j]) for r in grid) for j in range(len(grid[0]))]
+    weights = [math.sqrt(max(w, min_chars)) for w in longest]
+    return [w / sum(weights) for w in weights]
+
+
+def display_width(text: str) -> float:
+    """Width in Chinese characters: Han and full-width marks 1, Latin letters and digits ½."""
+    import unicodedata
+
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text)
+
+
 # --- the body as a flat list of paragraphs ----------------------------------
 
 # Characters XML 1.0 cannot hold; a template would silently lose the paragraph.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+# Chapter-like markers that are centred in Chinese books and regulations.
+_CHAPTER = ("章", "编", "篇", "部分")
+_DATE_LINE = re.compile(r"^(?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d〇○零一二三四五六七八九十]{1,3}月"
+                        r"[\d〇○零一二三四五六七八九十]{1,3}日$")
+_ATTACHMENT = re.compile(r"^附\s*件\s*[：:]")
+_ATTACHMENT_ITEM = re.compile(r"^\s*\d{1,2}\s*[.．、]")
 
 
 @dataclass
 class Para:
     """One printed paragraph of the body, for templates that loop over paragraphs.
 
-    ``kind``: h1/h2/h3 (heading by Section.level; deeper levels are h3), title
-    and byline (a second article's head), p, item (list entry), signature,
-    note.  ``head`` is printed bold before ``text`` in the same paragraph: a
-    run-in heading sentence, or an article label such as 第一条.
+    ``kind``: h1/h2/h3 (heading by Section.level; deeper levels are h3),
+    chapter (a 第一章/编/篇/部分 heading, centred), jie (a 第一节 heading, centred),
+    title and byline (a second article's head), p, item (list entry), gap (an
+    empty line: before a signature or an attachment note), signer (发文机关署名),
+    signdate (成文日期), signature (another closing line), attachment (附件说明:
+    附件：1.…) and attachment_item (each further attachment name), note, caption (a table's title) and
+    table.  ``head`` is printed before ``text`` in the same paragraph: a run-in
+    heading sentence (``level`` says which level's font) or an article label
+    such as 第一条 (level 0).  ``rows`` and ``header`` are a table's cells and
+    whether its first row is a header row.
     """
 
     kind: str
-    text: str
+    text: str = ""
     head: str = ""
     level: int = 0
+    chapter: str = ""  # 章 or 节: a centred chapter-like heading
+    role: str = ""  # a signature's part: signer, date, or ""
+    rows: list[list[str]] = field(default_factory=list)
+    header: bool = False
+    # the writer's own rendering of a table (the handout's Word table)
+    table: Any = None
 
 
 def _clean(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
+
+
+def is_date_line(text: str) -> bool:
+    """A closing line that is a date alone: 2025年11月11日, 二〇二五年十一月十一日."""
+    return bool(_DATE_LINE.match(re.sub(r"\s+", "", text)))
+
+
+def chapter_mark(sec: Section) -> str:
+    """章 for a 第一章 (编, 篇, 部分) heading, 节 for a 第一节 heading: both are centred."""
+    label = sec.label.strip()
+    if label.startswith("第") and label.endswith(_CHAPTER):
+        return "章"
+    if label.startswith("第") and label.endswith("节"):
+        return "节"
+    return ""
+
+
+def blocks_paras(blocks: list[Block]) -> list[Para]:
+    """A run of blocks as paragraphs: signature lines laid out as a 落款 group after an
+    empty line, an attachment note (附件：…) after an empty line with its further names."""
+    out: list[Para] = []
+    in_attachments = False
+    for i, block in enumerate(blocks):
+        if block.type == "signature":
+            in_attachments = False
+            if not out or out[-1].kind not in ("signature", "gap"):
+                out.append(Para("gap"))
+            text = _clean(block.text)
+            if is_date_line(text):
+                role = "date"
+            elif i + 1 < len(blocks) and blocks[i + 1].type == "signature" \
+                    and is_date_line(blocks[i + 1].text):
+                role = "signer"
+            else:
+                role = ""
+            out.append(Para("signature", text, role=role))
+            continue
+        if block.type == "paragraph" and not block.label and _ATTACHMENT.match(block.text):
+            out.extend([Para("gap"), Para("attachment", _clean(block.text))])
+            in_attachments = True
+            continue
+        if in_attachments and block.type == "paragraph" and _ATTACHMENT_ITEM.match(block.text):
+            out.append(Para("attachment_item", _clean(block.text)))
+            continue
+        if in_attachments and block.type == "list":
+            out.extend(Para("attachment_item", _clean(f"{it.label}{it.text}"))
+                       for it in block.items)
+            continue
+        in_attachments = False
+        out.extend(block_paras(block))
+    return out
 
 
 def block_paras(block: Block) -> list[Para]:
@@ -152,8 +314,13 @@ def block_paras(block: Block) -> list[Para]:
         return [Para("item", _clean(f"{item.label}{item.text}")) for item in block.items]
     if block.type in ("signature", "note"):
         return [Para(block.type, _clean(block.text))]
-    if block.type == "table":  # until the writers draw tables: one paragraph a row
-        return [Para("p", _clean(line)) for line in block_lines(block)]
+    if block.type == "table":
+        grid = [[_clean(c) for c in row] for row in table_grid(block.rows)]
+        out = [Para("caption", _clean(block.text))] if block.text.strip() else []
+        if grid:  # text: the rows as lines, for a template that prints tables as text
+            out.append(Para("table", "\n".join("\u3000".join(c for c in row if c) for row in grid),
+                            rows=grid, header=table_header(grid)))
+        return out
     if block.label:
         return [Para("p", _clean(block.text), head=_clean(block.label) + "　")]
     return [Para("p", _clean(block.text))]
@@ -172,15 +339,15 @@ def section_paras(sec: Section) -> list[Para]:
                 out.append(Para("byline", source_line(sec.meta)))
     elif sec.run_in:
         head = _clean(f"{sec.label}{heading_text(sec)}")
+        level = min(max(sec.level, 1), 3)
         if body and body[0].type == "paragraph" and not body[0].label:
-            out.append(Para("p", _clean(body.pop(0).text), head=head, level=sec.level))
+            out.append(Para("p", _clean(body.pop(0).text), head=head, level=level))
         else:
-            out.append(Para("p", "", head=head, level=sec.level))
+            out.append(Para("p", "", head=head, level=level))
     else:
-        kind = f"h{min(max(sec.level, 1), 3)}"
-        out.append(Para(kind, _clean(section_name(sec)), level=sec.level))
-    for block in body:
-        out.extend(block_paras(block))
+        out.append(Para(f"h{min(max(sec.level, 1), 3)}", _clean(section_name(sec)),
+                        level=sec.level, chapter=chapter_mark(sec)))
+    out.extend(blocks_paras(body))
     for sub in sec.sections:
         out.extend(section_paras(sub))
     return out
@@ -188,9 +355,7 @@ def section_paras(sec: Section) -> list[Para]:
 
 def body_paras(doc: Document) -> list[Para]:
     """The whole text, intro and sections, as paragraphs in reading order."""
-    out: list[Para] = []
-    for block in doc.body:
-        out.extend(block_paras(block))
+    out = blocks_paras(doc.body)
     for sec in doc.sections:
         out.extend(section_paras(sec))
     return out

@@ -7,8 +7,13 @@ wording, header or logo, save it in their own templates/handout/ folder, and
 studykit uses it from then on.
 
 The layout follows GB/T 9704-2012 (党政机关公文格式): A4, margins 37/35/28/26 mm,
-22 lines of 28 characters, title 2号小标宋, body 3号仿宋, headings 黑体/楷体/仿宋加粗,
-page numbers “— 1 —” in 4号宋体 on the outer side.
+22 lines of 28 characters, title 2号小标宋, body 3号仿宋, headings 黑体/楷体/仿宋/仿宋
+(not bold: bold is local practice, ``--bold-headings``), 第一章 headings centred,
+page numbers “— 1 —” in 4号宋体 on the outer side.  An official document's own
+parts sit where the standard puts them: 发文字号 under the title, 主送 flush
+left, 附件说明 after an empty line, 发文机关署名 and 成文日期 (右空四字) after an
+empty line, 抄送 and 印发 in the 版记 between rules.  Tables are Word tables
+(表题, 表头, 表格文字 styles).
 
 All formatting lives in named styles (正文 = Normal, 标题 1–3, …); paragraphs
 in the template carry no direct formatting, so restyling in Word's style pane
@@ -55,6 +60,10 @@ TEXT_WIDTH = Mm(210 - 28 - 26)  # 156 mm
 CHARS_PER_LINE = 28
 NOTE_LINES = 20
 GRID_TYPE = "lines"
+BANJI_PT = 14  # 版记: 4号仿宋
+TABLE_PT = 14  # table text: 4号仿宋
+TABLE_LINE = Pt(22)
+RULE_THICK, RULE_THIN = 8, 6  # 版记 rules in eighths of a point: 1 pt (0.35 mm), 0.75 pt
 
 KEEP = {"Normal", "Header", "Footer", "Heading 1", "Heading 2", "Heading 3", "Title", "Subtitle",
         "List Paragraph", "Default Paragraph Font", "Normal Table", "No List", "Table Grid"}
@@ -271,7 +280,7 @@ def make_styles(doc) -> None:
     style(doc, "Subtitle", east=KAITI, align=C, indent_chars=0)
     style(doc, "Heading 1", east=HEITI, keep_next=True, indent_chars=2, outline=0)
     style(doc, "Heading 2", east=KAITI, keep_next=True, indent_chars=2, outline=1)
-    style(doc, "Heading 3", east=FANGSONG, bold=True, keep_next=True, indent_chars=2, outline=2)
+    style(doc, "Heading 3", east=FANGSONG, keep_next=True, indent_chars=2, outline=2)
     style(doc, "List Paragraph", indent_chars=2)
     style(doc, "Header", east=SONGTI, size=10.5, align=C, indent_chars=0, line=None, latin=SONGTI)
     style(doc, "Footer", east=SONGTI, size=PAGE_NO_PT, indent_chars=0, line=None, latin=SONGTI)
@@ -280,6 +289,21 @@ def make_styles(doc) -> None:
         style(doc, "署名", east=KAITI, align=C, indent_chars=0),
         style(doc, "题注", east=KAITI, align=C, indent_chars=0),
         style(doc, "落款", align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0),
+        style(doc, "发文机关署名", align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0),
+        style(doc, "成文日期", align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0),
+        style(doc, "发文字号", align=C, indent_chars=0),
+        style(doc, "主送", align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent_chars=0),
+        style(doc, "附件说明", indent_chars=0),
+        style(doc, "附件名称", indent_chars=0),
+        style(doc, "章标题", east=HEITI, align=C, indent_chars=0, keep_next=True, outline=0),
+        style(doc, "节标题", east=KAITI, align=C, indent_chars=0, keep_next=True, outline=1),
+        style(doc, "版记", size=BANJI_PT, indent_chars=0, line=None),
+        style(doc, "版记粗线", size=1, indent_chars=0, line=Pt(1)),
+        style(doc, "版记细线", size=1, indent_chars=0, line=Pt(1)),
+        style(doc, "表题", east=HEITI, align=C, indent_chars=0, keep_next=True),
+        style(doc, "表头", size=TABLE_PT, bold=True, align=C, indent_chars=0, line=TABLE_LINE),
+        style(doc, "表格文字", size=TABLE_PT, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent_chars=0,
+              line=TABLE_LINE),
         style(doc, "注释", east=KAITI, size=14, indent_chars=2),
         style(doc, "辅文总标题", east=XIAOBIAOSONG, size=TITLE_PT, align=C, indent_chars=0,
               line=Pt(36), page_break=True, keep_next=True, outline=0, latin=XIAOBIAOSONG),
@@ -289,6 +313,9 @@ def make_styles(doc) -> None:
         style(doc, "出处字", east=KAITI, kind=WD_STYLE_TYPE.CHARACTER, base=None),
         style(doc, "笔记横线", indent_chars=0, line=Pt(28.9)),
         style(doc, "标题加粗", east=FANGSONG, bold=True, kind=WD_STYLE_TYPE.CHARACTER, base=None),
+        style(doc, "一级标题字", east=HEITI, kind=WD_STYLE_TYPE.CHARACTER, base=None),
+        style(doc, "二级标题字", east=KAITI, kind=WD_STYLE_TYPE.CHARACTER, base=None),
+        style(doc, "三级标题字", east=FANGSONG, kind=WD_STYLE_TYPE.CHARACTER, base=None),
         style(doc, "填空", east=FANGSONG, kind=WD_STYLE_TYPE.CHARACTER, base=None),
     ]
     doc.styles["填空"].font.underline = True
@@ -297,6 +324,7 @@ def make_styles(doc) -> None:
     ind = doc.styles["摘编出处"].element.pPr.find(qn("w:ind"))
     ind.set(qn("w:leftChars"), "400")
     ind.set(qn("w:left"), str(4 * BODY_PT * 20))
+    official_styles(doc)
     for st in custom:
         st.element.set("studykit", "1")
     prune_styles(doc)
@@ -304,6 +332,82 @@ def make_styles(doc) -> None:
         del st.element.attrib["studykit"]
     doc.styles["笔记横线"].paragraph_format.tab_stops.add_tab_stop(
         TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.LINES)
+
+
+PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+             "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
+             "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
+             "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+             "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+             "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+             "sectPr", "pPrChange")
+
+
+def ppr_child(st, name: str):
+    """The style's w:pPr child ``name``, made empty and placed where the schema wants it."""
+    ppr = st.element.get_or_add_pPr()
+    old = ppr.find(qn(f"w:{name}"))
+    if old is not None:
+        ppr.remove(old)
+    el = OxmlElement(f"w:{name}")
+    later = set(PPR_ORDER[PPR_ORDER.index(name) + 1:])
+    anchor = next((c for c in ppr if c.tag.split("}")[-1] in later), None)
+    (anchor.addprevious(el) if anchor is not None else ppr.append(el))
+    return el
+
+
+def indent(st, *, left: float = 0, right: float = 0, first: float = 0, size: float = BODY_PT) -> None:
+    """Indents in characters (w:leftChars…, which scale with the font) with twips beside them."""
+    ind = ppr_child(st, "ind")
+    for name, chars in (("left", left), ("right", right)):
+        ind.set(qn(f"w:{name}Chars"), str(round(chars * 100)))
+        ind.set(qn(f"w:{name}"), str(round(chars * size * 20)))
+    kind = "firstLine" if first >= 0 else "hanging"
+    ind.set(qn(f"w:{kind}Chars"), str(round(abs(first) * 100)))
+    ind.set(qn(f"w:{kind}"), str(round(abs(first) * size * 20)))
+
+
+def border(st, sides: dict[str, int]) -> None:
+    """Paragraph rules (版记's lines): side → width in eighths of a point."""
+    pbdr = ppr_child(st, "pBdr")
+    for side in ("top", "bottom"):
+        if side in sides:
+            el = OxmlElement(f"w:{side}")
+            el.set(qn("w:val"), "single")
+            el.set(qn("w:sz"), str(sides[side]))
+            el.set(qn("w:space"), "1")
+            el.set(qn("w:color"), "000000")
+            pbdr.append(el)
+
+
+def no_grid(st) -> None:
+    """Lines at their own spacing, not snapped to the page's 22-line grid (tables, 版记)."""
+    ppr_child(st, "snapToGrid").set(qn("w:val"), "0")
+
+
+def official_styles(doc) -> None:
+    """The GB/T 9704 parts' indents, rules and tabs (see the module docstring)."""
+    styles = {s.name: s for s in doc.styles}
+    indent(styles["落款"], right=2)  # a signature without a date: 右空二字
+    indent(styles["发文机关署名"], right=4)  # centred on the date by the writer
+    indent(styles["成文日期"], right=4)  # 右空四字
+    indent(styles["附件说明"], left=5, first=-3)  # 附件：1.… wraps under the name
+    indent(styles["附件名称"], left=5)
+    banji = styles["版记"]
+    indent(banji, left=4, right=1, first=-3, size=BANJI_PT)  # 左空一字; 抄送：… wraps after the colon
+    banji.paragraph_format.tab_stops.add_tab_stop(  # 印发日期 右空一字
+        Pt(TEXT_WIDTH.pt - BANJI_PT), WD_TAB_ALIGNMENT.RIGHT)
+    banji.paragraph_format.space_before = Pt(5)
+    banji.paragraph_format.space_after = Pt(3)
+    # The 版记's rules span the type area (the text inside is indented one character):
+    # empty one-point paragraphs with a top border.
+    border(styles["版记粗线"], {"top": RULE_THICK})
+    border(styles["版记细线"], {"top": RULE_THIN})
+    for name in ("版记", "版记粗线", "版记细线"):
+        no_grid(styles[name])
+    for name in ("表头", "表格文字"):
+        no_grid(styles[name])
+    styles["表题"].paragraph_format.space_before = Pt(6)
 
 
 class Body:
@@ -340,6 +444,9 @@ def make_body(doc) -> None:
     b.tag("{%p if subtitle %}")
     b.p("{{ subtitle }}", "Subtitle")
     b.tag("{%p endif %}")
+    b.tag("{%p if meta.doc_number %}")
+    b.p("{{ meta.doc_number }}", "发文字号")
+    b.tag("{%p endif %}")
     b.tag("{%p for line in meta.notes %}")
     b.p("{{ line }}", "题注")
     b.tag("{%p endfor %}")
@@ -353,12 +460,19 @@ def make_body(doc) -> None:
     b.p("学习时间：{{ session_date_cn }}", "署名")
     b.tag("{%p endif %}")
     b.p("", "Normal")
+    b.tag("{%p if addressee_line %}")
+    b.p("{{ addressee_line }}", "主送")
+    b.tag("{%p endif %}")
 
     # The text: one paragraph per block, styled by kind (see pipeline/writers/context.py)
     b.tag("{%p for b in blocks %}")
     b.tag("{%p set k = b.kind %}")  # one sandboxed attribute lookup per paragraph
     b.tag('{%p if k == "p" and not b.head %}')
     b.p("{{ b.text }}")
+    b.tag('{%p elif b.chapter == "章" %}')
+    b.p("{{ b.text }}", "章标题")
+    b.tag('{%p elif b.chapter == "节" %}')
+    b.p("{{ b.text }}", "节标题")
     b.tag('{%p elif k == "h1" %}')
     b.p("{{ b.text }}", "Heading 1")
     b.tag('{%p elif k == "h2" %}')
@@ -371,14 +485,50 @@ def make_body(doc) -> None:
     b.p("{{ b.text }}", "Title")
     b.tag('{%p elif k == "byline" %}')
     b.p("{{ b.text }}", "署名")
+    b.tag('{%p elif k == "gap" %}')
+    b.p("", "Normal")
+    b.tag('{%p elif k == "signature" and b.role == "signer" %}')
+    b.p("{{ b.text }}", "发文机关署名")
+    b.tag('{%p elif k == "signature" and b.role == "date" %}')
+    b.p("{{ b.text }}", "成文日期")
     b.tag('{%p elif k == "signature" %}')
     b.p("{{ b.text }}", "落款")
+    b.tag('{%p elif k == "attachment" %}')
+    b.p("{{ b.text }}", "附件说明")
+    b.tag('{%p elif k == "attachment_item" %}')
+    b.p("{{ b.text }}", "附件名称")
     b.tag('{%p elif k == "note" %}')
     b.p("{{ b.text }}", "注释")
+    b.tag('{%p elif k == "caption" %}')
+    b.p("{{ b.text }}", "表题")
+    b.tag('{%p elif k == "table" %}')
+    b.tag("{{p b.table }}")  # a Word table the writer builds (styles 表头, 表格文字)
+    b.tag("{%p elif b.level == 1 %}")
+    b.runs("Normal", ("{{ b.head }}", "一级标题字"), ("{{ b.text }}", None))
+    b.tag("{%p elif b.level == 2 %}")
+    b.runs("Normal", ("{{ b.head }}", "二级标题字"), ("{{ b.text }}", None))
+    b.tag("{%p elif b.level >= 3 %}")
+    b.runs("Normal", ("{{ b.head }}", "三级标题字"), ("{{ b.text }}", None))
     b.tag("{%p else %}")
     b.runs("Normal", ("{{ b.head }}", "标题加粗"), ("{{ b.text }}", None))
     b.tag("{%p endif %}")
     b.tag("{%p endfor %}")
+
+    # 版记: 抄送 and 印发 between rules (GB/T 9704 7.4), after an empty line
+    b.tag("{%p if cc_line or meta.imprint %}")
+    b.p("", "Normal")
+    b.p("", "版记粗线")
+    b.tag("{%p if cc_line %}")
+    b.p("{{ cc_line }}", "版记")
+    b.tag("{%p endif %}")
+    b.tag("{%p if cc_line and meta.imprint %}")
+    b.p("", "版记细线")
+    b.tag("{%p endif %}")
+    b.tag("{%p if meta.imprint %}")
+    b.runs("版记", ("{{ imprint_parts[0] }}", None), ("\t", None), ("{{ imprint_parts[1] }}", None))
+    b.tag("{%p endif %}")
+    b.p("", "版记粗线")
+    b.tag("{%p endif %}")
 
     # Study aids
     b.tag("{%p if aids.excerpts or aids.glossary or aids.questions or aids.quiz %}")

@@ -456,6 +456,8 @@
     form.append("variant", $("input[name=variant]:checked").value);
     for (const box of $$("input[name=aids]:checked")) form.append("aids", box.value);
     form.append("org", $("input[name=org]").value);
+    form.append("paper", $("select[name=paper]").value);
+    form.append("print_sheet", $("select[name=print_sheet]").value);
     form.append("session_date", $("input[name=session_date]").value);
     if (ready.length > 1 && $("input[name=compile]").checked) {
       form.append("compile", "1");
@@ -494,6 +496,9 @@
         el("span", { class: "label", text: f.label }),
         el("span", { class: "file", text: f.name })),
       el("span", { class: "size", text: formatSize(f.size) }))));
+    const warnings = data.warnings || [];
+    $("#warnings").replaceChildren(...warnings.map((w) => el("li", { text: "注意：" + w })));
+    $("#warnings").hidden = warnings.length === 0;
     $("#zip").setAttribute("href", data.zip);
     $("#zip").setAttribute("download", "学习材料.zip");
     const previews = $("#previews");

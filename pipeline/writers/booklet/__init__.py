@@ -36,16 +36,34 @@ def _write_pair(html: str, reading: Path, printed: Path, opts: BuildOptions) -> 
     data = write_pdf(document, None, keep) or b""
     with atomic_path(reading) as tmp:
         tmp.write_bytes(data)
+    how = imposition_of(opts)
     written = written_pdf(keep[0]) if keep else None
-    update = imposition_update(written, len(data), opts.print_sheet) if written else None
+    update = imposition_update(written, len(data), how) if written else None
     with atomic_path(printed) as tmp:
         if update is None:
             from pipeline.writers.booklet.imposition import impose
 
-            impose(reading, tmp, opts.print_sheet)
+            impose(reading, tmp, how)
         else:
             tmp.write_bytes(data + update)
     return [reading, printed]
+
+
+def print_warnings(opts: BuildOptions) -> list[str]:
+    """What the print PDF's sheet means for the pages (scaling, crop marks), said before a
+    build by the CLI and the page."""
+    from pipeline.writers.booklet.imposition import warnings
+    from pipeline.writers.booklet.typeset import paper_for
+
+    body = float(paper_for(opts).body_size.removesuffix("pt"))
+    return warnings(opts.paper, opts.print_sheet, opts.crop_marks, body)
+
+
+def imposition_of(opts: BuildOptions):
+    """The print PDF's sheet, creep and crop marks, as the options ask."""
+    from pipeline.writers.booklet.imposition import imposition_for
+
+    return imposition_for(opts.paper, opts.print_sheet, opts.creep_mm, opts.crop_marks)
 
 
 def write(doc: Document, opts: BuildOptions) -> list[Path]:
@@ -76,7 +94,7 @@ def write_compilation(docs: list[Document], opts: BuildOptions) -> list[Path]:
         with atomic_path(reading) as tmp:
             compilation.write_parallel(docs, opts, tmp)
         with atomic_path(printed) as tmp:
-            impose(reading, tmp, opts.print_sheet)
+            impose(reading, tmp, imposition_of(opts))
         return [reading, printed]
     html = render_html(booklet_context(docs, opts, compilation=True), opts)
     return _write_pair(html, reading, printed, opts)

@@ -30,7 +30,6 @@ PARALLEL_MIN_CHARS = 60_000  # below this one WeasyPrint call is as fast
 PART_CHARS = 40_000  # most characters in one part: bounds a worker's memory
 PARTS_PER_WORKER = 3  # enough parts to even the workers' loads out, few enough to pay little per part
 TOC_ENTRY_CHARS = 12  # laying out one 目录 entry costs about as much as this many body characters
-FOLIO_SIZE = 9.0  # pt, as in booklet.css
 STAMP_CHARS = "— 0123456789 —."  # what the stamped folios and 目录 numbers draw
 MM = 72 / 25.4
 PX = 0.75  # CSS px → pt
@@ -115,6 +114,7 @@ _OPTS: list[BuildOptions] = []
 
 def render_part(job: Job) -> tuple[Job, Part]:
     """Lay out and write one part (runs in a worker, or in the parent)."""
+    from pipeline.writers.booklet.kinsoku import visible
     from pipeline.writers.booklet.typeset import booklet_context, layout, render_html, write_pdf
 
     kind, indices = job
@@ -132,7 +132,7 @@ def render_part(job: Job) -> tuple[Job, Part]:
         for name in page.anchors:
             anchors.setdefault(name, n)
         for level, label, (_x, y), _state in page.bookmarks:
-            bookmarks.append((level, label, n, y * PX))
+            bookmarks.append((level, visible(label), n, y * PX))
         kept = []
         for link in page.links:
             kind_, target, rect = link[0], link[1], link[2]
@@ -197,7 +197,10 @@ def carrier(faces: list[Face], opts: BuildOptions) -> bytes:
     pages = "".join(f"<p style='font-family:{css_stack(list(families))};font-weight:{weight};"
                     f"{'break-before:page' if i else ''}'>{STAMP_CHARS}</p>"
                     for i, (families, weight) in enumerate(faces))
-    html = f'<html lang="zh-CN"><body style="margin:0;font-size:{FOLIO_SIZE}pt">{pages}</body></html>'
+    from pipeline.writers.booklet.typeset import paper_for
+
+    size = paper_for(opts).folio_size
+    html = f'<html lang="zh-CN"><body style="margin:0;font-size:{size}">{pages}</body></html>'
     return write_pdf(layout(html, opts), None) or b""
 
 
@@ -504,9 +507,9 @@ class Stamper:
 
 
 def _margins(opts: BuildOptions) -> tuple[float, float, float, float]:
-    from pipeline.writers.booklet.typeset import PAPERS
+    from pipeline.writers.booklet.typeset import paper_for
 
-    paper = PAPERS.get(opts.paper.upper(), PAPERS["A5"])
+    paper = paper_for(opts)
     values = [float(v.removesuffix("mm")) * MM for v in paper.margin.split()]
     top, right, bottom, left = (values * 4)[:4] if len(values) == 1 else values
     return top, right, bottom, left
@@ -514,8 +517,10 @@ def _margins(opts: BuildOptions) -> tuple[float, float, float, float]:
 
 def stamp_folios(stamper: Stamper, blank: set[int], opts: BuildOptions) -> None:
     """``— n —`` on the outer side of every page but the cover and blank pages (face 0)."""
+    from pipeline.writers.booklet.typeset import paper_for
+
     _top, right, bottom, left = _margins(opts)
-    size = FOLIO_SIZE
+    size = paper_for(opts).folio_pt
     baseline = bottom - 4 * MM - size * 1.0
     for n, page in enumerate(stamper.writer.pages):
         if n in blank:

@@ -34,5 +34,12 @@ def protect(text: str) -> str:
     return _PAIRS.sub(WJ, text)
 
 
-def strip_joiners(text: str) -> str:
-    return text.replace(WJ, "")
+# Characters that draw nothing: word joiners (ours), zero-width spaces and joiners, soft
+# hyphens and BOMs (from web sources).  Kept out of bookmarks and PDF metadata, where a
+# reader would see or search for them.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060-\u2064\ufeff]")
+
+
+def visible(text: str) -> str:
+    """The text without characters that draw nothing (for bookmarks and metadata)."""
+    return _INVISIBLE.sub("", text)

@@ -7,6 +7,7 @@ points live in the package's ``__init__``.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import mimetypes
@@ -34,20 +35,32 @@ from pipeline.model import (
 from pipeline.options import BuildOptions
 from pipeline.outputs import safe_name
 from pipeline.templating import make_env, render, search_path
-from pipeline.writers.booklet.kinsoku import protect
+from pipeline.writers.booklet.kinsoku import protect, visible
 from pipeline.writers.booklet.weasy import load as load_weasyprint
-from pipeline.writers.context import cn_date, template_context
+from pipeline.writers.context import (
+    addressee_line,
+    cc_line,
+    cn_date,
+    imprint_parts,
+    template_context,
+)
 
 LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Paper:
-    """Page geometry and base type size for one booklet paper size."""
+    """Page geometry and type sizes for one booklet paper size (and variant)."""
 
     size: str
     margin: str
-    body_size: str
+    body_size: str  # headings, 目录 and notes are sized in em of this
+    head_size: str = "8pt"  # running heads
+    folio_size: str = "9pt"  # page numbers
+
+    @property
+    def folio_pt(self) -> float:
+        return float(self.folio_size.removesuffix("pt"))
 
 
 PAPERS = {
@@ -55,6 +68,20 @@ PAPERS = {
     "B5": Paper("B5", "20mm 18mm 20mm 18mm", "11pt"),
     "A4": Paper("A4", "25mm 22mm 25mm 22mm", "12pt"),  # 小四
 }
+# 大字版 body sizes: at least 四号 (14 pt); running heads and folios grow alike.
+LARGE_PRINT_BODY = {"A5": 14.0, "B5": 15.0, "A4": 16.0}
+LARGE_PRINT_LABEL = "大字版"
+
+
+def paper_for(opts: BuildOptions) -> Paper:
+    """The page geometry and type sizes a build asks for (``--paper``, ``--variant``)."""
+    paper = PAPERS.get(opts.paper.upper(), PAPERS["A5"])
+    if opts.variant != "large-print":
+        return paper
+    body = LARGE_PRINT_BODY[paper.size]
+    factor = body / float(paper.body_size.removesuffix("pt"))
+    return dataclasses.replace(paper, body_size=f"{body:g}pt",
+                               head_size=f"{8 * factor:.1f}pt", folio_size=f"{9 * factor:.1f}pt")
 
 # Font stacks, CJK faces first so “” ‘’ take the Chinese glyphs.  Users change
 # them with --font-body / --font-heading / --font-kai in their booklet.css.
@@ -90,6 +117,7 @@ class Book:
     date_cn: str = ""
     author: str = ""
     kind: str = "学习资料"
+    edition: str = ""  # 大字版 for --variant large-print
 
 
 @dataclass
@@ -129,11 +157,11 @@ def article_title(doc: Document) -> str:
 
 
 def article_view(doc: Document, index: int, anchors: Anchors, toc: list[TocEntry] | None,
-                 toc_depth: int, article_level: bool) -> dict[str, Any]:
+                 toc_depth: int) -> dict[str, Any]:
     """One article for article.html; registers its sections' anchors and TOC entries."""
     key = f"a{index}"
     title = article_title(doc)
-    if toc is not None and article_level:
+    if toc is not None:
         toc.append(TocEntry(0, title, key))
     counter = 0
 
@@ -150,7 +178,8 @@ def article_view(doc: Document, index: int, anchors: Anchors, toc: list[TocEntry
 
     visit(doc.sections, 1)
     return {"doc": doc, "meta": doc.meta, "key": key, "title": title, "byline": byline(doc.meta),
-            "body": doc.body, "sections": doc.sections}
+            "body": doc.body, "sections": doc.sections, "addressees": addressee_line(doc.meta),
+            "cc": cc_line(doc.meta), "imprint": imprint_parts(doc.meta)}
 
 
 def merge_aids(docs: list[Document]) -> StudyAids | None:
@@ -179,6 +208,23 @@ def merge_aids(docs: list[Document]) -> StudyAids | None:
     return merged
 
 
+# The study-aid chapters as aids.html prints them: (list on StudyAids, title, anchor).
+AID_CHAPTERS = (("excerpts", "重点摘编", "aid-excerpts"), ("glossary", "名词解释", "aid-glossary"),
+                ("questions", "思考讨论题", "aid-questions"), ("quiz", "学习测试", "aid-quiz"),
+                ("notes_page", "学习笔记", "aid-notes"))
+
+
+def aid_entries(aids: StudyAids) -> list[TocEntry]:
+    """目录 entries of the study-aid chapters, as their bookmarks have them."""
+    out = []
+    for attr, title, anchor in AID_CHAPTERS:
+        if getattr(aids, attr):
+            out.append(TocEntry(0, title, anchor))
+            if attr == "quiz":
+                out.append(TocEntry(1, "参考答案", "aid-answers"))
+    return out
+
+
 def has_aids(aids: StudyAids | None) -> bool:
     return bool(aids and (aids.excerpts or aids.glossary or aids.questions or aids.quiz
                           or aids.notes_page))
@@ -196,7 +242,8 @@ def book_for(docs: list[Document], opts: BuildOptions, compilation: bool) -> Boo
         date = opts.session_date or first.meta.date or ""
         author = authors_text(first.meta.authors) or opts.org
     return Book(title=title, subtitle=subtitle, org=opts.org, date=date, date_cn=cn_date(date),
-                author=author, kind=kind)
+                author=author, kind=kind,
+                edition=LARGE_PRINT_LABEL if opts.variant == "large-print" else "")
 
 
 def booklet_context(docs: list[Document], opts: BuildOptions, *, compilation: bool,
@@ -209,16 +256,24 @@ def booklet_context(docs: list[Document], opts: BuildOptions, *, compilation: bo
     numbers, so anchors agree with the front matter); ``page_numbers`` fixes
     TOC page numbers instead of ``target-counter``.
     """
-    paper = PAPERS.get(opts.paper.upper(), PAPERS["A5"])
+    paper = paper_for(opts)
     anchors = Anchors()
     toc: list[TocEntry] = []
     indices = indices or list(range(1, len(docs) + 1))
-    articles = [article_view(d, i, anchors, toc, 1 if compilation else 2, compilation)
+    # The 目录's top level is the bookmarks' top level: each article, then each aid chapter.
+    articles = [article_view(d, i, anchors, toc, 1 if compilation else 2)
                 for d, i in zip(docs, indices, strict=True)]
+    headings = sum(1 for e in toc if e.level > 0)
+    appendix = merge_aids(docs)
+    if has_aids(appendix):
+        assert appendix is not None
+        toc += aid_entries(appendix)
     if page_numbers is not None:
         for e in toc:
             e.page = str(page_numbers.get(e.anchor, ""))
-    appendix = merge_aids(docs)
+    show = {k: (parts or {}).get(k, parts is None) for k in ("cover", "toc", "articles", "aids")}
+    # A short text (fewer than two headings) has no 目录: it would list nothing to find.
+    show["toc"] = show["toc"] and (compilation or headings >= 2)
     ctx = template_context(docs[0], opts)
     ctx.update({
         "book": book_for(docs, opts, compilation),
@@ -229,11 +284,11 @@ def booklet_context(docs: list[Document], opts: BuildOptions, *, compilation: bo
         "appendix": appendix if has_aids(appendix) else None,
         "paper": paper,
         "fonts": {k: Markup(css_stack(v)) for k, v in FONTS.items()},
-        "parts": {k: (parts or {}).get(k, parts is None)
-                  for k in ("cover", "toc", "articles", "aids")},
+        "parts": show,
         "folio": folio,
         "page_offset": page_offset,
-        "notes_lines": NOTES_LINES,
+        "notes_lines": int(NOTES_LINES * float(PAPERS[paper.size].body_size.removesuffix("pt"))
+                           / float(paper.body_size.removesuffix("pt"))),
         "section_name": section_name,
     })
     return ctx
@@ -386,6 +441,21 @@ def keep_fonts_loaded(keep: bool = True) -> None:
         _shared_fonts.config = None
 
 
+def visible_strings(pdf: Any) -> None:
+    """Bookmark titles and document information without invisible characters (the
+    word joiners of ``cjk`` come along with a heading's text into its bookmark)."""
+    import pydyf
+
+    for obj in [*pdf.objects, pdf.info]:
+        if not isinstance(obj, dict):
+            continue
+        for key, value in obj.items():
+            if isinstance(value, pydyf.String) and isinstance(value.string, str):
+                clean = visible(value.string)
+                if clean != value.string:
+                    obj[key] = pydyf.String(clean)
+
+
 def write_pdf(document: Any, target: Path | None, keep: list[Any] | None = None) -> bytes | None:
     """Draw the laid-out document; bytes when ``target`` is None.
 
@@ -396,6 +466,7 @@ def write_pdf(document: Any, target: Path | None, keep: list[Any] | None = None)
 
     def finish(doc: Any, pdf: Any) -> None:
         finisher(doc, pdf)
+        visible_strings(pdf)
         if keep is not None:
             keep.append(pdf)
 

@@ -20,6 +20,8 @@ user's restyled template propagates) and marks runs holding “” ‘’ ——
 Variants are applied to the loaded template's styles, not to separate
 templates: ``large-print`` scales font sizes and exact line spacing;
 ``plain`` empties the study aids (see ``context.template_context``).
+``--bold-headings`` makes heading levels 2–4 bold the same way.  Tables are
+Word tables (``tables``); a 发文机关署名 is centred on its date (``official``).
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ from pipeline.outputs import atomic_path
 from pipeline.templating import _short, resolve, sandboxed_env, template_error
 from pipeline.writers import output_path
 from pipeline.writers.context import balanced_lines, body_paras, template_context
+from pipeline.writers.handout.official import centre_signers, embolden_headings
+from pipeline.writers.handout.tables import attach_tables
 
 LARGE_PRINT = 1.25  # 16 pt → 20 pt body, 22 pt → 27.5 pt title
 TITLE_CHARS = 20  # 22 pt characters on a 156 mm line
@@ -69,8 +73,12 @@ def write(doc: Document, opts: BuildOptions) -> list[Path]:
                             f"({type(exc).__name__})") from exc
     if opts.variant == "large-print":
         scale_styles(tpl.docx, LARGE_PRINT)
+    if opts.bold_headings:
+        embolden_headings(tpl.docx)
     context = handout_context(doc, opts)
+    attach_tables(context["blocks"], tpl.docx)
     render(tpl, context, template_path)
+    centre_signers(tpl.docx)
     fonts = StyleFonts(tpl.docx)
     for root in _story_roots(tpl.docx):
         fonts.name_run_fonts(root)

@@ -26,6 +26,7 @@ from pipeline.errors import TemplateError
 from pipeline.model import Document
 from pipeline.options import BuildOptions
 from pipeline.templating import resolve
+from pipeline.writers.context import column_shares
 from pipeline.writers.slides import textfit
 from pipeline.writers.slides.plan import ELLIPSIS, Limits, Slide, build_plan
 
@@ -36,10 +37,18 @@ BULLET_INDENT = Inches(0.4)  # room the bullet and its hanging indent take
 SIZES = {
     "cover": (44, 24), "byline": (24, 12), "section": (40, 24), "label": (32, 16),
     "title": (32, 20), "bullets": (28, 16), "agenda": (26, 14), "questions": (24, 14),
-    "quote": (36, 16), "attribution": (20, 12),
+    "quote": (36, 16), "attribution": (20, 12), "table": (22, 12),
+}
+# 大字版: every box starts larger and never goes as small (the plan puts less on a slide).
+LARGE_PRINT_SIZES = {
+    "cover": (48, 24), "byline": (28, 20), "section": (44, 28), "label": (36, 24),
+    "title": (36, 28), "bullets": (34, 24), "agenda": (32, 24), "questions": (30, 24),
+    "quote": (40, 24), "attribution": (24, 20), "table": (26, 20),
 }
 # Sizes down to which a one-line setting is preferred to a wrapped one.
 ONE_LINE = {"cover": 36, "section": 32, "title": 26, "bullets": 22, "agenda": 22}
+LARGE_PRINT_ONE_LINE = {"cover": 40, "section": 36, "title": 32, "bullets": 28, "agenda": 28}
+CELL_MARGIN = Inches(0.06)
 SPACE = 0.45  # space before a bullet paragraph, as a fraction of the font size
 
 LAYOUT_NAMES = {
@@ -49,7 +58,7 @@ LAYOUT_NAMES = {
     "quote": ("quote", "引用"),
 }
 ROLE = {"title": "title", "section": "section", "quote": "quote",
-        "agenda": "content", "content": "content", "closing": "content"}
+        "agenda": "content", "content": "content", "closing": "content", "table": "content"}
 TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE)
 BODIES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE)
 
@@ -60,7 +69,7 @@ class _Overflow(Exception):
 
 def render_deck(doc: Document, opts: BuildOptions, plan: list[Slide] | None = None) -> bytes:
     """The deck as .pptx bytes; re-plans with fewer key points per slide if a box is small."""
-    limits = Limits()
+    limits = Limits.for_variant(opts.variant)
     plan = plan or build_plan(doc, opts, limits)
     while True:
         try:
@@ -68,7 +77,8 @@ def render_deck(doc: Document, opts: BuildOptions, plan: list[Slide] | None = No
         except _Overflow:
             limits = dataclasses.replace(limits, bullets=limits.bullets - 1,
                                          agenda=max(1, limits.agenda - 1),
-                                         questions=max(1, limits.questions - 1))
+                                         questions=max(1, limits.questions - 1),
+                                         table_rows=max(1, limits.table_rows - 1))
             plan = build_plan(doc, opts, limits)
 
 
@@ -84,7 +94,7 @@ def _render(plan: list[Slide], opts: BuildOptions, strict: bool) -> bytes:
     except (PackageNotFoundError, KeyError, ValueError, OSError, etree.XMLSyntaxError) as exc:
         raise TemplateError(f"{path}: not a usable PowerPoint (.pptx) file ({exc})") from exc
     _drop_slides(prs)
-    deck = _Deck(prs, strict)
+    deck = _Deck(prs, strict, large=opts.variant == "large-print")
     for slide in plan:
         deck.add(slide)
     out = io.BytesIO()
@@ -138,9 +148,11 @@ def set_run_fonts(run, latin: str, ea: str, size: float | None = None) -> None:
 class _Deck:
     """Adds plan slides to a presentation, one layout role at a time."""
 
-    def __init__(self, prs, strict: bool) -> None:
+    def __init__(self, prs, strict: bool, large: bool = False) -> None:
         self.prs = prs
         self.strict = strict
+        self.sizes = LARGE_PRINT_SIZES if large else SIZES
+        self.one_line = LARGE_PRINT_ONE_LINE if large else ONE_LINE
         fonts = theme_fonts(prs)
         self.heading_fonts, self.body_fonts = fonts["major"], fonts["minor"]
         self.layouts = {role: pick_layout(prs, role) for role in LAYOUT_NAMES}
@@ -179,6 +191,13 @@ class _Deck:
                 lines = [f"“{plan.quote}”"] + ([plan.subtitle] if plan.subtitle else [])
                 self._fill(main, lines, "quote", bullets=False)
             used.append(main)
+        elif plan.kind == "table":
+            title_box = title_ph or self._textbox(slide, 0.05, 0.15)
+            self._title(title_box, plan.title, "title", notes)
+            area = bodies[0] if bodies else self._below(slide, title_box)
+            self._table(slide, area, plan.rows, plan.header)
+            if not bodies:  # the stand-in box only gave the table its place
+                area._element.getparent().remove(area._element)
         else:
             title_box = title_ph or self._textbox(slide, 0.05, 0.15)
             self._title(title_box, plan.title, "title", notes)
@@ -210,14 +229,14 @@ class _Deck:
 
     def _title(self, box, text: str, role: str, notes: list[str]) -> None:
         """Set a title at the largest size that fits; shorten it only as a last resort."""
-        start, minimum = SIZES[role]
+        start, minimum = self.sizes[role]
         width, height = _inner(box)
         shown = text
         paragraphs = [shown]
         if role == "cover" and " " in shown.strip():  # a two-part title: one part a line
             paragraphs = shown.split()
         size = textfit.fit_size(paragraphs, width, height, start, minimum,
-                                one_line_down_to=ONE_LINE.get(role))
+                                one_line_down_to=self.one_line.get(role))
         while size is None and len(shown) > 2:
             shown = shown[:-2] + ELLIPSIS
             size = textfit.fit_size([shown], width, height, minimum, minimum)
@@ -228,18 +247,60 @@ class _Deck:
 
     def _fill(self, box, paragraphs: list[str], role: str, bullets: bool,
               align=None, bold: list[int] | None = None) -> None:
-        start, minimum = SIZES[role]
+        start, minimum = self.sizes[role]
         width, height = _inner(box)
         if bullets:
             width -= BULLET_INDENT / PT
         size = textfit.fit_size(paragraphs, width, height, start, minimum, SPACE,
-                                one_line_down_to=ONE_LINE.get(role))
+                                one_line_down_to=self.one_line.get(role))
         if size is None:
             if role in ("bullets", "agenda", "questions") and self.strict:
                 raise _Overflow(role)
             size = minimum
         self._write(box, paragraphs, size, self.body_fonts, bullets=bullets, align=align,
                     bold=bold)
+
+    def _table(self, slide, area, rows: list[list[str]], header: bool) -> None:
+        """A table in the body's place, at the largest size at which every row fits."""
+        start, minimum = self.sizes["table"]
+        left, top = area.left or Inches(0.5), area.top or Inches(1.5)
+        width = area.width or (self.prs.slide_width - 2 * left)
+        height = area.height or (self.prs.slide_height - top - Inches(0.5))
+        widths = [int(width * share) for share in column_shares(rows)]
+        margin = CELL_MARGIN / PT
+
+        def row_heights(size: float) -> list[float]:
+            return [max(textfit.count_lines(c, (w / PT - 2 * margin) / size) for c, w
+                        in zip(row, widths, strict=True)) * size * textfit.LINE_HEIGHT
+                    + 2 * margin for row in rows]
+
+        size = start
+        while size > minimum and sum(row_heights(size)) > height / PT:
+            size -= 2
+        if sum(row_heights(size)) > height / PT and self.strict:
+            raise _Overflow("table")
+        heights = row_heights(size)
+        shape = slide.shapes.add_table(len(rows), len(widths), left, top, width,
+                                       int(sum(heights) * PT))
+        table = shape.table
+        table.first_row = header
+        for j, w in enumerate(widths):
+            table.columns[j].width = w
+        for i, row in enumerate(rows):
+            table.rows[i].height = int(heights[i] * PT)
+            for j, text in enumerate(row):
+                cell = table.cell(i, j)
+                cell.margin_left = cell.margin_right = CELL_MARGIN
+                cell.margin_top = cell.margin_bottom = CELL_MARGIN
+                tf = cell.text_frame
+                tf.clear()
+                tf.word_wrap = True
+                run = tf.paragraphs[0].add_run()
+                run.text = text
+                set_run_fonts(run, *self.body_fonts, size=size)
+                if header and i == 0:
+                    run.font.bold = True
+                    tf.paragraphs[0].alignment = PP_ALIGN.CENTER
 
     def _write(self, box, paragraphs: list[str], size: float, fonts: tuple[str, str],
                bullets: bool | None, align=None, bold: list[int] | None = None,

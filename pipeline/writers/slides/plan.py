@@ -13,11 +13,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pipeline.model import Document, Excerpt, Section, block_lines, heading_text, section_name
+from pipeline.model import (
+    Block,
+    Document,
+    Excerpt,
+    Section,
+    block_lines,
+    heading_text,
+    section_name,
+)
 from pipeline.options import BuildOptions
-from pipeline.writers.context import cn_date
+from pipeline.writers.context import addressee_line, cc_line, cn_date, table_grid, table_header
 
-SlideKind = Literal["title", "agenda", "section", "content", "quote", "closing"]
+SlideKind = Literal["title", "agenda", "section", "content", "quote", "table", "closing"]
 
 CONTINUED = "（续）"
 ELLIPSIS = "…"
@@ -27,6 +35,7 @@ WHOLE_TITLE = "主要内容"
 QUOTE_TITLE = "重点摘编"
 CLOSING_TITLE = "思考讨论"
 THANKS_TITLE = "谢谢！"
+TABLE_TITLE = "表格"
 _SENTENCE_END = "。！？；"
 QUOTE_MIN_CHARS = 12  # shorter quotations are catchphrases: the glossary's business
 
@@ -41,6 +50,17 @@ class Limits:
     quotes: int = 6  # quotation slides in a deck
     questions: int = 4  # discussion questions per closing slide
     quote_chars: int = 150  # characters of a quotation per slide
+    table_rows: int = 6  # body rows of a table per slide (the header row is repeated)
+    table_columns: int = 5  # wider tables are shown as one key point per row
+    cell_chars: int = 24  # longest cell a table slide shows whole; longer ones → key points
+
+    @classmethod
+    def for_variant(cls, variant: str) -> Limits:
+        """大字版: fewer points and rows per slide, so the deck's type can be larger."""
+        if variant == "large-print":
+            return cls(bullets=4, bullet_chars=24, agenda=6, quotes=6, questions=3,
+                       quote_chars=90, table_rows=4, table_columns=4, cell_chars=20)
+        return cls()
 
 
 @dataclass
@@ -62,17 +82,21 @@ class Slide:
     notes: list[str] = field(default_factory=list)
     continued: bool = False
     heads: list[int] = field(default_factory=list)  # bullets that are sub-headings
+    # a table slide: the cells row by row (the first row is a header when ``header``)
+    rows: list[list[str]] = field(default_factory=list)
+    header: bool = False
 
 
 def build_plan(doc: Document, opts: BuildOptions, limits: Limits | None = None) -> list[Slide]:
     """The slides for an enriched document, in order."""
-    limits = limits or Limits()
+    limits = limits or Limits.for_variant(opts.variant)
     aids = doc.aids
     points = {sp.section: sp.points for sp in aids.keypoints} if aids else {}
     slides = [_title_slide(doc, opts)]
 
-    intro = _content_slides(INTRO_TITLE if doc.sections else WHOLE_TITLE,
-                            points.get("", []), limits)
+    intro_title = INTRO_TITLE if doc.sections else WHOLE_TITLE
+    intro = _content_slides(intro_title, points.get("", []), limits)
+    intro += _table_slides(doc.body, intro_title, limits)
     _conserve(intro or slides, _block_texts(doc.body))
     slides.extend(intro)
 
@@ -87,11 +111,13 @@ def build_plan(doc: Document, opts: BuildOptions, limits: Limits | None = None) 
                        notes=[f"{sec.label}{heading_text(sec)}"])]
         group.extend(_content_slides(sec.title or name, points.get(name, []), limits,
                                      _sub_headings(sec)))
+        group.extend(_table_slides(_tree_blocks(sec), sec.title or name, limits))
         _conserve(group, list(_section_texts(sec)))
         slides.extend(group)
         slides.extend(quotes.pop(id(sec), []))
     slides.extend(quotes.pop(0, []))
     slides.extend(_closing_slides(doc, limits))
+    slides[-1].notes.extend(t for t in (cc_line(doc.meta), doc.meta.imprint) if t)  # 版记
     return [_with_markers(s) for s in slides]
 
 
@@ -109,12 +135,15 @@ def _title_slide(doc: Document, opts: BuildOptions) -> Slide:
             lines.append("　".join(author.titles))
         if author.name:
             lines.append(author.name)
+    if meta.doc_number:
+        lines.append(meta.doc_number)
     if opts.org:
         lines.append(opts.org)
     date = cn_date(opts.session_date) or cn_date(meta.date)
     if date:
         lines.append(date)
-    notes = [t for t in (meta.title, meta.subtitle, *meta.notes, meta.source) if t]
+    notes = [t for t in (meta.title, meta.subtitle, meta.doc_number, *meta.notes, meta.source,
+                         addressee_line(meta)) if t]
     return Slide("title", meta.title or "学习材料", subtitle=meta.subtitle, lines=lines,
                  notes=notes)
 
@@ -255,6 +284,60 @@ def _split_quote(text: str, limit: int) -> list[str]:
     if rest:
         chunks.append(rest)
     return chunks
+
+
+def _tree_blocks(sec: Section) -> list[Block]:
+    """A section's blocks and its sub-sections', in reading order."""
+    out = list(sec.body)
+    for sub in sec.sections:
+        out.extend(_tree_blocks(sub))
+    return out
+
+
+def _table_slides(blocks: list[Block], title: str, limits: Limits) -> list[Slide]:
+    """One or more slides per table: the table itself, a few rows a slide with the header
+    row repeated; a table too wide or too wordy for a slide becomes a key point per row.
+    The notes hold every cell."""
+    out: list[Slide] = []
+    for block in blocks:
+        grid = table_grid(block.rows) if block.type == "table" else []
+        if not grid:
+            continue
+        name = block.text.strip() or f"{title}（{TABLE_TITLE}）"
+        header = table_header(grid)
+        head, body = (grid[:1], grid[1:]) if header else ([], grid)
+        lines = ["\u3000".join(c for c in row if c) for row in grid]
+        fits = (len(grid[0]) <= limits.table_columns
+                and all(len(c) <= limits.cell_chars for row in grid for c in row))
+        if not fits:
+            points = [_row_point(row, head[0] if head else []) for row in body]
+            chunks = _balanced(points, limits.bullets)
+            rows_per = [len(c) for c in chunks]
+        else:
+            chunks = _balanced(body, limits.table_rows) if body else [[]]
+            rows_per = [len(c) for c in chunks]
+        start = 0
+        for n, (chunk, count) in enumerate(zip(chunks, rows_per, strict=True)):
+            notes = ([block.text.strip()] if n == 0 and block.text.strip() else []) + \
+                ([lines[0]] if header and n == 0 else []) + \
+                lines[len(head) + start:len(head) + start + count]
+            start += count
+            if fits:
+                out.append(Slide("table", name, rows=head + chunk, header=header, notes=notes,
+                                 continued=n > 0))
+            else:
+                out.append(Slide("content", name, bullets=[clip(p, limits.bullet_chars)
+                                                           for p in chunk],
+                                 notes=notes, continued=n > 0))
+    return out
+
+
+def _row_point(row: list[str], head: list[str]) -> str:
+    """A table row as one key point: 项目：地中海贫血，调整后：合格 (with a header row),
+    else its cells in order."""
+    cells = [(h, c) for h, c in zip(head, row, strict=False) if c] if head else \
+        [("", c) for c in row if c]
+    return "，".join(f"{h}：{c}" if h and i else c for i, (h, c) in enumerate(cells))
 
 
 def _closing_slides(doc: Document, limits: Limits) -> list[Slide]:
