@@ -137,7 +137,7 @@ def _body_head(body: list[Line], meta: Meta, notes: Notes) -> list[Line]:
 
 def _credit_byline(text: str) -> str:
     m = _CREDIT_BYLINE.fullmatch(text)
-    return m.group(2) if m and plausible_person(m.group(2)) else ""
+    return m.group(2) if m and plausible_person(m.group(2), labelled=False) else ""
 
 
 _CREDIT_BYLINE = re.compile(r"(\S{0,12}(?:作者|记者|撰稿|撰文|通讯员|特约评论员))[\s:：/]+([\u4e00-\u9fff·]{2,6})")
@@ -232,7 +232,7 @@ def _end_credit(text: str, end: EndMeta) -> bool:
         if is_organisation(inner) or OUTLET.fullmatch(inner):
             end.source = end.source or inner
             return True
-        if plausible_person(inner) and re.fullmatch(r"[\u4e00-\u9fff·]{2,6}", inner):
+        if plausible_person(inner, labelled=False) and re.fullmatch(r"[\u4e00-\u9fff·]{2,6}", inner):
             end.authors.append(Author(inner))
             return True
     return False

@@ -21,8 +21,8 @@ from pipeline.parser.text import HAN_CLASS, squash_spaces
 DATE_LABELS = ("成文日期", "印发日期", "发布时间", "发布日期", "发表时间", "发表日期", "时间", "日期", "更新时间",
                "最后更新")
 SOURCE_LABELS = ("资料来源", "文章来源", "稿件来源", "信息来源", "新闻来源", "本文来源", "来源于", "来源", "出处",
-                 "转自", "摘自", "稿源", "发文机关", "发布机构", "发布机关", "发文单位")
-AUTHOR_LABELS = ("作者", "撰稿", "撰文", "执笔", "文字", "文", "记者", "通讯员", "文/图", "文图", "文字、图片",
+                 "转自", "摘自", "稿源", "发文机关", "发布机构", "发布机关", "发文单位", "发布单位", "单位")
+AUTHOR_LABELS = ("作者", "撰稿", "撰文", "执笔", "采写", "文字", "文", "记者", "通讯员", "文/图", "文图", "文字、图片",
                  "申请人", "报告人", "汇报人", "主讲人", "讲述人", "整理")
 STAFF_LABELS = ("编辑", "责任编辑", "责编", "审核", "校对", "排版", "美编", "初审", "复审", "终审", "编审",
                 "摄影", "摄", "图", "图片", "图文", "视频", "供稿", "监制", "统筹", "策划", "主编")
@@ -71,22 +71,46 @@ NOT_NAMES = frozenset({
     "分享", "评论", "收藏", "点赞", "在看", "关注", "转发", "举报", "打印", "关闭", "返回", "更多", "听全文",
     "阅读原文", "原文", "全文", "引言", "前言", "序言", "结束语", "结语", "后记", "附件", "附录", "正文",
     "昨天", "前天", "今天", "刚刚", "本站", "本网", "首页", "来源", "作者", "编辑", "责编", "通讯员", "记者",
-    "摄影", "供稿", "图片", "文字", "视频", "网友", "小编", "同志们", "朋友们", "大家好",
+    "时间", "日期", "图集", "视频", "专题", "要闻", "重要讲话", "新闻", "动态", "整合", "报道",
+    "摄影", "供稿", "图片", "文字", "网友", "小编", "同志们", "朋友们", "大家好",
 })
 _ORG_END = re.compile(r"(?:党支部|支部|党委|党组|委员会|委|办公室|办公厅|办|局|厅|部|处|科|室|院|所|校|学校|大学|"
                       r"学院|中心|公司|集团|协会|学会|联合会|工会|团委|政府|法院|检察院|医院|银行|社|报|台|网|站|"
-                      r"中队|大队|支队|队|组|会)$")
+                      r"中队|大队|支队|队|组|研究会|促进会|商会|基金会)$")
 _HAN_NAME = re.compile(rf"[{HAN_CLASS}]{{2,4}}|[{HAN_CLASS}]{{1,6}}[·•][{HAN_CLASS}]{{1,8}}")
 _HANDLE = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{1,29}")
 _NAME_SPLIT = re.compile(r"[;；、,，/&＆\s]+|和(?=[\u4e00-\u9fff]{2,4}$)")
 
 
-def plausible_person(name: str) -> bool:
-    """A person's (or pen) name or an account handle; not a label, button, number or body."""
+def _surnames() -> tuple[frozenset[str], tuple[str, ...]]:
+    from importlib import resources
+
+    text = resources.files("pipeline.data").joinpath("surnames.txt").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
+    return frozenset(lines[0]), tuple(lines[1].split())
+
+
+_SINGLE_SURNAMES, _COMPOUND_SURNAMES = _surnames()
+
+
+def has_surname(name: str) -> bool:
+    """'程秀娥', '欧阳明': a Chinese personal name starts with a surname."""
+    return name[:1] in _SINGLE_SURNAMES or name.startswith(_COMPOUND_SURNAMES)
+
+
+def plausible_person(name: str, labelled: bool = True) -> bool:
+    """A person's (or pen) name or an account handle; not a label, button, number or body.
+
+    A name the page labels (作者：叨叨姐) may be a pen name; a name standing alone (a line
+    under the title, a bracket at the end, a dateline's reporter) is a person's name and
+    starts with a surname, which tells it from a widget's word (图集, 重要讲话, 整合).
+    """
     name = name.strip()
     if not name or name in NOT_NAMES or name.lower() in PLACEHOLDER_NAMES or name in ANONYMOUS:
         return False
     if _HAN_NAME.fullmatch(name):
+        if not labelled and not has_surname(name.replace("·", "")):
+            return False
         return not _ORG_END.search(name) or len(name) <= 2
     return bool(_HANDLE.fullmatch(name)) and "@" not in name and not name.isdigit()
 
@@ -96,10 +120,16 @@ def is_organisation(text: str) -> bool:
     return 3 <= len(text) <= 30 and bool(_ORG_END.search(text)) and not re.search(r"\d", text)
 
 
-def split_names(value: str) -> list[str]:
-    """'郝薇薇;李忠发' / '叨叨姐、胡一刀&李小飞刀' / '刘玺东 易赛楠' → plausible names only."""
+# Words that follow the names in a credit: "（记者陈智 整合）", "（记者 张三 报道）".
+_CREDIT_VERBS = re.compile(r"(?:整合|报道|采写|编译|综合|摄影?|供稿|整理|发自\S{0,6})$")
+
+
+def split_names(value: str, labelled: bool = True) -> list[str]:
+    """'郝薇薇;李忠发' / '叨叨姐、胡一刀&李小飞刀' / '南都记者 余毅菁 向雪妮' → the names only."""
     names = [n.strip() for n in _NAME_SPLIT.split(value) if n.strip()]
-    return [n for n in names if plausible_person(n)]
+    names = [n for n in names if not re.search(r"(?:记者|通讯员|特约评论员|编辑)$", n)
+             and not _CREDIT_VERBS.fullmatch(n)]
+    return [n for n in names if plausible_person(n, labelled)]
 
 
 def clean_value(value: str) -> str:
@@ -150,8 +180,13 @@ def parse_fields(text: str) -> dict[str, str] | None:
     trail = _TRAILING_DATETIME.search(text)
     if trail and trail.start() > 0 and len(text[: trail.start()]) <= 20 \
             and not _FIELD.search(text[: trail.start()]) and not re.search(r"[，。；！？]", text):
-        # "金融市场 棱镜 2019-09-23 07:48": a channel or outlet, then the time
-        return {"时间": trail.group(1)}
+        # "中国网 2019-11-25 10:37:31": the outlet, then the time; "金融市场 棱镜 …": a
+        # channel first, which says nothing
+        head = text[: trail.start()].strip(" ·|｜丨")
+        fields = {"时间": trail.group(1)}
+        if OUTLET.fullmatch(head):
+            fields["来源"] = head
+        return fields
     lead = _LEADING_DATETIME.match(text)
     if lead:
         fields["时间"] = lead.group(0)
@@ -174,7 +209,8 @@ def parse_fields(text: str) -> dict[str, str] | None:
             fields["说明"] = rest  # "1982年12月4日 第五届全国人民代表大会第五次会议通过"
             return fields
         names = rest.split()
-        if 1 <= len(names) <= 6 and all(plausible_person(n) for n in names) and len(rest) <= 40:
+        if (1 <= len(names) <= 6 and len(rest) <= 40 and all(plausible_person(n) for n in names)
+                and any(has_surname(n) for n in names)):
             fields["作者"] = rest
             return fields
         return None

@@ -51,8 +51,8 @@ _NAME_AND_TITLES = re.compile(rf"({_NAME})\s+(\S.*)")
 _SALUTATION = re.compile(r".{1,12}[：:！!]")
 _AGENCIES = "新华社|本报|中新社|人民日报|央视网|人民网|新华网|光明日报|经济日报|解放军报|中国新闻网|中新网"
 # "新华社北京5月22日电", and the local "本站讯" / "本报讯" / "某某网讯" leads.
-_DATELINE = re.compile(rf"[（(]?\s*({_AGENCIES})[\u4e00-\u9fff]{{0,8}}?[\d０-９一二三四五六七八九十]{{1,2}}"
-                       r"月[\d０-９一二三四五六七八九十]{1,3}日(?:电|讯)"
+_DATELINE = re.compile(rf"[（(]?\s*({_AGENCIES}|[\u4e00-\u9fff]{{2,10}}?(?:网|报|社|台|客户端))[\u4e00-\u9fff]{{0,8}}?"
+                       r"[\d０-９一二三四五六七八九十]{1,2}月[\d０-９一二三四五六七八九十]{1,3}日(?:电|讯)"
                        r"|^\s*(本站|本报|本网|[\u4e00-\u9fff]{2,8}?(?:网|报|台|社))讯(?=\s*[（(])")
 _AGENCY = {"本报": "人民日报"}
 _REPORTERS = re.compile(r"(?:记者|通讯员)\s*([\u4e00-\u9fff·、，,\s]{2,40}?)\s*[）)]")
@@ -246,7 +246,7 @@ class _Look:
 def _title_continues(lines: list[Line], i: int) -> bool:
     """'在第18期入党积极分子培训班、' over '第20期发展对象培训班开班典礼上的致辞': one title."""
     t = lines[i].text
-    if len(t) > 30 or t[-1] not in "、，," or lines[i].indented:
+    if len(t) > 30 or t[-1] not in "、，,暨和与及的在对关于" or lines[i].indented:
         return False
     nxt = next((ln for ln in lines[i + 1: i + 3] if not ln.blank), None)
     return nxt is not None and _title_like(nxt.text) and len(nxt.text) <= 40
@@ -393,8 +393,9 @@ def _read_bylines(st: _Front, group: list[Line], lone_ok: bool) -> list[Line]:
                 k += 1
             st.authors.append(author)
             st.consume(ln, "byline")
-        elif OUTLET.fullmatch(text) or (is_organisation(text) and len(group) - k <= 2):
-            st.meta.source = st.meta.source or text
+        elif (OUTLET.fullmatch(text) or (is_organisation(text) and len(group) - k <= 2)) \
+                and (not st.meta.source or text == st.meta.source):
+            st.meta.source = text
             st.consume(ln, "source line (kept as meta.source)")
         elif _PARTIAL_DATE.fullmatch(text):
             st.consume(ln, "date line (no day)")
@@ -466,7 +467,7 @@ def authors_from(value: str) -> list[Author]:
 def is_byline(text: str) -> bool:
     """A lone name (习近平) or titles then a name, as a line under a title."""
     if _LONE_NAME.fullmatch(text):
-        return plausible_person(text)
+        return plausible_person(text, labelled=False)
     return bool(_TITLES_AND_NAME.fullmatch(text)) and len(text) <= 40
 
 
@@ -479,7 +480,8 @@ def _take_byline(lines: list[Line], lone_ok: bool) -> tuple[Author, list[Line]] 
     m = _TITLES_AND_NAME.fullmatch(last)
     if m and (_OFFICE_END.search(m.group(1)) or "、" in m.group(1)) and plausible_person(m.group(2)):
         titles_part, name = m.group(1), m.group(2)
-    elif _LONE_NAME.fullmatch(last) and lone_ok and plausible_person(last) and not is_organisation(last):
+    elif (_LONE_NAME.fullmatch(last) and lone_ok and plausible_person(last, labelled=False)
+          and not is_organisation(last)):
         name = last
     if name is None:
         return None
@@ -537,7 +539,7 @@ def dateline_source(text: str) -> tuple[str, list[str]]:
     reporters: list[str] = []
     r = _REPORTERS.search(text[:120])
     if r:
-        reporters = split_names(r.group(1))
+        reporters = split_names(r.group(1), labelled=False)
     return agency, reporters
 
 
