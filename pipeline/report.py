@@ -41,6 +41,10 @@ def _meta_lines(meta: Meta, indent: str = "", fixes: dict[str, Correction] | Non
         out.append(f"{indent}作者：（无）{_corrected('authors', fixes)}")
     if meta.breadcrumb:
         out.append(f"{indent}位置：{' / '.join(meta.breadcrumb)}")
+    for label, value in (("发文字号", meta.doc_number), ("主送", "、".join(meta.addressees)),
+                         ("抄送", "、".join(meta.cc)), ("印发", meta.imprint)):
+        if value:
+            out.append(f"{indent}{label}：{value}")
     for note in meta.notes:
         out.append(f"{indent}题注：{note}")
     return out
@@ -89,7 +93,10 @@ def render_check(doc: Document, source_name: str = "", workspace: bool = False) 
     fixes = {c.field: c for c in doc.corrections if c.field in
              ("title", "subtitle", "authors", "date", "source")}
     levels = {_norm(c.value.rsplit(" → ", 1)[0]): c for c in doc.corrections if c.field == "level"}
-    out = [f"文件：{doc.source_file}（{doc.encoding or '未知编码'}）"]
+    # a text's encoding says how it was read; binary formats (Word, PDF) have none
+    out = [f"文件：{doc.source_file}" + (f"（{doc.encoding}）" if doc.encoding else "")]
+    if doc.read_as:
+        out.append(f"读取：{doc.read_as}")
     out.extend(_warning_lines(doc, source_name, workspace))
     out.append("")
     out.extend(_meta_lines(doc.meta, fixes=fixes))

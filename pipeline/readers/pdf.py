@@ -1,0 +1,363 @@
+"""PDF with a text layer → paragraphs with their look; page furniture discarded.
+
+pypdfium2 (PDFium) gives each character with its box, font size and weight, in
+the file's order; ``layout`` turns them into lines, sets page numbers, running
+heads, browser print headers and watermarks aside, and joins the lines into
+paragraphs.  A page with no text layer (a scan) is read by ``ocr`` when asked
+(``--ocr``), otherwise the whole file is refused with a message saying what to do.
+
+``lineno`` is the printed line's number in reading order over the whole file
+(page furniture included), so ``check`` can point at discarded lines.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import re
+import threading
+import unicodedata
+
+from pipeline.errors import InputError
+from pipeline.model import Discarded, Meta
+from pipeline.readers.layout import Glyph, Page, build_rows, lay_out
+from pipeline.readers.source import SourceLine, SourceText
+
+MAX_PAGES = 2000
+# pdfium is not thread-safe: every use in this process (reader, the page's previews) holds it.
+PDFIUM_LOCK = threading.RLock()
+# A page with fewer characters than this and an image on it is a scanned page.
+_SCAN_CHARS = 10
+_BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|[-,_ ]bd\b|w[6-9]\b|粗|黑", re.I)
+_FORCE_BOLD = 1 << 18
+_FILL_STROKE = 2  # text render mode: a fill-and-stroke "fake bold"
+_INVISIBLE = 3
+# Code points some PDF producers map ordinary characters to: Kangxi radicals (NFKC
+# restores them) and the CJK radicals supplement (which NFKC leaves alone).
+_RADICALS = str.maketrans({
+    "⺁": "厂", "⺇": "几", "⺌": "小", "⺍": "小", "⺎": "兀", "⺐": "尢", "⺓": "幺", "⺕": "彐",
+    "⺟": "母", "⺠": "民", "⺢": "水", "⺣": "火", "⺤": "爪", "⺦": "丬", "⺧": "牛", "⺨": "犭",
+    "⺩": "王", "⺪": "疋", "⺫": "目", "⺬": "示", "⺭": "礻", "⺮": "竹", "⺳": "网", "⺶": "羊",
+    "⺷": "羊", "⺸": "羊", "⺹": "耂", "⺻": "聿", "⺼": "肉", "⻁": "虎", "⻂": "衤", "⻃": "襾",
+    "⻄": "西", "⻅": "见", "⻆": "角", "⻇": "角", "⻉": "贝", "⻋": "车", "⻏": "阝", "⻓": "长",
+    "⻔": "门", "⻘": "青", "⻙": "韦", "⻚": "页", "⻛": "风", "⻜": "飞", "⻝": "食", "⻢": "马",
+    "⻣": "骨", "⻤": "鬼", "⻥": "鱼", "⻦": "鸟", "⻨": "麦", "⻩": "黄", "⻬": "齐", "⻮": "齿",
+    "⻯": "竜", "⻰": "龙", "⻳": "龟",
+})
+
+
+def read(data: bytes, name: str, ocr: bool = False) -> SourceText:
+    """Read a PDF's text layer (and, with ``ocr``, its scanned pages)."""
+    if ocr:
+        from pipeline.readers import ocr as ocr_mod
+
+        ocr_mod.require(name)  # before any work: say at once what is missing
+    with PDFIUM_LOCK:
+        pages, states, scans = _read_pages(data, name, ocr)
+    unread = [n for n, state in enumerate(states, start=1) if state in ("scan", "garbled")]
+    if not ocr and all(state != "text" for state in states):
+        if "garbled" in states:
+            raise InputError(f"{name}: the PDF's text layer cannot be decoded (its fonts hide "
+                             "which characters they draw): run again with --ocr")
+        if "scan" in states:
+            raise InputError(f"{name}: a scanned PDF (page images, no text layer): run again with "
+                             "--ocr (needs tesseract-ocr and tesseract-ocr-chi-sim), or ask for a "
+                             "text PDF or Word file")
+        raise InputError(f"{name}: the PDF has no text (blank pages, or text drawn as shapes): "
+                         "run again with --ocr")
+    if scans:
+        from pipeline.readers import ocr as ocr_mod
+
+        for number, png in scans.items():
+            pages[number - 1].rows = ocr_mod.read_image(png, number, name)
+    return _source(pages, name, [] if ocr else unread, sorted(scans))
+
+
+def _read_pages(data: bytes, name: str, ocr: bool
+                ) -> tuple[list[Page], list[str], dict[int, bytes]]:
+    """Pages with their rows; each page's state ("text", "blank", "scan": images and no
+    text, "garbled": text without characters); with ``ocr``, the pages to recognise,
+    rendered (scans, garbled pages, or every page when none has text)."""
+    import pypdfium2 as pdfium
+
+    pdf = _open(data, name, pdfium)
+    try:
+        count = len(pdf)
+        if count == 0:
+            raise InputError(f"{name}: the PDF has no pages")
+        if count > MAX_PAGES:
+            raise InputError(f"{name}: too many pages ({count}; the limit is {MAX_PAGES})")
+        pages: list[Page] = []
+        states: list[str] = []
+        for index in range(count):
+            page = pdf[index]
+            try:
+                glyphs, width, height, state = _page_glyphs(page)
+            except pdfium.PdfiumError as exc:
+                raise InputError(f"{name}: page {index + 1} cannot be read ({exc})") from exc
+            finally:
+                page.close()
+            p = Page(index + 1, width, height)
+            p.rows = build_rows(glyphs, index + 1, width) if state == "text" else []
+            pages.append(p)
+            states.append(state)
+        scans: dict[int, bytes] = {}
+        if ocr:
+            from pipeline.readers import ocr as ocr_mod
+
+            nothing = all(state != "text" for state in states)
+            for index, state in enumerate(states):
+                if state in ("scan", "garbled") or (nothing and state == "blank"):
+                    page = pdf[index]
+                    try:
+                        scans[index + 1] = ocr_mod.render(page)
+                    finally:
+                        page.close()
+        return pages, states, scans
+    finally:
+        pdf.close()
+
+
+def _source(pages: list[Page], name: str, unread: list[int], ocr_pages: list[int]) -> SourceText:
+    layout = lay_out(pages)
+    hints = Meta()
+    discarded = [Discarded(f.text, f.reason, f.number) for f in layout.furniture]
+    for number in unread:
+        first = next((r.number for p in pages[number - 1:] for r in p.rows), 0)
+        discarded.append(Discarded(f"[第 {number} 页]", "page without a text layer (scanned "
+                                   "image): not read; run again with --ocr", first))
+    lines: list[SourceLine] = []
+    for para in layout.paragraphs:
+        text = para.text
+        if para.heading == 1:
+            title, site, source = split_site_title(text)
+            if site:
+                text = title
+                hints.source = source
+                discarded.append(Discarded(site, "site name after the page title "
+                                           "(kept as source)", para.number))
+        lines.append(SourceLine(text, para.number, para.heading, size=para.size, bold=para.bold,
+                                centered=para.centered, page=para.page))
+    discarded.sort(key=lambda d: d.line)
+    n = len(pages)
+    read_as = f"PDF，{n} 页，文字层"
+    if ocr_pages:
+        read_as = (f"PDF，{n} 页，OCR 识别（Tesseract）" if len(ocr_pages) == n
+                   else f"PDF，{n} 页，文字层，其中 {len(ocr_pages)} 页 OCR 识别（Tesseract）")
+    elif unread:
+        read_as += f"（{len(unread)} 页是扫描图像，未识别）"
+    return SourceText(name=name, format="pdf", lines=lines, hints=hints,
+                      discarded=discarded, read_as=read_as)
+
+
+# --- a page title printed with the site's name ---------------------------------
+
+_SITE_SEP = re.compile(r"\s+[-–—|｜]\s+|\s*[_｜|]\s*|(?<=[\u4e00-\u9fff”」》）])-(?=[\u4e00-\u9fff])")
+_SITE_END = re.compile(r"(网|网站|门户网站|新闻网|客户端|在线|官网|频道|日报|晚报|时报|报|新闻|"
+                       r"[Nn]ews|\.com|\.cn|\.gov\.cn)$")
+_OUTLET = re.compile(r"(报|社|台|杂志|期刊)$")
+
+
+def split_site_title(text: str) -> tuple[str, str, str]:
+    """'在博物馆里上好“大思政课”-光明日报-光明网' → (title, '-光明日报-光明网', '光明日报').
+
+    A browser prints a page's title as "title - column - site".  The tail is split
+    off only when it ends with a site's name; the source is the outlet it names (a
+    newspaper or agency) if any, else the site.  Otherwise ('', '', '') for the tail.
+    """
+    parts = _SITE_SEP.split(text)
+    if len(parts) < 2:
+        return text, "", ""
+    # the title is the longest leading part; tails of at most 30 characters each
+    for cut in range(1, len(parts)):
+        tail = [p.strip() for p in parts[cut:]]
+        if all(0 < len(p) <= 30 for p in tail) and _SITE_END.search(tail[-1]):
+            head_end = _nth_sep_start(text, cut)
+            title = text[:head_end].strip()
+            if len(title) < 4:
+                return text, "", ""
+            outlet = next((p for p in tail if _OUTLET.search(p)), tail[-1])
+            return title, text[head_end:].strip(), outlet
+    return text, "", ""
+
+
+def _nth_sep_start(text: str, n: int) -> int:
+    for k, m in enumerate(_SITE_SEP.finditer(text), start=1):
+        if k == n:
+            return m.start()
+    return len(text)
+
+
+# --- opening -------------------------------------------------------------------
+
+def _open(data: bytes, name: str, pdfium):  # -> pdfium.PdfDocument
+    head = data[:1024]
+    if b"%PDF-" not in head:
+        raise InputError(f"{name}: not a PDF file (no %PDF header)")
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = str(exc).lower()
+        if "password" in message:
+            raise InputError(f"{name}: the PDF is encrypted with a password: open it, "
+                             "print or save it without the password, and try again") from exc
+        if "security" in message:
+            raise InputError(f"{name}: the PDF uses an unsupported encryption scheme") from exc
+        if b"%%EOF" not in data[-4096:]:
+            raise InputError(f"{name}: the PDF is truncated (the file ends before its last "
+                             "part; download it again)") from exc
+        raise InputError(f"{name}: damaged PDF file ({exc})") from exc
+
+
+# --- one page's characters -----------------------------------------------------
+
+def _page_glyphs(page) -> tuple[list[Glyph], float, float, str]:
+    """(glyphs, width, height, state: "text", "blank", "scan" or "garbled")."""
+    import pypdfium2.raw as raw
+
+    left, bottom, right, top = page.get_cropbox()
+    width, height = right - left, top - bottom
+    textpage = page.get_textpage()
+    try:
+        tp = textpage.raw
+        n = raw.FPDFText_CountChars(tp)
+        get_unicode, is_generated = raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated
+        get_box, get_obj = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetTextObject
+        get_origin = raw.FPDFText_GetCharOrigin
+        box = raw.FS_RECTF()
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        styles: dict[int, tuple[float, bool, bool, float, bool]] = {}
+        out: list[tuple] = []
+        unmapped = 0
+        for i in range(n):
+            code = get_unicode(tp, i)
+            if code < 0x20 or code in (0xFFFE, 0xFFFF, 0xFFFD) or is_generated(tp, i):
+                if code not in (0x0A, 0x0D) and not is_generated(tp, i):
+                    unmapped += 1
+                continue
+            ch = chr(code)
+            if 0xE000 <= code <= 0xF8FF:
+                unmapped += 1
+                continue
+            obj = get_obj(tp, i)
+            key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+            style = styles.get(key)
+            if style is None:
+                style = styles[key] = _style(raw, tp, i, obj)
+            size, bold, faint, angle, invisible = style
+            if not get_box(tp, i, box):
+                continue
+            ch = _normal(ch)
+            x0, x1, y_top, y_bottom = box.left, box.right, box.top, box.bottom
+            if (angle < 3 or angle > 357) and get_origin(tp, i, ox, oy):
+                # upright: the origin places the glyph on its baseline, and a Chinese
+                # character or mark is one em wide (some fonts' boxes are only the ink)
+                y_top, y_bottom = oy.value + 0.88 * size, oy.value - 0.12 * size
+                x0 = min(ox.value, box.left)
+                if _full_width(ch):
+                    x1 = max(x0 + size, box.right) if box.right - x0 < size else box.right
+            out.append((ch, x0 - left, x1 - left, top - y_top, top - y_bottom,
+                        size, bold, faint, angle))
+        glyphs = _upright(out, width, height)
+    finally:
+        textpage.close()
+    ink = sum(1 for g in glyphs if not g.ch.isspace())
+    if unmapped > max(ink, 1) * 0.3:
+        state = "garbled"
+    elif ink >= _SCAN_CHARS:
+        state = "text"
+    elif _has_image(page, raw):
+        state = "scan"  # a page number stamped on a scan does not make a text layer
+    else:
+        state = "text" if ink else "blank"
+    return glyphs, width, height, state
+
+
+def _style(raw, tp, i: int, obj) -> tuple[float, bool, bool, float, bool]:
+    """(size in points, bold, faint, angle in degrees, invisible) of a character's text object."""
+    m = raw.FS_MATRIX()
+    raw.FPDFText_GetMatrix(tp, i, m)
+    scale = math.sqrt(abs(m.a * m.d - m.b * m.c)) or 1.0
+    size = raw.FPDFText_GetFontSize(tp, i) * scale
+    angle = math.degrees(math.atan2(m.b, m.a)) % 360
+    bold = faint = invisible = False
+    if obj:
+        mode = raw.FPDFTextObj_GetTextRenderMode(obj)
+        invisible = mode == _INVISIBLE
+        bold = mode == _FILL_STROKE
+        font = raw.FPDFTextObj_GetFont(obj)
+        if font:
+            weight = raw.FPDFFont_GetWeight(font)
+            flags = raw.FPDFFont_GetFlags(font)
+            bold = bold or weight >= 600 or (flags > 0 and bool(flags & _FORCE_BOLD))
+            bold = bold or bool(_BOLD_NAME.search(_font_name(raw, font)))
+        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        if not invisible and raw.FPDFPageObj_GetFillColor(obj, r, g, b, a):
+            light = (0.299 * r.value + 0.587 * g.value + 0.114 * b.value) / 255
+            faint = light >= 0.75 or a.value < 128
+    return size, bold, faint, angle, invisible
+
+
+def _font_name(raw, font) -> str:
+    getter = getattr(raw, "FPDFFont_GetBaseFontName", None) or getattr(raw, "FPDFFont_GetFontName", None)
+    if getter is None:
+        return ""
+    buf = ctypes.create_string_buffer(256)
+    n = getter(font, buf, 256)
+    return buf.raw[: max(n - 1, 0)].decode("utf-8", "replace") if n else ""
+
+
+def _full_width(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _normal(ch: str) -> str:
+    code = ord(ch)
+    if 0x2F00 <= code <= 0x2FDF or 0xFB00 <= code <= 0xFB06:
+        return unicodedata.normalize("NFKC", ch)
+    if 0x2E80 <= code <= 0x2EFF:
+        return ch.translate(_RADICALS)
+    return ch
+
+
+def _upright(chars: list[tuple], width: float, height: float) -> list[Glyph]:
+    """Glyphs in the page's reading frame; those turned against it are marked ``rotated``.
+
+    Most pages set their text upright.  A page whose text is mostly turned by a right
+    angle (a landscape table printed on a portrait page) is read in the text's own
+    frame; text at any other angle (a watermark across the page) is marked.
+    """
+    quarter = [0, 0, 0, 0]
+    for c in chars:
+        q = round(c[8] / 90) % 4
+        if abs(c[8] - 90 * round(c[8] / 90)) < 3:
+            quarter[q] += 1
+    turn = max(range(4), key=lambda q: quarter[q]) if chars else 0
+    base = 90.0 * turn
+    glyphs = []
+    for ch, x0, x1, top, bottom, size, bold, faint, angle in chars:
+        off = abs((angle - base + 180) % 360 - 180)
+        if turn == 1:  # text runs bottom to top: x ← distance from the bottom edge
+            x0, x1, top, bottom = height - bottom, height - top, x0, x1
+        elif turn == 2:
+            x0, x1, top, bottom = width - x1, width - x0, height - bottom, height - top
+        elif turn == 3:  # text runs top to bottom
+            x0, x1, top, bottom = top, bottom, width - x1, width - x0
+        glyphs.append(Glyph(ch, x0, x1, top, bottom, size, bold, faint, rotated=off > 3))
+    return glyphs
+
+
+def _has_image(page, raw) -> bool:
+    """Does the page draw an image (directly or inside a form XObject)?"""
+    stack: list[tuple[object, bool]] = [(page.raw, False)]
+    while stack:
+        holder, form = stack.pop()
+        count = raw.FPDFFormObj_CountObjects(holder) if form else raw.FPDFPage_CountObjects(holder)
+        for k in range(max(count, 0)):
+            obj = raw.FPDFFormObj_GetObject(holder, k) if form else raw.FPDFPage_GetObject(holder, k)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_IMAGE:
+                return True
+            if kind == raw.FPDF_PAGEOBJ_FORM:
+                stack.append((obj, True))
+    return False
