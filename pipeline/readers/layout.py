@@ -52,6 +52,7 @@ class Row:
     faint: bool = False
     rotated: bool = False
     number: int = 0  # 1-based printed-line number in the document, in reading order
+    column: int = 0  # 0: the page's only column (or across both), 1: left, 2: right
 
     def finish(self) -> Row:
         """Text and box from the glyphs."""
@@ -182,8 +183,10 @@ def build_rows(glyphs: list[Glyph], page: int, width: float) -> list[Row]:
     rotated = [g for g in glyphs if g.rotated]
     runs = _runs(straight)
     rows: list[Row] = []
-    for band in _column_bands(runs, width):
-        rows.extend(_rows_of(band, page))
+    for column, band in _column_bands(runs, width):
+        for row in _rows_of(band, page):
+            row.column = column
+            rows.append(row)
     rows.extend(_rotated_rows(rotated, page))
     return rows
 
@@ -254,7 +257,7 @@ def _rows_of(runs: list[list[Glyph]], page: int) -> list[Row]:
     return out
 
 
-def _column_bands(runs: list[list[Glyph]], width: float) -> list[list[list[Glyph]]]:
+def _column_bands(runs: list[list[Glyph]], width: float) -> list[tuple[int, list[list[Glyph]]]]:
     """Split a two-column page into reading order: what spans both columns, left, right.
 
     A gutter is a vertical strip at least 1 em wide, in the middle third of the text,
@@ -263,36 +266,42 @@ def _column_bands(runs: list[list[Glyph]], width: float) -> list[list[list[Glyph
     sharing one left edge.  Otherwise the page is one column.
     """
     if len(runs) < 16:
-        return [runs]
+        return [(0, runs)]
     spans = [(min(g.x0 for g in r), max(g.x1 for g in r), r) for r in runs]
     left_edge = min(s[0] for s in spans)
     right_edge = max(s[1] for s in spans)
     text_w = right_edge - left_edge
     if text_w < 0.4 * width:
-        return [runs]
+        return [(0, runs)]
     em = statistics.median(g.size for r in runs for g in r if not g.ch.isspace())
-    lo, hi = left_edge + text_w / 3, left_edge + 2 * text_w / 3
-    # candidate gutter: the widest x-interval in [lo, hi] not covered by narrow runs
-    narrow = [s for s in spans if s[1] - s[0] < 0.6 * text_w]
-    cover = sorted((max(a, lo), min(b, hi)) for a, b, _ in narrow if b > lo and a < hi)
-    best, pos = (0.0, 0.0), lo
-    for a, b in cover:
-        if a > pos and a - pos > best[1] - best[0]:
-            best = (pos, a)
-        pos = max(pos, b)
-    if hi - pos > best[1] - best[0]:
-        best = (pos, hi)
-    g0, g1 = best
+    lo, hi = int(left_edge + text_w / 3), int(left_edge + 2 * text_w / 3)
+    # the gutter: the widest strip of the middle third that (almost) no line crosses;
+    # a title centred over both columns may
+    cover = [0] * (hi - lo + 1)
+    for a, b, _ in spans:
+        for x in range(max(int(a), lo), min(int(b), hi) + 1):
+            cover[x - lo] += 1
+    allowed = max(1, len(spans) // 20)
+    best, start = (0, 0), None
+    for k, c in enumerate(cover + [allowed + 1]):
+        if c <= allowed and start is None:
+            start = k
+        elif c > allowed and start is not None:
+            if k - start > best[1] - best[0]:
+                best = (start, k)
+            start = None
+    g0, g1 = lo + best[0], lo + best[1]
     if g1 - g0 < em:
-        return [runs]
+        return [(0, runs)]
+    narrow = spans
     left = [s for s in narrow if s[1] <= g0 + 0.1]
     right = [s for s in narrow if s[0] >= g1 - 0.1]
     if len(left) < 8 or len(right) < 8:
-        return [runs]
+        return [(0, runs)]
     reach = sum(1 for s in left if s[1] >= g0 - 2 * em)
     edges = Counter(round(s[0]) for s in left)
     if reach < 0.5 * len(left) or edges.most_common(1)[0][1] < 0.5 * len(left):
-        return [runs]
+        return [(0, runs)]
     # spanning runs cut the page into bands; each band reads left column then right
     spanning = sorted((s for s in spans if s not in left and s not in right),
                       key=lambda s: min(g.top for g in s[2]))
@@ -301,11 +310,11 @@ def _column_bands(runs: list[list[Glyph]], width: float) -> list[list[list[Glyph
     above = [s[2] for s in spanning if max(g.bottom for g in s[2]) <= col_top + 1]
     below = [s[2] for s in spanning if min(g.top for g in s[2]) >= col_bottom - 1]
     inside = [s[2] for s in spanning if s[2] not in above and s[2] not in below]
-    bands = [above] if above else []
-    bands.append([s[2] for s in left] + inside)
-    bands.append([s[2] for s in right])
+    bands = [(0, above)] if above else []
+    bands.append((1, [s[2] for s in left] + inside))
+    bands.append((2, [s[2] for s in right]))
     if below:
-        bands.append(below)
+        bands.append((0, below))
     return bands
 
 
@@ -362,10 +371,14 @@ def _strip_furniture(pages: list[Page], out: list[Furniture]) -> list[Row]:
                     break
                 key = f"{_norm(r.text)}@{round(r.size)}"  # same text, same size
                 margin_rows.setdefault(page.number, []).append((band, key, r))
-                if is_page_number(r.text):
+                parts = _segments(r)
+                if all(is_page_number(t) for t in parts):
                     drop[id(r)] = "page number"
                 elif (reason := browser_print_reason(r.text)) is not None:
                     drop[id(r)] = reason
+                elif len(parts) > 1 and all(is_page_number(t) or browser_print_reason(t)
+                                            for t in parts):
+                    drop[id(r)] = "browser print header or footer"
     # running heads and feet: the same text (page numbers aside) in the same margin on
     # several pages
     if len(pages) >= 2:
@@ -397,6 +410,21 @@ def _strip_furniture(pages: list[Page], out: list[Furniture]) -> list[Row]:
             else:
                 body.append(r)
     return body
+
+
+def _segments(row: Row) -> list[str]:
+    """A margin line's parts, split where the glyphs stand more than two ems apart
+    ("— 3 —" in the middle and "第3页 共12页" at the right are two folios)."""
+    parts: list[list[Glyph]] = [[]]
+    prev: Glyph | None = None
+    for g in row.glyphs:
+        if g.ch.isspace():
+            continue
+        if prev is not None and g.x0 - prev.x1 > 2 * max(prev.size, 1.0):
+            parts.append([])
+        parts[-1].append(g)
+        prev = g
+    return [join_glyphs(p) for p in parts if p]
 
 
 def _mark_watermarks(pages: list[Page], drop: dict[int, str]) -> None:
@@ -474,17 +502,21 @@ class _Frame:
     ragged: bool
 
 
-def _frames(pages: list[Page], rows: list[Row], body_size: float) -> dict[int, _Frame]:
-    frames: dict[int, _Frame] = {}
-    by_page: dict[int, list[Row]] = {}
+def _frames(pages: list[Page], rows: list[Row], body_size: float) -> dict[tuple[int, int], _Frame]:
+    """Each page's (and column's) text block; the document's when a page has few lines."""
+    frames: dict[tuple[int, int], _Frame] = {}
+    by_column: dict[tuple[int, int], list[Row]] = {}
     for r in rows:
-        by_page.setdefault(r.page, []).append(r)
-    all_text = [r for r in rows if abs(r.size - body_size) <= 1.0 and len(r.text) >= 8]
+        by_column.setdefault((r.page, r.column), []).append(r)
+    all_text = [r for r in rows if abs(r.size - body_size) <= 1.0 and len(r.text) >= 8
+                and r.column == 0]
     doc_frame = _frame_of(all_text or rows, body_size)
     for page in pages:
-        text_rows = [r for r in by_page.get(page.number, [])
-                     if abs(r.size - body_size) <= 1.0 and len(r.text) >= 8]
-        frames[page.number] = _frame_of(text_rows, body_size) if len(text_rows) >= 4 else doc_frame
+        for column in (0, 1, 2):
+            text_rows = [r for r in by_column.get((page.number, column), [])
+                         if abs(r.size - body_size) <= 1.0 and len(r.text) >= 8]
+            frames[(page.number, column)] = (_frame_of(text_rows, body_size)
+                                             if len(text_rows) >= 4 else doc_frame)
     return frames
 
 
@@ -529,7 +561,7 @@ def _paragraphs(pages: list[Page], rows: list[Row], body_size: float) -> list[Pa
             text += _line_join(a.text, b.text) + b.text
         ink = [g for r in group for g in r.glyphs if not g.ch.isspace()]
         sizes = Counter(round(g.size * 2) / 2 for g in ink)
-        frame = frames[group[0].page]
+        frame = frames[(group[0].page, group[0].column)]
         out.append(Paragraph(text=text, rows=group, page=group[0].page,
                              size=sizes.most_common(1)[0][0] if sizes else group[0].size,
                              bold=all(r.bold for r in group),
@@ -538,9 +570,10 @@ def _paragraphs(pages: list[Page], rows: list[Row], body_size: float) -> list[Pa
 
 
 def _centered(r: Row, f: _Frame) -> bool:
+    """Set off both margins by an em or more, its middle on the text block's middle."""
     em = max(r.size, 1.0)
-    return (r.x0 > f.left + 1.5 * em and r.x1 < f.right - 1.5 * em
-            and abs((r.x0 + r.x1) / 2 - (f.left + f.right) / 2) < 1.5 * em)
+    return (r.x0 > f.left + em and r.x1 < f.right - em
+            and abs((r.x0 + r.x1) / 2 - (f.left + f.right) / 2) < em)
 
 
 def _standalone(r: Row, f: _Frame) -> bool:
@@ -549,24 +582,25 @@ def _standalone(r: Row, f: _Frame) -> bool:
     return _centered(r, f) or r.x0 > f.left + 3.2 * em
 
 
-def _continues(a: Row, b: Row, frames: dict[int, _Frame], pitch: dict[float, float],
+def _continues(a: Row, b: Row, frames: dict[tuple[int, int], _Frame], pitch: dict[float, float],
                body_size: float) -> bool:
     """Does line ``b`` carry on the paragraph of line ``a``?"""
-    fa, fb = frames[a.page], frames[b.page]
+    fa, fb = frames[(a.page, a.column)], frames[(b.page, b.column)]
     em = max(a.size, 1.0)
     if abs(a.size - b.size) > 0.6 or a.bold != b.bold:
         return False
-    if a.page == b.page:
+    if a.page == b.page and a.column == b.column:
         usual = pitch.get(a.size, 1.5 * em)
         step = b.bottom - a.bottom
         if step <= 0 or step > usual * 1.3 + 0.1 * em:
             return False
-    elif b.page != a.page + 1:
-        return False
+    elif not (a.page == b.page and (a.column, b.column) == (1, 2)) and b.page != a.page + 1:
+        return False  # only on from one column or page to the next
     if _centered(a, fa) and _centered(b, fb):
         # a title set over several centred lines (display sizes only: centred lines of
         # text size are a signature, an address, a poem)
-        return a.page == b.page and a.size >= body_size + 1 and a.text[-1] not in _SENTENCE_END
+        return (a.page, a.column) == (b.page, b.column) and a.size >= body_size + 1 \
+            and a.text[-1] not in _SENTENCE_END
     if _standalone(a, fa) or _standalone(b, fb):
         return False
     if b.x0 > fb.left + 0.8 * max(b.size, 1.0):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import hashlib
 import io
 import os
 import shutil
@@ -178,8 +179,23 @@ def convert_and_read(data: bytes, name: str, label: str, kind: str) -> SourceTex
     return src
 
 
+_CONVERTED: dict[tuple[str, str], bytes] = {}  # the last few conversions (watch rebuilds)
+_CACHE_SIZE = 8
+
+
 def convert(data: bytes, name: str, suffix: str, timeout: float | None = None) -> bytes:
-    """The bytes of the .docx LibreOffice makes of ``data``."""
+    """The bytes of the .docx LibreOffice makes of ``data`` (the same bytes convert once)."""
+    key = (hashlib.sha256(data).hexdigest(), suffix)
+    if key in _CONVERTED:
+        return _CONVERTED[key]
+    result = _convert(data, name, suffix, timeout)
+    if len(_CONVERTED) >= _CACHE_SIZE:
+        _CONVERTED.pop(next(iter(_CONVERTED)))
+    _CONVERTED[key] = result
+    return result
+
+
+def _convert(data: bytes, name: str, suffix: str, timeout: float | None) -> bytes:
     exe = soffice_path()
     if exe is None:
         raise EnvironmentProblem(f"{name}: reading this file needs LibreOffice, which is not "
