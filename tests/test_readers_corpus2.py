@@ -24,8 +24,7 @@ from helpers import model_texts
 from pipeline.errors import InputError
 from pipeline.model import Document
 from pipeline.parser.text import han_chars
-from pipeline.readers import read
-from pipeline.readers import office
+from pipeline.readers import office, read
 
 needs_soffice = pytest.mark.skipif(office.soffice_path() is None, reason="LibreOffice not installed")
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
