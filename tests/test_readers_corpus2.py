@@ -82,10 +82,10 @@ EXPECTED = {
 }
 # What the general parser (issue 10) does not yet read from any format: credit lines
 # at the end of an article ("本报记者 苏雁", "（本报记者 杨飒）" run into the last
-# paragraph) and a button label glued to a source field ("来源：《光明日报》收藏").
+# paragraph).
 PARSER_GAPS = {
     ("gmw_bowuguan_dasizheng.pdf", "authors"), ("gmw_bowuguan_dasizheng.pdf", "last"),
-    ("gov_moe_bainian_jieli.pdf", "authors"), ("gov_moe_bainian_jieli.pdf", "source"),
+    ("gov_moe_bainian_jieli.pdf", "authors"),
     ("gov_moe_bainian_jieli.pdf", "last"),
 }
 FIELDS = ["title", "date", "source", "authors", "headings", "first", "last", "meta_gongwen",
@@ -134,7 +134,7 @@ CASES = [(name, f) for name, exp in EXPECTED.items() for f in FIELDS
 
 @pytest.mark.parametrize(("name", "what"), [
     pytest.param(n, f, marks=pytest.mark.xfail(strict=True, reason="general parser: credit lines "
-                                                "and button labels (issue 10)"))
+                                                "at the end (issue 10)"))
     if (n, f) in PARSER_GAPS else (n, f) for n, f in CASES])
 def test_corpus2_reading(name: str, what: str) -> None:
     exp = EXPECTED[name]

@@ -34,6 +34,7 @@ class Glyph:
     bold: bool = False
     faint: bool = False  # light fill colour or mostly transparent: a watermark's look
     rotated: bool = False
+    unweighed: bool = False  # the font does not say whether it is bold (Type 3 shapes)
 
 
 @dataclass

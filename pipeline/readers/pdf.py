@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+import statistics
 import threading
 import unicodedata
 
@@ -99,6 +100,12 @@ def _read_pages(data: bytes, name: str, ocr: bool
                 page.close()
             p = Page(index + 1, width, height)
             p.rows = build_rows(glyphs, index + 1, width) if state == "text" else []
+            if any(g.unweighed for g in glyphs):
+                page = pdf[index]
+                try:
+                    _bold_by_ink(page, p.rows)
+                finally:
+                    page.close()
             pages.append(p)
             states.append(state)
         scans: dict[int, bytes] = {}
@@ -273,29 +280,63 @@ def _page_glyphs(page) -> tuple[list[Glyph], float, float, str]:
     return glyphs, width, height, state
 
 
-def _style(raw, tp, i: int, obj) -> tuple[float, bool, bool, float, bool]:
-    """(size in points, bold, faint, angle in degrees, invisible) of a character's text object."""
+def _style(raw, tp, i: int, obj) -> tuple[float, bool | None, bool, float, bool]:
+    """(size in points, bold — None when the font does not say —, faint, angle in degrees,
+    invisible) of a character's text object."""
     m = raw.FS_MATRIX()
     raw.FPDFText_GetMatrix(tp, i, m)
     scale = math.sqrt(abs(m.a * m.d - m.b * m.c)) or 1.0
     size = raw.FPDFText_GetFontSize(tp, i) * scale
     angle = math.degrees(math.atan2(m.b, m.a)) % 360
-    bold = faint = invisible = False
+    bold: bool | None = None
+    faint = invisible = False
     if obj:
         mode = raw.FPDFTextObj_GetTextRenderMode(obj)
         invisible = mode == _INVISIBLE
-        bold = mode == _FILL_STROKE
         font = raw.FPDFTextObj_GetFont(obj)
-        if font:
-            weight = raw.FPDFFont_GetWeight(font)
-            flags = raw.FPDFFont_GetFlags(font)
-            bold = bold or weight >= 600 or (flags > 0 and bool(flags & _FORCE_BOLD))
-            bold = bold or bool(_BOLD_NAME.search(_font_name(raw, font)))
+        name = _font_name(raw, font) if font else ""
+        weight = raw.FPDFFont_GetWeight(font) if font else -1
+        flags = raw.FPDFFont_GetFlags(font) if font else -1
+        if mode == _FILL_STROKE or weight >= 600 or (flags > 0 and bool(flags & _FORCE_BOLD)) \
+                or _BOLD_NAME.search(name):
+            bold = True
+        elif name or weight > 0:
+            bold = False
         r, g, b, a = (ctypes.c_uint() for _ in range(4))
         if not invisible and raw.FPDFPageObj_GetFillColor(obj, r, g, b, a):
             light = (0.299 * r.value + 0.587 * g.value + 0.114 * b.value) / 255
             faint = light >= 0.75 or a.value < 128
     return size, bold, faint, angle, invisible
+
+
+def _bold_by_ink(page, rows: list) -> None:
+    """Bold where the font cannot say (Type 3 glyphs drawn as shapes, as Chromium prints
+    synthetic bold): a short line printed with half as much ink again as the page's
+    running text of its size is bold."""
+    from PIL import ImageStat
+
+    scale = 2.0
+    text_rows = [r for r in rows if len(r.text) >= 20 and not r.rotated]
+    cands = [r for r in rows if len(r.text) <= 40 and not r.bold and not r.rotated
+             and any(g.unweighed for g in r.glyphs)]
+    if not cands or len(text_rows) < 3:
+        return
+    image = page.render(scale=scale, grayscale=True).to_pil()
+
+    def ink(r) -> float:
+        box = (int(r.x0 * scale), int(r.top * scale), int(r.x1 * scale) + 1,
+               int(r.bottom * scale) + 1)
+        return 1 - ImageStat.Stat(image.crop(box)).mean[0] / 255
+
+    by_size: dict[float, list[float]] = {}
+    for r in text_rows:
+        by_size.setdefault(r.size, []).append(ink(r))
+    for r in cands:
+        usual = by_size.get(r.size)
+        if usual and len(usual) >= 3 and ink(r) >= 1.5 * statistics.median(usual):
+            r.bold = True
+            for g in r.glyphs:
+                g.bold = True
 
 
 def _font_name(raw, font) -> str:
@@ -336,6 +377,7 @@ def _upright(chars: list[tuple], width: float, height: float) -> list[Glyph]:
     base = 90.0 * turn
     glyphs = []
     for ch, x0, x1, top, bottom, size, bold, faint, angle in chars:
+        unweighed = bold is None and turn == 0
         off = abs((angle - base + 180) % 360 - 180)
         if turn == 1:  # text runs bottom to top: x ← distance from the bottom edge
             x0, x1, top, bottom = height - bottom, height - top, x0, x1
@@ -343,7 +385,8 @@ def _upright(chars: list[tuple], width: float, height: float) -> list[Glyph]:
             x0, x1, top, bottom = width - x1, width - x0, height - bottom, height - top
         elif turn == 3:  # text runs top to bottom
             x0, x1, top, bottom = top, bottom, width - x1, width - x0
-        glyphs.append(Glyph(ch, x0, x1, top, bottom, size, bold, faint, rotated=off > 3))
+        glyphs.append(Glyph(ch, x0, x1, top, bottom, size, bool(bold), faint, rotated=off > 3,
+                            unweighed=unweighed))
     return glyphs
 
 
