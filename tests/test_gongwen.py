@@ -7,7 +7,7 @@ import io
 import pytest
 from pdf_samples import FONT, write_pdf
 
-from pipeline.model import Document
+from pipeline.model import Document, section_name
 from pipeline.parser import parse
 from pipeline.readers import read_source
 from pipeline.readers.source import SourceText
@@ -67,8 +67,8 @@ def _check_notice(doc: Document) -> None:
     assert meta.cc == ["市人大常委会办公厅", "市政府办公厅", "市政协办公厅"]
     assert meta.imprint == "中共某某市委办公室 2024年3月6日印发"
     assert meta.source == "中共某某市委办公室" and meta.date == "2024-03-05"
-    names = [f"{s.label}{s.title}" for s in doc.sections]
-    assert names == ["一、学习内容", "二、组织方式", "附件12024年度理论学习中心组学习重点内容"]
+    names = [section_name(s) for s in doc.sections]
+    assert names == ["一、学习内容", "二、组织方式", "附件1　2024年度理论学习中心组学习重点内容"]
     main_end = doc.sections[1].body
     assert [(b.type, b.text) for b in main_end if b.type in ("signature", "note")] == [
         ("signature", "中共某某市委办公室"), ("signature", "2024年3月5日"), ("note", "（此件发至县处级）")]

@@ -120,13 +120,23 @@ _HAN = re.compile("[\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3400-\u4dbf\u4e00-\
 _CJK_PUNCT = set("，。、；：？！“”‘’（）《》〈〉【】「」『』〔〕［］—…·～　")
 
 
+_KINDS: dict[str, str] = {}
+
+
 def _kind(ch: str) -> str:
     """'han' (Han and Chinese punctuation), 'latin' (letters, digits, Western marks) or 'space'."""
-    if ch.isspace():
-        return "space"
-    if _HAN.match(ch) or ch in _CJK_PUNCT or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef":
-        return "han"
-    return "latin"
+    kind = _KINDS.get(ch)
+    if kind is None:
+        if ch.isspace():
+            kind = "space"
+        elif (_HAN.match(ch) or ch in _CJK_PUNCT or "\u3000" <= ch <= "\u303f"
+              or "\uff00" <= ch <= "\uffef"):
+            kind = "han"
+        else:
+            kind = "latin"
+        if len(_KINDS) < 100_000:
+            _KINDS[ch] = kind
+    return kind
 
 
 def join_glyphs(glyphs: list[Glyph]) -> str:
@@ -139,34 +149,35 @@ def join_glyphs(glyphs: list[Glyph]) -> str:
     Han characters only a gap clearly wider than the line's own letter-spacing (so
     "通　知" set with spaced letters stays "通知", "电　话" keeps its gap).
     """
-    ink = [g for g in glyphs if not g.ch.isspace()]
+    kinds = [_kind(g.ch) for g in glyphs]
+    ink = [(g, k) for g, k in zip(glyphs, kinds, strict=True) if k != "space"]
     if not ink:
         return ""
-    han_gaps = [b.x0 - a.x1 for a, b in zip(ink, ink[1:], strict=False)
-                if _kind(a.ch) == "han" and _kind(b.ch) == "han"]
+    han_gaps = [b.x0 - a.x1 for (a, ka), (b, kb) in zip(ink, ink[1:], strict=False)
+                if ka == kb == "han"]
     spacing = statistics.median(han_gaps) if han_gaps else 0.0
     out: list[str] = []
     pending_space = False
     prev: Glyph | None = None
-    for g in glyphs:
-        if g.ch.isspace():
+    prev_kind = ""
+    for g, b in zip(glyphs, kinds, strict=True):
+        if b == "space":
             pending_space = prev is not None
             continue
         if prev is not None:
             em = max(min(prev.size, g.size), 1.0)
             gap = (g.x0 - prev.x1) / em
-            a, b = _kind(prev.ch), _kind(g.ch)
+            a = prev_kind
             if a == b == "latin":
                 space = pending_space or gap > 0.15
             elif a == b == "han":
                 space = gap > 2.5 or gap - spacing / em > 0.18
             else:
-                space = gap > 0.6 or (pending_space and gap > 0.15 and (a == "latin" or b == "latin")
-                                      and gap > 0.5)
+                space = gap > 0.6 or (pending_space and gap > 0.5 and (a == "latin" or b == "latin"))
             if space:
                 out.append(" ")
         out.append(g.ch)
-        prev = g
+        prev, prev_kind = g, b
         pending_space = False
     return "".join(out)
 
@@ -199,10 +210,12 @@ def _runs(glyphs: list[Glyph]) -> list[list[Glyph]]:
     for g in glyphs:
         if cur:
             p = cur[-1]
-            h = max(min(p.bottom - p.top, g.bottom - g.top), 1.0)
-            same_line = abs((p.top + p.bottom) / 2 - (g.top + g.bottom) / 2) < 0.5 * h
-            forward = g.x0 >= p.x0 - 0.3 * h and g.x0 - p.x1 < 6 * max(p.size, g.size, 1.0)
-            if same_line and forward:
+            ph, gh = p.bottom - p.top, g.bottom - g.top
+            h = ph if ph < gh else gh
+            h = h if h > 1.0 else 1.0
+            shift = (p.top + p.bottom - g.top - g.bottom) / 2  # between the two middles
+            reach = 6 * (p.size if p.size > g.size else g.size)
+            if -0.5 * h < shift < 0.5 * h and g.x0 >= p.x0 - 0.3 * h and g.x0 - p.x1 < reach:
                 cur.append(g)
                 continue
             runs.append(cur)

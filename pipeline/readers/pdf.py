@@ -228,44 +228,47 @@ def _page_glyphs(page) -> tuple[list[Glyph], float, float, str]:
     try:
         tp = textpage.raw
         n = raw.FPDFText_CountChars(tp)
-        get_unicode, is_generated = raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated
-        get_box, get_obj = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetTextObject
-        get_origin = raw.FPDFText_GetCharOrigin
+        text = _page_text(raw, tp, n)
+        is_generated, get_box, get_origin = (raw.FPDFText_IsGenerated, raw.FPDFText_GetLooseCharBox,
+                                             raw.FPDFText_GetCharOrigin)
+        object_id = _object_id(raw)
         box = raw.FS_RECTF()
         ox, oy = ctypes.c_double(), ctypes.c_double()
-        styles: dict[int, tuple[float, bool, bool, float, bool]] = {}
-        out: list[tuple] = []
+        styles: dict[int, tuple[float, bool | None, bool, float, bool]] = {}
+        glyphs: list[Glyph] = []
+        angles: list[float] = []
         unmapped = 0
         for i in range(n):
-            code = get_unicode(tp, i)
-            if code < 0x20 or code in (0xFFFE, 0xFFFF, 0xFFFD) or is_generated(tp, i):
-                if code not in (0x0A, 0x0D) and not is_generated(tp, i):
-                    unmapped += 1
-                continue
-            ch = chr(code)
-            if 0xE000 <= code <= 0xF8FF:
-                unmapped += 1
-                continue
-            obj = get_obj(tp, i)
-            key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+            ch = text[i] if text is not None else chr(raw.FPDFText_GetUnicode(tp, i))
+            code = ord(ch)
+            if code <= 0x20 or code in (0xFFFE, 0xFFFF, 0xFFFD) or 0xE000 <= code <= 0xF8FF:
+                if code in (0x20, 0x0A, 0x0D) and is_generated(tp, i):
+                    continue  # a space or line end pdfium made up
+                if code != 0x20:
+                    if code not in (0x0A, 0x0D):
+                        unmapped += 1
+                    continue
+            key = object_id(tp, i) or 0
             style = styles.get(key)
             if style is None:
-                style = styles[key] = _style(raw, tp, i, obj)
-            size, bold, faint, angle, invisible = style
+                style = styles[key] = _style(raw, tp, i, raw.FPDFText_GetTextObject(tp, i))
+            size, bold, faint, angle, _invisible = style
             if not get_box(tp, i, box):
                 continue
-            ch = _normal(ch)
+            if code >= 0x2E80:
+                ch = _normal(ch)
             x0, x1, y_top, y_bottom = box.left, box.right, box.top, box.bottom
             if (angle < 3 or angle > 357) and get_origin(tp, i, ox, oy):
                 # upright: the origin places the glyph on its baseline, and a Chinese
                 # character or mark is one em wide (some fonts' boxes are only the ink)
                 y_top, y_bottom = oy.value + 0.88 * size, oy.value - 0.12 * size
                 x0 = min(ox.value, box.left)
-                if _full_width(ch):
-                    x1 = max(x0 + size, box.right) if box.right - x0 < size else box.right
-            out.append((ch, x0 - left, x1 - left, top - y_top, top - y_bottom,
-                        size, bold, faint, angle))
-        glyphs = _upright(out, width, height)
+                if code >= 0x1100 and box.right - x0 < size and _full_width(ch):
+                    x1 = x0 + size
+            glyphs.append(Glyph(ch, x0 - left, x1 - left, top - y_top, top - y_bottom, size,
+                                bool(bold), faint, False, bold is None))
+            angles.append(angle)
+        _upright(glyphs, angles, width, height)
     finally:
         textpage.close()
     ink = sum(1 for g in glyphs if not g.ch.isspace())
@@ -361,33 +364,54 @@ def _normal(ch: str) -> str:
     return ch
 
 
-def _upright(chars: list[tuple], width: float, height: float) -> list[Glyph]:
-    """Glyphs in the page's reading frame; those turned against it are marked ``rotated``.
+def _upright(glyphs: list[Glyph], angles: list[float], width: float, height: float) -> None:
+    """Mark glyphs turned against the page's reading frame as ``rotated``.
 
     Most pages set their text upright.  A page whose text is mostly turned by a right
     angle (a landscape table printed on a portrait page) is read in the text's own
     frame; text at any other angle (a watermark across the page) is marked.
     """
     quarter = [0, 0, 0, 0]
-    for c in chars:
-        q = round(c[8] / 90) % 4
-        if abs(c[8] - 90 * round(c[8] / 90)) < 3:
-            quarter[q] += 1
-    turn = max(range(4), key=lambda q: quarter[q]) if chars else 0
+    for a in angles:
+        q = round(a / 90)
+        if abs(a - 90 * q) < 3:
+            quarter[q % 4] += 1
+    turn = max(range(4), key=lambda q: quarter[q]) if angles else 0
     base = 90.0 * turn
-    glyphs = []
-    for ch, x0, x1, top, bottom, size, bold, faint, angle in chars:
-        unweighed = bold is None and turn == 0
-        off = abs((angle - base + 180) % 360 - 180)
+    for g, angle in zip(glyphs, angles, strict=True):
+        g.rotated = abs((angle - base + 180) % 360 - 180) > 3
+        if turn == 0:
+            continue
+        g.unweighed = False  # the ink test reads upright lines only
         if turn == 1:  # text runs bottom to top: x ← distance from the bottom edge
-            x0, x1, top, bottom = height - bottom, height - top, x0, x1
+            g.x0, g.x1, g.top, g.bottom = height - g.bottom, height - g.top, g.x0, g.x1
         elif turn == 2:
-            x0, x1, top, bottom = width - x1, width - x0, height - bottom, height - top
-        elif turn == 3:  # text runs top to bottom
-            x0, x1, top, bottom = top, bottom, width - x1, width - x0
-        glyphs.append(Glyph(ch, x0, x1, top, bottom, size, bool(bold), faint, rotated=off > 3,
-                            unweighed=unweighed))
-    return glyphs
+            g.x0, g.x1, g.top, g.bottom = width - g.x1, width - g.x0, height - g.bottom, height - g.top
+        else:  # text runs top to bottom
+            g.x0, g.x1, g.top, g.bottom = g.top, g.bottom, width - g.x1, width - g.x0
+
+
+def _page_text(raw, tp, n: int) -> str | None:
+    """The page's characters in one call, one per character index (None if pdfium's
+    count and the text disagree: then each character is asked for)."""
+    if n <= 0:
+        return ""
+    buf = ctypes.create_string_buffer((2 * n + 1) * 2)
+    written = raw.FPDFText_GetText(tp, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    text = buf.raw[: max(written - 1, 0) * 2].decode("utf-16-le", "replace")
+    return text if len(text) == n else None
+
+
+_OBJECT_ID = None
+
+
+def _object_id(raw):
+    """FPDFText_GetTextObject returning the address as an int (a cheap cache key)."""
+    global _OBJECT_ID
+    if _OBJECT_ID is None:
+        proto = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+        _OBJECT_ID = proto(ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value)
+    return _OBJECT_ID
 
 
 def _has_image(page, raw) -> bool:
