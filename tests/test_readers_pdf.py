@@ -22,7 +22,7 @@ from pipeline.errors import EXIT_ENVIRONMENT, EXIT_INPUT, EnvironmentProblem, In
 from pipeline.parser import parse
 from pipeline.readers import pdf, read_source
 from pipeline.readers.furniture import browser_print_reason, is_page_number, is_rule
-from pipeline.readers.layout import Glyph, Page, Row, join_glyphs, lay_out
+from pipeline.readers.layout import Glyph, Page, Row, build_rows, join_glyphs, lay_out
 
 # --- hand-made pages ----------------------------------------------------------------
 
@@ -79,6 +79,14 @@ def test_a_full_line_continues_an_indent_or_short_line_ends_the_paragraph() -> N
     layout = lay_out([page_of(1, *lines)])
     assert [p.text for p in layout.paragraphs] == ["学" * 18 + "习" * 20 + "贯彻落实。",
                                                    "新" * 18 + "段" * 20]
+
+
+def test_a_raised_note_mark_stays_in_its_line() -> None:
+    mark = glyphs("1", 220, 34, size=6)  # a superscript note mark after the line's last word
+    rows = build_rows(glyphs("甲" * 20, 20, 40) + mark + glyphs("乙乙乙。", 20, 55), 1, 300)
+    assert len(rows) == 2
+    layout = lay_out([page_of(1, *rows)])
+    assert [p.text for p in layout.paragraphs] == ["甲" * 20 + "1乙乙乙。"]
 
 
 def test_a_paragraph_runs_on_across_pages_and_past_a_page_number() -> None:
@@ -448,3 +456,22 @@ def test_booklet_round_trip_byline(round_trip) -> None:
 def test_booklet_round_trip_signature(round_trip) -> None:
     _, doc = round_trip
     assert doc.sections[-1].body[-1].type == "signature"
+
+
+# --- the command line and the page say how a source was read ------------------------------
+
+
+def test_check_says_how_the_pdf_was_read(made, capsys) -> None:
+    main(["check", "--input-format", "pdf", str(made["running"])])
+    out = capsys.readouterr().out
+    assert out.splitlines()[1] == "读取：PDF，2 页，文字层"
+
+
+def test_the_page_accepts_a_pdf_and_says_how_it_was_read(made) -> None:
+    pytest.importorskip("fastapi")
+    from pipeline.serve.jobs import Upload, check_report
+
+    report = check_report(Upload("通知.pdf", made["running"].read_bytes()))
+    assert report["read_as"] == "PDF，2 页，文字层"
+    assert report["title"] == "关于深入学习贯彻党的二十大精神的通知"
+    assert "读取：PDF，2 页，文字层" in report["report"]

@@ -247,25 +247,41 @@ def _rotated_rows(glyphs: list[Glyph], page: int) -> list[Row]:
 
 
 def _rows_of(runs: list[list[Glyph]], page: int) -> list[Row]:
-    """Runs that share a line (their middles within half a line height) form one row."""
-    boxes = sorted(((min(g.top for g in r), max(g.bottom for g in r), r) for r in runs),
-                   key=lambda b: (b[0] + b[1]) / 2)
+    """Runs that share a line form one row: their middles within half a line height.
+
+    Smaller runs (a superscript note mark, a raised ordinal) join the line they overlap
+    most, so they do not break it in two.
+    """
+    boxes = [(min(g.top for g in r), max(g.bottom for g in r), r) for r in runs]
+    if not boxes:
+        return []
+    usual = statistics.median(b - t for t, b, _ in boxes)
+    big = sorted((b for b in boxes if b[1] - b[0] >= 0.75 * usual), key=lambda b: b[0] + b[1])
+    small = [b for b in boxes if b[1] - b[0] < 0.75 * usual]
     rows: list[list[tuple[float, float, list[Glyph]]]] = []
-    for top, bottom, run in boxes:
-        mid = (top + bottom) / 2
+    spans: list[list[float]] = []  # each row's [top, bottom]
+    for top, bottom, run in big:
         if rows:
-            last = rows[-1]
-            ltop = min(b[0] for b in last)
-            lbottom = max(b[1] for b in last)
-            lmid = (ltop + lbottom) / 2
+            ltop, lbottom = spans[-1]
             h = min(bottom - top, lbottom - ltop)
-            if abs(mid - lmid) < 0.5 * max(h, 1.0):
-                last.append((top, bottom, run))
+            if abs((top + bottom) / 2 - (ltop + lbottom) / 2) < 0.5 * max(h, 1.0):
+                rows[-1].append((top, bottom, run))
+                spans[-1] = [min(ltop, top), max(lbottom, bottom)]
                 continue
         rows.append([(top, bottom, run)])
+        spans.append([top, bottom])
+    for top, bottom, run in small:
+        overlaps = [min(bottom, b) - max(top, t) for t, b in spans]
+        k = max(range(len(overlaps)), key=overlaps.__getitem__) if overlaps else -1
+        if k >= 0 and overlaps[k] >= 0.5 * max(bottom - top, 1.0):
+            rows[k].append((top, bottom, run))
+        else:
+            rows.append([(top, bottom, run)])
+            spans.append([top, bottom])
+    order = sorted(range(len(rows)), key=lambda k: spans[k][0] + spans[k][1])
     out = []
-    for parts in rows:
-        parts.sort(key=lambda b: min(g.x0 for g in b[2]))
+    for k in order:
+        parts = sorted(rows[k], key=lambda b: min(g.x0 for g in b[2]))
         glyphs = [g for _, _, run in parts for g in run]
         out.append(Row(glyphs, page).finish())
     return out
