@@ -98,6 +98,14 @@ def test_a_paragraph_runs_on_across_pages_and_past_a_page_number() -> None:
                                                              ("—2—", "page number")]
 
 
+def test_a_paragraph_runs_on_past_the_footnotes_at_the_foot_of_a_page() -> None:
+    p1 = page_of(1, row("一" * 20, 20, 40), row("二" * 20, 20, 55),
+                 row("①见《人民日报》2024年1月1日。", 20, 360, size=7))
+    p2 = page_of(2, row("三三三。", 20, 40))
+    texts = [p.text for p in lay_out([p1, p2]).paragraphs]
+    assert texts == ["一" * 20 + "二" * 20 + "三三三。", "①见《人民日报》2024年1月1日。"]
+
+
 def test_more_space_between_lines_ends_a_paragraph() -> None:
     rows = [row("甲" * 20, 20, 40), row("乙" * 20, 20, 55), row("丙" * 20, 20, 80), row("丁" * 20, 20, 95)]
     assert [p.text for p in lay_out([page_of(1, *rows)]).paragraphs] == [

@@ -81,6 +81,8 @@ def read_source(data: bytes, name: str, fmt: str | None = None, ocr: bool = Fals
         from pipeline.readers import pdf
 
         return pdf.read(data, name, ocr=ocr)
+    if fmt == "docx" and data.startswith(b"\xd0\xcf\x11\xe0"):
+        fmt = "doc"  # an old Word file (or an encrypted one) under a .docx name
     if fmt in ("doc", "wps", "rtf", "odt"):
         from pipeline.readers import office
 

@@ -582,6 +582,9 @@ def _paragraphs(pages: list[Page], rows: list[Row], body_size: float) -> list[Pa
         prev = rows[k - 1] if k else None
         if prev is not None and paras and _continues(prev, row, frames, pitch, body_size):
             paras[-1].append(row)
+        elif prev is not None and prev.page != row.page and (
+                group := _open_before_notes(paras, row, frames, pitch, body_size)) is not None:
+            group.append(row)  # a paragraph that runs on past the page's footnotes
         else:
             paras.append([row])
     out = []
@@ -597,6 +600,21 @@ def _paragraphs(pages: list[Page], rows: list[Row], body_size: float) -> list[Pa
                              bold=all(r.bold for r in group),
                              centered=all(_centered(r, frame) for r in group)))
     return out
+
+
+def _open_before_notes(paras: list[list[Row]], row: Row, frames: dict[tuple[int, int], _Frame],
+                       pitch: dict[float, float], body_size: float) -> list[Row] | None:
+    """The paragraph a new page's first line carries on when smaller print (footnotes)
+    ended the page before: the last one of the line's size on the page before."""
+    for group in reversed(paras[-6:]):
+        last = group[-1]
+        if last.page != row.page - 1:
+            return None
+        if abs(last.size - row.size) <= 0.6:
+            return group if _continues(last, row, frames, pitch, body_size) else None
+        if last.size > row.size:
+            return None  # larger print between: a heading, not notes
+    return None
 
 
 def _centered(r: Row, f: _Frame) -> bool:
