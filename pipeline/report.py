@@ -87,16 +87,22 @@ def _warning_lines(doc: Document, source_name: str, workspace: bool) -> list[str
     return out
 
 
+def _how_read(doc: Document) -> str:
+    """"（PDF，12 页，文字层）", "（纯文本，gb18030）": how the source was read and, for text,
+    its encoding (binary formats have none)."""
+    parts = [doc.read_as] if doc.read_as else []
+    if doc.encoding and doc.encoding not in doc.read_as:
+        parts.append(doc.encoding)
+    return f"（{'，'.join(parts)}）" if parts else ""
+
+
 def render_check(doc: Document, source_name: str = "", workspace: bool = False) -> str:
     """The report; ``source_name`` and ``workspace`` say how warnings' hints are put
     (``-M`` on the command line, or the workspace's ``[articles."NAME"]`` table)."""
     fixes = {c.field: c for c in doc.corrections if c.field in
              ("title", "subtitle", "authors", "date", "source")}
     levels = {_norm(c.value.rsplit(" → ", 1)[0]): c for c in doc.corrections if c.field == "level"}
-    # a text's encoding says how it was read; binary formats (Word, PDF) have none
-    out = [f"文件：{doc.source_file}" + (f"（{doc.encoding}）" if doc.encoding else "")]
-    if doc.read_as:
-        out.append(f"读取：{doc.read_as}")
+    out = [f"文件：{doc.source_file}{_how_read(doc)}"]
     out.extend(_warning_lines(doc, source_name, workspace))
     out.append("")
     out.extend(_meta_lines(doc.meta, fixes=fixes))

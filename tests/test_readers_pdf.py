@@ -392,7 +392,7 @@ def _long_model():
     return Document(
         meta=Meta(title="以党的二十大精神为指引书写新时代新答卷", subtitle="——踔厉奋发勇毅前行",
                   date="2022-12-19", source="十一师融媒体中心", authors=[Author("程秀娥")]),
-        body=paras("导语", 2),
+        body=paras("总体要求", 2),
         sections=[
             Section(1, "一、", "突出政治建设，把坚持党的领导落到实处", body=paras("政治建设", 7), sections=[
                 Section(2, "（一）", "构建学习体系", body=paras("学习体系", 4)),
@@ -472,7 +472,7 @@ def test_booklet_round_trip_signature(round_trip) -> None:
 def test_check_says_how_the_pdf_was_read(made, capsys) -> None:
     main(["check", "--input-format", "pdf", str(made["running"])])
     out = capsys.readouterr().out
-    assert out.splitlines()[1] == "读取：PDF，2 页，文字层"
+    assert out.splitlines()[0] == f"文件：{made['running']}（PDF，2 页，文字层）"
 
 
 def test_the_page_accepts_a_pdf_and_says_how_it_was_read(made) -> None:
@@ -482,4 +482,4 @@ def test_the_page_accepts_a_pdf_and_says_how_it_was_read(made) -> None:
     report = check_report(Upload("通知.pdf", made["running"].read_bytes()))
     assert report["read_as"] == "PDF，2 页，文字层"
     assert report["title"] == "关于深入学习贯彻党的二十大精神的通知"
-    assert "读取：PDF，2 页，文字层" in report["report"]
+    assert report["report"].startswith("文件：通知.pdf（PDF，2 页，文字层）")
