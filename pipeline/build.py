@@ -41,7 +41,8 @@ def load(source: str, opts: BuildOptions | None = None) -> Document:
     """The source's model with its corrections (``opts.corrections``) applied."""
     from pipeline.loading import load_document
 
-    return load_document(source, corrections=opts.corrections.get(source) if opts else None)
+    return load_document(source, corrections=opts.corrections.get(source) if opts else None,
+                         ocr=opts.ocr if opts else False)
 
 
 def prepare(doc: Document, opts: BuildOptions) -> Document:

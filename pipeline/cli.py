@@ -12,6 +12,7 @@ import click
 from pipeline import __version__
 from pipeline.errors import EXIT_BUG, InputError, StudykitError
 from pipeline.options import FORMATS, SHEETS, VARIANT_HELP, VARIANTS, AidOptions, BuildOptions
+from pipeline.readers import INPUT_FORMATS
 
 
 class State:
@@ -47,10 +48,11 @@ def _reading_options(f):
     """What `parse` and `check` share: the input format, corrections, the workspace."""
     options = [
         click.argument("source"),
-        click.option("--input-format",
-                     type=click.Choice(["text", "markdown", "html", "docx", "json"]),
+        click.option("--input-format", type=click.Choice([*INPUT_FORMATS, "json"]),
                      help="Read SOURCE as this format instead of guessing from its extension "
                           "(json: a model written by `studykit parse`)."),
+        click.option("--ocr", is_flag=True,
+                     help="Read scanned PDF pages with Tesseract OCR (tesseract-ocr-chi-sim)."),
         _metadata_option,
         click.option("-w", "--workspace", type=click.Path(exists=True, file_okay=False,
                                                           path_type=Path),
@@ -70,7 +72,7 @@ _metadata_option = click.option(
 
 
 def _read_corrected(source: str, input_format: str | None, metadata: tuple[str, ...],
-                    workspace: Path | None):
+                    workspace: Path | None, ocr: bool = False):
     """The source's model with the workspace's and -M corrections; and whether in a workspace."""
     from pipeline.config import find_workspace, load_config
     from pipeline.corrections import Corrections, from_metadata
@@ -82,7 +84,7 @@ def _read_corrected(source: str, input_format: str | None, metadata: tuple[str, 
         corrections = load_config(root).articles.get(Path(source).name, corrections)
     if metadata:
         corrections = corrections.merged(from_metadata(metadata))
-    return load_document(source, input_format, corrections), root is not None
+    return load_document(source, input_format, corrections, ocr=ocr), root is not None
 
 
 @cli.command()
@@ -92,14 +94,14 @@ def _read_corrected(source: str, input_format: str | None, metadata: tuple[str, 
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 def parse(source: str, fmt: str, input_format: str | None, metadata: tuple[str, ...],
-          workspace: Path | None, output: Path | None) -> None:
+          workspace: Path | None, ocr: bool, output: Path | None) -> None:
     """Parse SOURCE (a file, or - for standard input) and print the document model.
 
     The model, edited, builds like a source: `studykit build article.json`.
     """
     from pipeline.outputs import write_atomic
 
-    doc, _ = _read_corrected(source, input_format, metadata, workspace)
+    doc, _ = _read_corrected(source, input_format, metadata, workspace, ocr)
     text = doc.to_json() + "\n"
     if output:
         write_atomic(output, text)
@@ -112,13 +114,13 @@ def parse(source: str, fmt: str, input_format: str | None, metadata: tuple[str, 
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file instead of standard output.")
 def check(source: str, input_format: str | None, metadata: tuple[str, ...],
-          workspace: Path | None, output: Path | None) -> None:
+          workspace: Path | None, ocr: bool, output: Path | None) -> None:
     """Show how SOURCE was understood: what to review (with how to correct it), metadata,
     outline, corrections applied, discarded lines."""
     from pipeline.outputs import write_atomic
     from pipeline.report import render_check
 
-    doc, in_workspace = _read_corrected(source, input_format, metadata, workspace)
+    doc, in_workspace = _read_corrected(source, input_format, metadata, workspace, ocr)
     report = render_check(doc, Path(source).name if source != "-" else "",
                           workspace=in_workspace and source != "-" and not metadata)
     if output:
@@ -217,6 +219,8 @@ def _build_options(f):
         _metadata_option,
         click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
                      help="Processes to build with [default: all cores]."),
+        click.option("--ocr", is_flag=True,
+                     help="Read scanned PDF pages with Tesseract OCR (tesseract-ocr-chi-sim)."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -262,8 +266,8 @@ def make_request(params: dict) -> Request:
         sources = _workspace_sources(cfg.source_dir)
         watch.append(cfg.source_dir)
         if not sources:
-            raise InputError(f"{cfg.source_dir}: no articles to build (put .txt, .md, .html "
-                             "or .docx files there)")
+            raise InputError(f"{cfg.source_dir}: no articles to build (put .txt, .md, .html, "
+                             ".docx, .pdf, .doc or .wps files there)")
     else:
         watch.extend(Path(s) for s in sources)
     formats = _formats(params["to"]) if params["to"] else list(cfg.outputs)
@@ -304,7 +308,8 @@ def make_request(params: dict) -> Request:
                         creep_mm=given("creep", cfg.creep),
                         crop_marks=given("crop_marks", cfg.crop_marks),
                         bold_headings=given("bold_headings", cfg.bold_headings),
-                        slides_template=slides_template, compile_title=params["title"])
+                        slides_template=slides_template, compile_title=params["title"],
+                        ocr=bool(params.get("ocr")))
     if params["title"] and not params["compile_"]:
         raise InputError("--title names a --compile booklet; to correct an article's title "
                          "use -M title=…")

@@ -23,16 +23,17 @@ def is_model(name: str | Path, fmt: str | None = None) -> bool:
 
 
 def load_document(source: str | Path, fmt: str | None = None,
-                  corrections: Corrections | None = None) -> Document:
-    """Read ``source`` ("-" is standard input) with its corrections applied and reviewed."""
+                  corrections: Corrections | None = None, ocr: bool = False) -> Document:
+    """Read ``source`` ("-" is standard input) with its corrections applied and reviewed
+    (``ocr``: read a PDF's scanned pages with Tesseract)."""
     from pipeline.readers import read_bytes
 
     data, name = read_bytes(source)
-    return load_bytes(data, name, fmt, corrections)
+    return load_bytes(data, name, fmt, corrections, ocr)
 
 
 def load_bytes(data: bytes, name: str, fmt: str | None = None,
-               corrections: Corrections | None = None) -> Document:
+               corrections: Corrections | None = None, ocr: bool = False) -> Document:
     """The same from bytes already read (the page's uploads)."""
     from pipeline.review import review
 
@@ -49,7 +50,7 @@ def load_bytes(data: bytes, name: str, fmt: str | None = None,
         from pipeline.parser import parse
         from pipeline.readers import read_source
 
-        src = read_source(data, name, fmt)
+        src = read_source(data, name, fmt, ocr=ocr)
         doc = parse(src)
         lines = {line.lineno: line.text for line in src.lines} if corrections else None
     return review(apply(doc, corrections, lines))

@@ -228,9 +228,10 @@ class Document:
 
 
 def label_gap(label: str) -> str:
-    """第一章　总则 and a bare "01　标题" take an ideographic space after the marker; 一、 and
-    （一） do not (their mark separates)."""
-    return "\u3000" if label.endswith(("章", "节", "部分", "篇", "编", "条")) or label.isdigit() else ""
+    """第一章　总则, 附件1　名称 and a bare "01　标题" take an ideographic space after the
+    marker; 一、 and （一） do not (their mark separates)."""
+    words = label.endswith(("章", "节", "部分", "篇", "编", "条")) or label.startswith("附件")
+    return "\u3000" if words or label.isdigit() else ""
 
 
 def section_name(sec: Section) -> str:

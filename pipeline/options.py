@@ -63,3 +63,4 @@ class BuildOptions:
     # The outputs' name when it is not the title: set by the build for one source of
     # several that share a title (see pipeline.names).
     output_stem: str = ""
+    ocr: bool = False  # read scanned PDF pages with Tesseract (--ocr)

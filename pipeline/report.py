@@ -41,6 +41,10 @@ def _meta_lines(meta: Meta, indent: str = "", fixes: dict[str, Correction] | Non
         out.append(f"{indent}作者：（无）{_corrected('authors', fixes)}")
     if meta.breadcrumb:
         out.append(f"{indent}位置：{' / '.join(meta.breadcrumb)}")
+    for label, value in (("发文字号", meta.doc_number), ("主送", "、".join(meta.addressees)),
+                         ("抄送", "、".join(meta.cc)), ("印发", meta.imprint)):
+        if value:
+            out.append(f"{indent}{label}：{value}")
     for note in meta.notes:
         out.append(f"{indent}题注：{note}")
     return out
@@ -83,13 +87,22 @@ def _warning_lines(doc: Document, source_name: str, workspace: bool) -> list[str
     return out
 
 
+def _how_read(doc: Document) -> str:
+    """"（PDF，12 页，文字层）", "（纯文本，gb18030）": how the source was read and, for text,
+    its encoding (binary formats have none)."""
+    parts = [doc.read_as] if doc.read_as else []
+    if doc.encoding and doc.encoding not in doc.read_as:
+        parts.append(doc.encoding)
+    return f"（{'，'.join(parts)}）" if parts else ""
+
+
 def render_check(doc: Document, source_name: str = "", workspace: bool = False) -> str:
     """The report; ``source_name`` and ``workspace`` say how warnings' hints are put
     (``-M`` on the command line, or the workspace's ``[articles."NAME"]`` table)."""
     fixes = {c.field: c for c in doc.corrections if c.field in
              ("title", "subtitle", "authors", "date", "source")}
     levels = {_norm(c.value.rsplit(" → ", 1)[0]): c for c in doc.corrections if c.field == "level"}
-    out = [f"文件：{doc.source_file}（{doc.encoding or '未知编码'}）"]
+    out = [f"文件：{doc.source_file}{_how_read(doc)}"]
     out.extend(_warning_lines(doc, source_name, workspace))
     out.append("")
     out.extend(_meta_lines(doc.meta, fixes=fixes))

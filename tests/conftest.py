@@ -10,6 +10,10 @@ import pytest
 CORPUS = Path(os.environ.get("STUDYKIT_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
 
 
+CORPUS2 = Path(os.environ.get("STUDYKIT_CORPUS2",
+                              Path(__file__).resolve().parents[2] / "shared" / "corpus2"))
+
+
 def corpus_files() -> list[Path]:
     if not CORPUS.is_dir():
         return []
@@ -21,3 +25,10 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"corpus not found at {CORPUS}")
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus2() -> Path:
+    if not CORPUS2.is_dir():
+        pytest.skip(f"second corpus not found at {CORPUS2}")
+    return CORPUS2

@@ -12,6 +12,7 @@ from pipeline.readers import read_bytes, read_source
 
 def _meta_texts(meta: Meta) -> Iterator[str]:
     yield from (meta.title, meta.subtitle, meta.source, *meta.breadcrumb, *meta.notes)
+    yield from (meta.doc_number, *meta.addressees, *meta.cc, meta.imprint)
     for a in meta.authors:
         yield a.name
         yield from a.titles

@@ -72,8 +72,8 @@ def test_too_large(tmp_path, capsys):
 
 
 def test_unsupported_extension(tmp_path, capsys):
-    f = tmp_path / "slides.pdf"
-    f.write_bytes(b"%PDF-1.4")
+    f = tmp_path / "slides.pptx"
+    f.write_bytes(b"PK\x03\x04")
     code, _, err = run(["parse", str(f)], capsys)
     assert code == EXIT_INPUT and "unsupported file type" in one_line_error(err)
 

@@ -165,7 +165,7 @@ def test_cli_overrides_config_and_workspace_templates_are_used(tmp_path, monkeyp
     (ws / "source").mkdir()
     (ws / "source" / "a.txt").write_text("标题\n\n正文。\n", encoding="utf-8")
     (ws / "source" / ".hidden.txt").write_text("x", encoding="utf-8")
-    (ws / "source" / "notes.pdf").write_bytes(b"%PDF")
+    (ws / "source" / "slides.pptx").write_bytes(b"PK\x03\x04")
     params = {"sources": (), "workspace": ws, "to": None, "output_dir": None, "org": None,
               "session_date": None, "variant": None, "glossaries": (), "template_dirs": (),
               "paper": None, "print_sheet": None, "slides_template": None, "compile_": False,

@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 
 from pipeline.model import Author, Block, Document, Meta, Section
-from pipeline.parser import inline
+from pipeline.parser import gongwen, inline
 from pipeline.parser.dates import find_date, is_date_only
 from pipeline.parser.fields import (
     OUTLET,
@@ -51,8 +51,9 @@ def parse(src: SourceText) -> Document:
              for sl in src.lines]
     _drop_replacement_characters(lines, notes)
     lines, breadcrumb = strip_junk(lines, notes)
-    front = parse_front(lines, notes)
-    starts = _article_starts(lines, front.body_start)
+    lines, official = gongwen.take(lines, notes)  # 公文 parts (GB/T 9704), page numbers
+    front = official.front if official and official.front else parse_front(lines, notes)
+    starts = [] if official else _article_starts(lines, front.body_start)
     doc = Document(source_file=src.name, encoding=src.encoding, source_format=src.format,
                    read_as=src.read_as or _READ_AS.get(src.format, src.format))
     if not starts:
@@ -86,6 +87,8 @@ def parse(src: SourceText) -> Document:
             _shift_levels(article.sections, 1)
             doc.sections.append(article)
         notes.warn("two-articles", f"页面含 {len(doc.sections)} 篇文章，已作为带标记的部分分别排版")
+    if official:
+        gongwen.finish(doc, official, lambda body: _build(body, notes))
     doc.meta.breadcrumb = breadcrumb or src.hints.breadcrumb
     if not doc.meta.title:
         notes.warn("no-title", "没有找到标题（原文可能不完整）；输出文件以源文件名命名")

@@ -20,7 +20,12 @@ FORMATS = {
     ".md": "markdown", ".markdown": "markdown",
     ".html": "html", ".htm": "html", ".xhtml": "html",
     ".docx": "docx",
+    ".pdf": "pdf",
+    # old Word, Kingsoft WPS, RTF and OpenDocument: converted by LibreOffice (office.py)
+    ".doc": "doc", ".wps": "wps", ".rtf": "rtf", ".odt": "odt",
 }
+# What --input-format accepts, in the order the help lists them.
+INPUT_FORMATS = ("text", "markdown", "html", "docx", "pdf", "doc", "wps", "rtf", "odt")
 
 
 def format_for(name: str) -> str:
@@ -66,9 +71,22 @@ def read_bytes(path: str | Path) -> tuple[bytes, str]:
     return data, name
 
 
-def read_source(data: bytes, name: str, fmt: str | None = None) -> SourceText:
-    """Bytes of one source → SourceText, dispatching on the format."""
+def read_source(data: bytes, name: str, fmt: str | None = None, ocr: bool = False) -> SourceText:
+    """Bytes of one source → SourceText, dispatching on the format.
+
+    ``ocr``: read a PDF's scanned pages with Tesseract (otherwise a scan is refused).
+    """
     fmt = fmt or ("text" if name == "<stdin>" else format_for(name))
+    if fmt == "pdf":
+        from pipeline.readers import pdf
+
+        return pdf.read(data, name, ocr=ocr)
+    if fmt == "docx" and data.startswith(b"\xd0\xcf\x11\xe0"):
+        fmt = "doc"  # an old Word file (or an encrypted one) under a .docx name
+    if fmt in ("doc", "wps", "rtf", "odt"):
+        from pipeline.readers import office
+
+        return office.read(data, name, fmt)
     if fmt == "docx":
         from pipeline.readers import docx
 
@@ -86,9 +104,9 @@ def read_source(data: bytes, name: str, fmt: str | None = None) -> SourceText:
     return text.read(data, name)
 
 
-def read(path: str | Path, fmt: str | None = None) -> Document:
+def read(path: str | Path, fmt: str | None = None, ocr: bool = False) -> Document:
     """Read and parse one source into the model."""
     from pipeline.parser import parse
 
     data, name = read_bytes(path)
-    return parse(read_source(data, name, fmt))
+    return parse(read_source(data, name, fmt, ocr=ocr))

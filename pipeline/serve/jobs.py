@@ -37,6 +37,7 @@ from pipeline.corrections import Corrections
 from pipeline.errors import InputError, StudykitError
 from pipeline.options import SHEETS, VARIANTS, AidOptions, BuildOptions
 from pipeline.readers import MAX_BYTES
+from pipeline.readers.pdf import PDFIUM_LOCK
 
 log = logging.getLogger("studykit.serve")
 
@@ -120,6 +121,7 @@ def check_report(upload: Upload, corrections: Corrections | None = None) -> dict
     return {
         "name": upload.name,
         "title": doc.meta.title,
+        "read_as": doc.read_as,
         "headings": [section_name(s) for s in doc.sections],
         "warnings": len(doc.warnings),
         "discarded": len(doc.discarded),
@@ -516,7 +518,7 @@ class Builder:
         return time.perf_counter() - start
 
 
-_PDFIUM = threading.Lock()
+_PDFIUM = PDFIUM_LOCK  # shared with the PDF reader: pdfium is not thread-safe
 
 
 def render_previews(pdf: Path, folder: Path, pages: int = PREVIEW_PAGES) -> list[Path]:

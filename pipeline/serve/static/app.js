@@ -393,7 +393,8 @@
     } else if (item.state === "bad") {
       li.append(el("p", { class: "note bad-note", text: item.error }));
     } else {
-      const summary = `${check.headings.length} 个一级标题 · 警告 ${check.warnings} 条 · ` +
+      const summary = (check.read_as ? `${check.read_as} · ` : "") +
+                      `${check.headings.length} 个一级标题 · 警告 ${check.warnings} 条 · ` +
                       `已删除 ${check.discarded} 行`;
       const review = el("details", { class: "review-box" + (check.warnings ? " has-issues" : "") },
         el("summary", { text: "核对与改正：" + summary }), reviewView(item));
