@@ -147,9 +147,7 @@ def slide_title_lines(doc: Document, opts: BuildOptions) -> list[list[str]]:
         tf = shape.text_frame
         box = Emu((shape.width or 0) - tf.margin_left - tf.margin_right).pt
         for para in tf.paragraphs:
-            text = "".join(r.text for r in para.runs) if not para._p.xpath("./a:br") else \
-                "".join("\n" if el.tag.endswith("}br") else "".join(el.itertext())
-                        for el in para._p if el.tag.endswith(("}r", "}br")))
+            text = para.text  # a line break reads as a vertical tab
             sizes = [r.font.size.pt for r in para.runs if r.font.size is not None]
             if not text.strip() or not sizes:
                 continue

@@ -23,6 +23,7 @@ from pipeline.model import (
     section_name,
 )
 from pipeline.options import BuildOptions
+from pipeline.writers.titles import break_title
 
 
 def cn_date(iso: str | None) -> str:
@@ -59,42 +60,21 @@ def template_context(doc: Document, opts: BuildOptions) -> dict[str, Any]:
         "variant": opts.variant,
         "heading_text": heading_text,
         "section_name": section_name,
-        "title_lines": balanced_lines(doc.meta.title),
+        "title_lines": title_lines(doc.meta.title),
         "bylines": bylines(doc.meta.authors),
         "source_line": source_line(doc.meta),
         "attribution": attribution,
     }
 
 
-_BREAK_AFTER = "，、：；—"
+TITLE_CHARS = 20  # 22 pt title characters on the handout's 156 mm line
 
 
-def balanced_lines(text: str, per_line: int = 20) -> list[str]:
-    """A long title as lines of near-equal length (no one-character last line).
-
-    ``per_line``: characters that fit a line (20 for 22 pt on a 156 mm line).
-    A break goes at a space or after ，、：；— when one leaves every line short
-    enough (the one nearest the even split wins), else at the even split; a
-    space at a break is dropped.
-    """
-    text = text.strip()
-    if len(text) <= per_line:
-        return [text] if text else []
-    n = -(-len(text) // per_line)
-    lines: list[str] = []
-    rest = text
-    while n > 1:
-        target = -(-len(rest) // n)
-        room = per_line * (n - 1)
-        natural = [i for i in range(1, len(rest))
-                   if (rest[i] == " " or rest[i - 1] in _BREAK_AFTER)
-                   and i <= per_line and len(rest) - i <= room + 1]
-        best = min(natural, key=lambda i: (abs(i - target), i)) if natural else target
-        lines.append(rest[:best].rstrip())
-        rest = rest[best:].lstrip()
-        n -= 1
-    lines.append(rest)
-    return lines
+def title_lines(text: str, per_line: float = TITLE_CHARS) -> list[str]:
+    """A title as the lines a centred title is set in: broken at phrase boundaries and
+    balanced (``pipeline.writers.titles``); ``per_line`` is the room of one line in
+    full-width characters."""
+    return break_title(text, per_line)
 
 
 def byline(author: Author) -> str:

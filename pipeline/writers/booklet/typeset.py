@@ -37,6 +37,7 @@ from pipeline.templating import make_env, render, search_path
 from pipeline.writers.booklet.kinsoku import protect
 from pipeline.writers.booklet.weasy import load as load_weasyprint
 from pipeline.writers.context import cn_date, template_context
+from pipeline.writers.titles import break_title
 
 LOG = logging.getLogger(__name__)
 
@@ -55,6 +56,40 @@ PAPERS = {
     "B5": Paper("B5", "20mm 18mm 20mm 18mm", "11pt"),
     "A4": Paper("A4", "25mm 22mm 25mm 22mm", "12pt"),  # 小四
 }
+PAGE_WIDTH_MM = {"A5": 148.0, "B5": 176.0, "A4": 210.0}
+# Sizes booklet.css sets titles in (em of the body size) and the running heads in (pt):
+# the lines of a title are chosen here, at phrase boundaries, for that room.
+COVER_TITLE_EM, ARTICLE_TITLE_EM, RUNNING_HEAD_PT = 2.4, 1.5, 8.0
+MM_PER_PT = 25.4 / 72
+
+
+def line_room(paper: Paper, size_pt: float) -> float:
+    """How many full-width characters of ``size_pt`` one line of the text block holds."""
+    margins = [float(m.removesuffix("mm")) for m in paper.margin.split()]
+    right, left = (margins[1], margins[3]) if len(margins) == 4 else (margins[-1], margins[-1])
+    width = PAGE_WIDTH_MM.get(paper.size.upper(), 148.0) - left - right
+    return width / (size_pt * MM_PER_PT) - 0.5  # half a character to spare
+
+
+@dataclass(frozen=True)
+class TitleSetter:
+    """Title lines for this paper: the cover, an article's head, the running heads."""
+
+    paper: Paper
+
+    def _room(self, em: float) -> float:
+        return line_room(self.paper, em * float(self.paper.body_size.removesuffix("pt")))
+
+    def cover(self, title: str) -> list[str]:
+        return break_title(title, self._room(COVER_TITLE_EM))
+
+    def article(self, title: str) -> list[str]:
+        return break_title(title, self._room(ARTICLE_TITLE_EM))
+
+    def running(self, text: str) -> str:
+        """A running head: one line, or two broken where a reader would (booklet.css keeps
+        the line break with ``white-space: pre-line``)."""
+        return "\n".join(break_title(text, line_room(self.paper, RUNNING_HEAD_PT)))
 
 # Font stacks, CJK faces first so “” ‘’ take the Chinese glyphs.  Users change
 # them with --font-body / --font-heading / --font-kai in their booklet.css.
@@ -90,6 +125,7 @@ class Book:
     date_cn: str = ""
     author: str = ""
     kind: str = "学习资料"
+    title_lines: list[str] = field(default_factory=list)  # the cover title, line by line
 
 
 @dataclass
@@ -129,7 +165,7 @@ def article_title(doc: Document) -> str:
 
 
 def article_view(doc: Document, index: int, anchors: Anchors, toc: list[TocEntry] | None,
-                 toc_depth: int, article_level: bool) -> dict[str, Any]:
+                 toc_depth: int, article_level: bool, titles: TitleSetter) -> dict[str, Any]:
     """One article for article.html; registers its sections' anchors and TOC entries."""
     key = f"a{index}"
     title = article_title(doc)
@@ -150,7 +186,8 @@ def article_view(doc: Document, index: int, anchors: Anchors, toc: list[TocEntry
 
     visit(doc.sections, 1)
     return {"doc": doc, "meta": doc.meta, "key": key, "title": title, "byline": byline(doc.meta),
-            "body": doc.body, "sections": doc.sections}
+            "body": doc.body, "sections": doc.sections, "title_lines": titles.article(title),
+            "running": titles.running(title)}
 
 
 def merge_aids(docs: list[Document]) -> StudyAids | None:
@@ -195,8 +232,9 @@ def book_for(docs: list[Document], opts: BuildOptions, compilation: bool) -> Boo
         title, subtitle, kind = article_title(first), first.meta.subtitle, "学习资料"
         date = opts.session_date or first.meta.date or ""
         author = authors_text(first.meta.authors) or opts.org
+    paper = PAPERS.get(opts.paper.upper(), PAPERS["A5"])
     return Book(title=title, subtitle=subtitle, org=opts.org, date=date, date_cn=cn_date(date),
-                author=author, kind=kind)
+                author=author, kind=kind, title_lines=TitleSetter(paper).cover(title))
 
 
 def booklet_context(docs: list[Document], opts: BuildOptions, *, compilation: bool,
@@ -213,7 +251,8 @@ def booklet_context(docs: list[Document], opts: BuildOptions, *, compilation: bo
     anchors = Anchors()
     toc: list[TocEntry] = []
     indices = indices or list(range(1, len(docs) + 1))
-    articles = [article_view(d, i, anchors, toc, 1 if compilation else 2, compilation)
+    titles = TitleSetter(paper)
+    articles = [article_view(d, i, anchors, toc, 1 if compilation else 2, compilation, titles)
                 for d, i in zip(docs, indices, strict=True)]
     if page_numbers is not None:
         for e in toc:
@@ -235,6 +274,7 @@ def booklet_context(docs: list[Document], opts: BuildOptions, *, compilation: bo
         "page_offset": page_offset,
         "notes_lines": NOTES_LINES,
         "section_name": section_name,
+        "running_head": titles.running,
     })
     return ctx
 
