@@ -49,7 +49,8 @@ HANDOUT_TITLE = 20  # 22 pt characters on the 156 mm line of the official handou
 COVER, ARTICLE_TITLE, RUNNING = 13, 21, 41  # A5 booklet: 2.4 em, 1.5 em, 8 pt on 118 mm
 
 SALUTATION = re.compile(r"^(同志们|各位[\u4e00-\u9fff]{0,6}|朋友们|女士们|先生们|亲爱的[\u4e00-\u9fff]{0,8})[，,！!：:]?$")
-LEAD_IN_END = re.compile(r"(指出|强调|表示|要求|提出|认为|说|如下|是|为|的|和|与|及|在|对|把|：|:|，|、)$")
+# the last word of a statement that leads into something never said (…指出, …的总体目标是)
+LEAD_IN_WORDS = frozenset(["指出", "强调", "表示", "认为", "说", "如下", "是", "为", "的", "和", "与", "及", "在", "对", "把", "将", "以", "等", "包括"])
 PAIRS = ("“”", "‘’", "《》", "（）", "()", "「」")
 
 
@@ -157,11 +158,13 @@ def slide_title_lines(doc: Document, opts: BuildOptions) -> list[list[str]]:
 
 # --- the measures ----------------------------------------------------------------------
 
-def bad_bullet(text: str) -> bool:
+def bad_bullet(text: str, cut) -> bool:
     t = " ".join(text.split())
     if len(t) < 4 or SALUTATION.match(t) or t.endswith(("…", "...")):
         return True
-    if LEAD_IN_END.search(t.rstrip("。；！？")):
+    t = t.rstrip("。；！？")
+    words = cut(t)
+    if t.endswith(("：", ":", "，", "、")) or (words and words[-1] in LEAD_IN_WORDS):
         return True
     return any(t.count(a) != t.count(b) for a, b in PAIRS)
 
@@ -201,7 +204,7 @@ def measure(path: Path, seg: Segmenter, verbose: bool) -> dict | None:
     blank = sum(1 for g in aids.glossary if not g.definition.strip())
     plan = build_plan(full, opts)
     bullets = [b for s in plan if s.kind in ("content",) for b in s.bullets]
-    bad = [b for b in bullets if bad_bullet(b)]
+    bad = [b for b in bullets if bad_bullet(b, seg.cut)]
     heads = headings(doc)
     bare = [q.text for q in aids.questions if quotes_heading(q.text, heads)]
     quotes = [squash(q.text) for q in doc.quotes]

@@ -5,6 +5,7 @@ Documented for template authors in docs/templates.md.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ def cn_date(iso: str | None) -> str:
 
 def template_context(doc: Document, opts: BuildOptions) -> dict[str, Any]:
     """The model plus build options, flattened the way templates use them."""
-    aids = doc.aids if doc.aids is not None and opts.variant != "plain" else StudyAids()
+    aids = printable(doc.aids) if doc.aids is not None and opts.variant != "plain" else StudyAids()
     return {
         "doc": doc,
         "meta": doc.meta,
@@ -93,12 +94,19 @@ def source_line(meta: Meta) -> str:
     return "　".join(p for p in parts if p)
 
 
+def printable(aids: StudyAids) -> StudyAids:
+    """The aids as printed: a glossary entry without a definition is never a blank line."""
+    if all(g.definition for g in aids.glossary):
+        return aids
+    return dataclasses.replace(aids, glossary=[g for g in aids.glossary if g.definition])
+
+
 def attribution(ex: Excerpt) -> str:
-    """Who said a quotation and where it stands: 习近平总书记，党的二十大报告（一、…）."""
+    """Under an excerpt: ——习近平总书记，党的二十大报告（一、…） when the sentence names who
+    spoke, else only where it stands, （一、…）: a section heading is not a speaker."""
     who = "，".join(p for p in (ex.speaker, ex.source) if p)
-    if not who:
-        return ex.section
-    return who + (f"（{ex.section}）" if ex.section else "")
+    where = f"（{ex.section}）" if ex.section else ""
+    return f"——{who}{where}" if who else where
 
 
 # --- the body as a flat list of paragraphs ----------------------------------

@@ -209,8 +209,7 @@ def merge_aids(docs: list[Document]) -> StudyAids | None:
             if g.term not in seen_terms:
                 seen_terms.add(g.term)
                 merged.glossary.append(g)
-        merged.questions += [Question(q.section, f"{name}{q.text}" if not q.text.startswith("《")
-                                      else q.text) for q in aids.questions]
+        merged.questions += [Question(q.section, q.text, article=name) for q in aids.questions]
         merged.quiz += [QuizItem(q.prompt, q.answer, q.section) for q in aids.quiz]
         merged.notes_page = merged.notes_page or aids.notes_page
     return merged
