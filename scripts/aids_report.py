@@ -76,20 +76,28 @@ class Segmenter:
 
         self.cut = rjieba.cut
 
-    def breaks_inside_words(self, lines: list[str]) -> int:
-        """Breaks between lines that fall inside a word of the joined text."""
+    def breaks_inside_words(self, lines: list[str], originals: dict[str, str] | None = None) -> int:
+        """Breaks between lines that fall inside a word of the title as written (its own
+        spaces count as word boundaries: a title's parts are not one word)."""
         if len(lines) < 2:
             return 0
-        joined, cuts = "", []
+        joined = "".join(ln.replace(" ", "") for ln in lines)
+        original = (originals or {}).get(joined, joined)
+        # offsets of the cuts in the original (spaces included)
+        cuts, count, k = [], 0, 0
         for line in lines[:-1]:
-            joined += line
-            cuts.append(len(joined))
-        joined += lines[-1]
+            count += len(line.replace(" ", ""))
+            while k < len(original) and (count > 0):
+                if original[k] != " ":
+                    count -= 1
+                k += 1
+            cuts.append(k)
+            count = 0
         bounds, pos = {0}, 0
-        for token in self.cut(joined):
+        for token in self.cut(original):
             pos += len(token)
             bounds.add(pos)
-        return sum(1 for c in cuts if c not in bounds)
+        return sum(1 for c in cuts if c not in bounds and not (c < len(original) and original[c] == " "))
 
 
 def explicit_lines(text: str, capacity: float) -> list[str]:
@@ -158,14 +166,26 @@ def slide_title_lines(doc: Document, opts: BuildOptions) -> list[list[str]]:
 
 # --- the measures ----------------------------------------------------------------------
 
+def title_texts(doc: Document, plan) -> list[str]:
+    """Every title and heading as written, to read the breaks against."""
+    from pipeline.model import heading_text, section_name
+
+    out = [doc.meta.title] + [s.title for s in plan]
+    for sec in doc.walk():
+        out += [section_name(sec), heading_text(sec), sec.title, f"{sec.label}{heading_text(sec)}"]
+    return [" ".join(t.split()) for t in out if t]
+
+
 def bad_bullet(text: str, cut) -> bool:
     t = " ".join(text.split())
     if len(t) < 4 or SALUTATION.match(t) or t.endswith(("…", "...")):
         return True
     t = t.rstrip("。；！？")
     words = cut(t)
-    if t.endswith(("：", ":", "，", "、")) or (words and words[-1] in LEAD_IN_WORDS):
+    if t.endswith(("：", ":", "，", "、")):
         return True
+    if words and words[-1] in LEAD_IN_WORDS and not (words[-1] == "的" and "是" in t[:-1]):
+        return True  # a final 的 closes a “是……的” statement
     return any(t.count(a) != t.count(b) for a, b in PAIRS)
 
 
@@ -213,11 +233,12 @@ def measure(path: Path, seg: Segmenter, verbose: bool) -> dict | None:
                             for q in quotes)]
     titles = handout_title_lines(full, opts) + booklet_title_lines(full, opts) + \
         slide_title_lines(full, opts)
-    broken = [lines for lines in titles if seg.breaks_inside_words(lines)]
+    originals = {t.replace(" ", ""): t for t in title_texts(full, plan)}
+    broken = [lines for lines in titles if seg.breaks_inside_words(lines, originals)]
     row = {
         "file": path.name, "genre": getattr(aids, "genre", ""), "chars": text_chars,
         "blank": blank, "bullets": len(bullets), "bad": len(bad),
-        "titles": len(titles), "brk": sum(seg.breaks_inside_words(t) for t in titles),
+        "titles": len(titles), "brk": sum(seg.breaks_inside_words(t, originals) for t in titles),
         "questions": len(aids.questions), "bareQ": len(bare),
         "excerpts": len(aids.excerpts), "notQ": len(not_quote),
         "quiz": len(aids.quiz),

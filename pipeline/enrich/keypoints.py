@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 
 from pipeline.enrich.analysis import SAID, SALUTATION
 from pipeline.enrich.rank import LEANS_BACK
-from pipeline.enrich.sentences import main_clauses, split
+from pipeline.enrich.sentences import iter_clauses, main_clauses, split
 from pipeline.enrich.text import block_text
 from pipeline.model import (
     Block,
@@ -48,6 +48,11 @@ _MUST = re.compile(r"^(必须|务必)")
 _PREDICATE = re.compile(r"^(是|就是|乃是|迫切需要|需要|要求|必须|意味着|标志着|表明|成为)")
 
 Condenser = Callable[[str], str]
+MIN_POINT = 4  # characters: a shorter line (总理, 单价, 1) is a label, a cell or a stray word
+
+
+def _says_something(point: str) -> bool:
+    return len(re.sub(r"[\W_]", "", point)) >= MIN_POINT and not dangles(point)
 
 
 def key_sentence(text: str) -> str:
@@ -66,24 +71,30 @@ def _has_verb(clause: str) -> bool:
 
 
 def _shorten(clause: str) -> str:
-    """A main clause too long for a slide, shortened without cutting a phrase in two."""
+    """A main clause too long for a slide, shortened without cutting a phrase in two: its
+    parentheses go, then a long enumeration keeps its first items and says 等."""
     clause = _PAREN.sub("", clause)
-    if len(clause.rstrip(_TRAILING)) <= HARD or "“" in clause:
+    if len(clause.rstrip(_TRAILING)) <= HARD:
         return clause
-    # an enumeration A、B、C、D：keep its first items, then 等
-    items = clause.split("、")
-    while len(items) > 2 and len("、".join(items)) > HARD:
-        tail = items[-1]
-        items = items[:-2] + [items[-2] + "等" + _after_list(tail)]
-        if len("、".join(items)) >= len(clause):
-            break
-    return "、".join(items)
+    items = [clause[a:b] for a, b in iter_clauses(clause, "、")]
+    if len(items) < 4:
+        return clause
+    last = items[-1]
+    # what follows the last item (……、科学发展观的基础上 → 的基础上), when it is plain text
+    tail = ""
+    m = re.search(r"(的|等|为|作为)[^、“”《》（）]*$", last)
+    if m and not any(ch in last[:m.start()] for ch in "“”《》（）"):
+        tail = last[m.start():].removeprefix("等")
+    for keep in range(len(items) - 1, 1, -1):
+        head = "".join(items[:keep]).rstrip("、")
+        short = f"{head}等{tail}"
+        if len(short.rstrip(_TRAILING)) <= HARD or keep == 2:
+            return short if _balanced(short) else clause
+    return clause
 
 
-def _after_list(tail: str) -> str:
-    """What follows the last item of an enumeration (…、高水平研究型大学的布局 → 的布局)."""
-    m = re.search(r"(的|等)[^、]*$", tail)
-    return m.group(0).removeprefix("等") if m else ""
+def _balanced(text: str) -> bool:
+    return all(text.count(a) == text.count(b) for a, b in ("“”", "‘’", "《》", "（）"))
 
 
 def condense(text: str, limit: int = LIMIT) -> str:
@@ -126,16 +137,21 @@ def condense(text: str, limit: int = LIMIT) -> str:
 
 
 def dangles(point: str) -> bool:
-    """Does the statement end on a word that needs a continuation, or a mark (：、)?"""
+    """Does the statement end on a word that needs a continuation, or a mark (：、)?
+    A final 的 closes a “是……的” statement and dangles only without its 是."""
     if not point or point[-1] in "：:、，":
         return bool(point)
     words = [w for w, _ in tagged(point)]
-    return bool(words) and words[-1] in DANGLING_WORDS
+    if not words or words[-1] not in DANGLING_WORDS:
+        return False
+    return not (words[-1] == "的" and "是" in point[:-1])
 
 
 def lead_point(text: str) -> str:
-    """A paragraph that introduces a list (……的主要任务是：): the topic it announces."""
-    return re.sub(r"(主要有|包括|如下|是|为|有)?[：:]$", "", text.strip()).rstrip(_TRAILING)
+    """A paragraph that introduces a list (……的主要任务是：): the topic it announces, or ''
+    when it only leads in (……再次强调：, 要点如下：)."""
+    topic = re.sub(r"(主要有|包括|如下|是|为|有)?[：:]$", "", text.strip()).rstrip(_TRAILING)
+    return "" if dangles(topic) or len(topic) < MIN_POINT else topic
 
 
 def _item_points(block: Block, condenser: Condenser) -> Iterator[KeyPoint]:
@@ -143,7 +159,9 @@ def _item_points(block: Block, condenser: Condenser) -> Iterator[KeyPoint]:
         if not item.text.strip():
             continue
         label = "" if item.label.strip().startswith(_BULLET_LABELS) else item.label.strip()
-        yield KeyPoint(label + condenser(item.text), f"{item.label}{item.text}")
+        point = condenser(item.text)
+        if _says_something(point):
+            yield KeyPoint(label + point, f"{item.label}{item.text}")
 
 
 def _block_points(blocks: list[Block], condenser: Condenser, notice: bool) -> Iterator[KeyPoint]:
@@ -157,11 +175,13 @@ def _block_points(blocks: list[Block], condenser: Condenser, notice: bool) -> It
             if notice and n == 0 and _ADDRESSEES.match(text):
                 continue  # the addressees (各省、自治区……：) are not content
             if text.endswith(("：", ":")) and n + 1 < len(blocks) and blocks[n + 1].type == "list":
-                yield KeyPoint(lead_point(text), text)
+                if lead_point(text):
+                    yield KeyPoint(lead_point(text), text)
                 continue
             point = condenser(block.text if block.label else text)
-            label = f"{block.label}　" if block.label else ""
-            yield KeyPoint(label + point, text)
+            if _says_something(point):
+                label = f"{block.label}　" if block.label else ""
+                yield KeyPoint(label + point, text)
 
 
 def _paragraphs(sec: Section, top: bool, condenser: Condenser) -> Iterator[KeyPoint]:

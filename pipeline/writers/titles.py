@@ -109,7 +109,7 @@ def _cuts(text: str) -> list[_Cut]:
 
 
 def break_title(text: str, per_line: float, measure: Measure = east_asian_width,
-                max_lines: int = 8) -> list[str]:
+                max_lines: int = 16) -> list[str]:
     """``text`` as lines of at most ``per_line`` em each, broken where a reader would.
 
     A title that fits stays one line; an empty one gives no lines.  A space at a

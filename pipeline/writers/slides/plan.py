@@ -36,7 +36,7 @@ class Limits:
     """How much goes on one slide; a renderer with smaller boxes may ask for less."""
 
     bullets: int = 6  # key points per content slide
-    bullet_chars: int = 64  # a key point longer than this is clipped (enrich keeps them shorter)
+    bullet_chars: int = 90  # a key point longer than this is clipped (enrich keeps them shorter)
     agenda: int = 8  # sections per agenda slide
     quotes: int = 6  # quotation slides in a deck
     questions: int = 4  # discussion questions per closing slide
