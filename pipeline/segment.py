@@ -4,7 +4,7 @@ rjieba (the Python binding of jieba-rs) carries its dictionary inside the wheel:
 nothing is downloaded or cached at run time.  Importing it costs ~0.15 s, so it
 is imported on first use, never at module import.  The formulations of the
 built-in glossary (``四个意识``, ``两个确立``…) are added as words, so they are
-never split.
+never split (long ones stay phrases of several words).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import tomllib
 from importlib import resources
 from typing import Any
 
+MAX_WORD = 6
 # jieba's part-of-speech tags that mark a noun-like word (名词, 人名, 地名, 机构, 简称…)
 NOUN_TAGS = ("n", "nr", "ns", "nt", "nz", "ng", "vn", "an", "j", "l", "i")
 
@@ -26,7 +27,9 @@ def glossary_words() -> list[str]:
         out.append(term)
         if isinstance(value, dict):
             out.extend(a for a in value.get("aliases", []) if isinstance(a, str))
-    return [w for w in out if len(w) >= 2]
+    # short formulations (四个意识, 一国两制) are words; a long one (习近平新时代中国特色社会主义思想)
+    # is a phrase of words and may break between them
+    return [w for w in out if 2 <= len(w) <= MAX_WORD]
 
 
 @functools.cache

@@ -138,15 +138,29 @@ def _overlap(a: Ranked, b: Ranked) -> float:
     return len(a.words & b.words) / min(len(a.words), len(b.words))
 
 
+_LEAD = re.compile(r"^(?P<who>[^，。“”在]{2,16}?)(?:在(?P<where>[^，。“”]{2,30}?)[中上时])?[，、]?"
+                   r"(?:深刻|明确|郑重|特别|反复|多次|再次)?(?:指出|强调|提出|要求|表示|说|宣布|告诫|号召)$")
+_NOT_A_SPEAKER = ("他", "她", "文章", "文件", "报告", "会议", "全会", "通知", "这", "此", "其")
+
+
 def attribution(text: str, quotes: list[Quote]) -> tuple[str, str]:
-    """(speaker, source) a sentence itself names for its quotation, else ('', '')."""
+    """(speaker, source) that a sentence reporting a quotation names itself, else ('', '').
+
+    The parser's reading of the quotation is used when the sentence holds its speaker or
+    source; otherwise the lead-in itself (习近平总书记在党的二十大报告中强调) is read."""
     for q in quotes:
         if q.text and q.text in text and (q.speaker or q.source):
             speaker = q.speaker if q.speaker and q.speaker in text else ""
             source = q.source if q.source and q.source in text else ""
             if speaker or source:
                 return speaker, source
-    return "", ""
+    said = SAID.match(text.strip())
+    m = _LEAD.match(said.group("lead").strip()) if said else None
+    if not m:
+        return "", ""
+    who = m.group("who").strip()
+    who = "" if who.startswith(_NOT_A_SPEAKER) else who
+    return who, (m.group("where") or "").strip()
 
 
 def excerpts(doc: Document, analysis: Analysis | None = None, limit: int | None = None

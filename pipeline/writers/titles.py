@@ -123,7 +123,12 @@ def break_title(text: str, per_line: float, measure: Measure = east_asian_width,
         return [text]
     # 策 划 书: letter spacing, not parts; its spaces never break
     text = _LETTER_SPACED.sub(lambda m: m.group(0).replace(" ", NBSP), text)
-    parts = [p for p in _PART_SPACE.split(text) if p]
+    parts: list[str] = []
+    for part in (p for p in _PART_SPACE.split(text) if p):
+        if parts and (len(part) < MIN_LINE or len(parts[-1]) < MIN_LINE):
+            parts[-1] += " " + part  # a part of one or two characters is no line of its own
+        else:
+            parts.append(part)
     if len(parts) > 1:  # a title in parts (主题 副题, 发文机关 标题): each part starts a line
         lines = [ln for part in parts for ln in break_title(part, per_line, measure, max_lines)]
     else:
