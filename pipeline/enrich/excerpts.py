@@ -24,6 +24,7 @@ MIN_COUNT, MAX_COUNT = 3, 16  # … within these bounds
 MIN_CHARS, MAX_CHARS = 12, 120
 IDEAL_CHARS = 80  # longer sentences are worth less as excerpts
 SIMILAR = 0.5  # word overlap above which two excerpts say the same
+_ORDINAL = re.compile(r"^(第?[一二三四五六七八九十百]+[、条]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])$")
 
 
 def _said(text: str) -> tuple[str, str]:
@@ -96,7 +97,8 @@ def pick(analysis: Analysis, count: int, keep) -> list[Ranked]:
     """Up to ``count`` of the ranked sentences ``keep`` accepts, spread over the sections;
     sentences with a cue of the genre first, the others only if those run short."""
     genre = analysis.genre.kind
-    ranked = [x for r in analysis.ranked for x in ([r] + thesis_spans(r))]
+    spans = genre in ("speech", "commentary", "news")  # a provision is quoted whole
+    ranked = [x for r in analysis.ranked for x in ([r] + (thesis_spans(r) if spans else []))]
     pool = [r for r in ranked if keep(r)]
     cued = [r for r in pool if strong(r)]
     if len(cued) >= count:
@@ -174,6 +176,9 @@ def excerpts(doc: Document, analysis: Analysis | None = None, limit: int | None 
         s = r.sentence
         lead, said = _said(s.text)
         speaker, source = attribution(s.text, doc.quotes) if lead else ("", "")
-        out.append(Excerpt(text=said if lead else s.text.strip(), speaker=speaker, source=source,
-                           section=s.section))
+        text = said if lead else s.text.strip()
+        label = s.label.strip()
+        if _ORDINAL.match(label) and not lead:  # 一、… or 第四条: the number goes with it
+            text = label + ("\u3000" if label.endswith("条") else "") + text
+        out.append(Excerpt(text=text, speaker=speaker, source=source, section=s.section))
     return out

@@ -32,6 +32,7 @@ class Sentence:
     article: str = ""  # 第四条: the article this paragraph belongs to, in a regulation
     lead: bool = False  # the paragraph ends with ： and a list follows
     item: bool = False  # a list item
+    label: str = ""  # the item's marker (一、) or article label (第四条), on its first sentence
 
 
 @dataclass
@@ -44,7 +45,7 @@ class Paragraph:
     para: int
     article: str = ""
     item: bool = False
-    label: str = ""  # list item marker, as printed
+    label: str = ""  # list item marker or article label (第四条), as printed
     lead: bool = False  # ends with ： and introduces the list after it
     heading: bool = False  # a sub-section heading line
 
@@ -101,6 +102,7 @@ def paragraphs(doc: Document) -> list[Paragraph]:
                     article = block.label
                 follows_list = n + 1 < len(blocks) and blocks[n + 1].type == "list"
                 out.append(Paragraph(block.text.strip(), top, name, len(out), article,
+                                     label=block.label,
                                      lead=block.text.rstrip().endswith(("：", ":")) and follows_list))
             elif block.type == "list":
                 for it in block.items:
@@ -131,7 +133,7 @@ def sentences(doc: Document) -> list[Sentence]:
             continue
         for i, s in enumerate(split(p.text)):
             out.append(Sentence(s, p.top, p.section, p.para, i, p.article,
-                                lead=p.lead, item=p.item))
+                                lead=p.lead, item=p.item, label=p.label if i == 0 else ""))
     return out
 
 
