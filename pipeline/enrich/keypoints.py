@@ -44,6 +44,7 @@ _PAREN = re.compile(r"（[^（）]{1,30}）")
 _BULLET_LABELS = ("——", "—", "•", "·", "●", "○", "■", "□", "◆", "-", "*")
 _FIRST_QUOTE = re.compile(r"^“([^“”]{6,})”")
 _MUST = re.compile(r"^(必须|务必)")
+_IS_A = re.compile(r"^是.{6,}?的(?P<what>[^，。；“”]{3,14})$")
 # a clause that opens with the predicate: the clause before it was the subject
 _PREDICATE = re.compile(r"^(是|就是|乃是|迫切需要|需要|要求|必须|意味着|标志着|表明|成为)")
 
@@ -81,10 +82,10 @@ def _shorten(clause: str) -> str:
         return clause
     last = items[-1]
     # what follows the last item (……、科学发展观的基础上 → 的基础上), when it is plain text
-    tail = ""
     m = re.search(r"(的|等|为|作为)[^、“”《》（）]*$", last)
-    if m and not any(ch in last[:m.start()] for ch in "“”《》（）"):
-        tail = last[m.start():].removeprefix("等")
+    if not m or any(ch in last[:m.start()] for ch in "“”《》（）"):
+        return clause  # where the last item ends is not plain: no 等 can stand for the rest
+    tail = last[m.start():].removeprefix("等")
     for keep in range(len(items) - 1, 1, -1):
         head = "".join(items[:keep]).rstrip("、")
         short = f"{head}等{tail}"
@@ -122,6 +123,11 @@ def condense(text: str, limit: int = LIMIT) -> str:
     while used < len(parts) and (not _has_verb(point) or _PREDICATE.match(parts[used])) \
             and len(point + parts[used]) <= HARD + 10:
         point, used = point + parts[used], used + 1
+    if used < len(parts) and parts[used].startswith("是") and len(point) <= 24:
+        # X，是在……召开的一次十分重要的大会: the attributive clause goes
+        head = _IS_A.match(parts[used].rstrip(_TRAILING))
+        if head:
+            point, used = point.rstrip(_TRAILING) + "是" + head.group("what"), used + 1
     while used < len(parts) and len((point + parts[used]).rstrip(_TRAILING)) <= limit:
         point, used = point + parts[used], used + 1
     if len(point.rstrip(_TRAILING)) > HARD:
