@@ -46,9 +46,11 @@ def words(text: str) -> list[str]:
     return list(_engine().cut(text)) if text else []
 
 
-def tagged(text: str) -> list[tuple[str, str]]:
-    """(word, part-of-speech tag) pairs; tags as jieba's: n noun, v verb, p preposition…"""
-    return [(w, t) for w, t in _engine().tag(text)] if text else []
+@functools.lru_cache(maxsize=16384)
+def tagged(text: str) -> tuple[tuple[str, str], ...]:
+    """(word, part-of-speech tag) pairs; tags as jieba's: n noun, v verb, p preposition…
+    Cached: the aids ask about the same sentences and clauses more than once."""
+    return tuple((w, t) for w, t in _engine().tag(text)) if text else ()
 
 
 def word_bounds(text: str) -> set[int]:

@@ -29,6 +29,7 @@ class Analysis:
     paragraphs: list[Paragraph]
     ranked: list[Ranked]  # every sentence, in text order
     top_chars: dict[int, int] = field(default_factory=dict)  # characters per top-level section
+    candidates: list[Ranked] | None = None  # ranked sentences and their thesis spans (excerpts)
 
 
 def analyse(doc: Document) -> Analysis:

@@ -97,9 +97,11 @@ def pick(analysis: Analysis, count: int, keep) -> list[Ranked]:
     """Up to ``count`` of the ranked sentences ``keep`` accepts, spread over the sections;
     sentences with a cue of the genre first, the others only if those run short."""
     genre = analysis.genre.kind
-    spans = genre in ("speech", "commentary", "news")  # a provision is quoted whole
-    ranked = [x for r in analysis.ranked for x in ([r] + (thesis_spans(r) if spans else []))]
-    pool = [r for r in ranked if keep(r)]
+    if analysis.candidates is None:
+        spans = genre in ("speech", "commentary", "news")  # a provision is quoted whole
+        analysis.candidates = [x for r in analysis.ranked
+                               for x in ([r] + (thesis_spans(r) if spans else []))]
+    pool = [r for r in analysis.candidates if keep(r)]
     cued = [r for r in pool if strong(r)]
     if len(cued) >= count:
         pool = cued

@@ -57,7 +57,7 @@ def content_words(text: str) -> frozenset[str]:
 
 
 def textrank(bags: list[frozenset[str]], damping: float = 0.85, rounds: int = 40,
-             common: float = 0.15, neighbours: int = 12) -> list[float]:
+             common: float = 0.1, neighbours: int = 12) -> list[float]:
     """PageRank over the sentence-similarity graph; scores average 1.
 
     Words in more than ``common`` of the sentences link nearly everything and
