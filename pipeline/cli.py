@@ -113,14 +113,22 @@ def parse(source: str, fmt: str, input_format: str | None, metadata: tuple[str, 
 @_reading_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file instead of standard output.")
+@click.option("--glossary", "glossaries", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Your own glossary file (TOML), may be repeated: its definitions count.")
 def check(source: str, input_format: str | None, metadata: tuple[str, ...],
-          workspace: Path | None, ocr: bool, output: Path | None) -> None:
+          workspace: Path | None, ocr: bool, output: Path | None,
+          glossaries: tuple[Path, ...]) -> None:
     """Show how SOURCE was understood: what to review (with how to correct it), metadata,
-    outline, corrections applied, discarded lines."""
+    outline, corrections applied, discarded lines, and the study aids it gets (genre, aids
+    left out and why, formulations without definition)."""
+    from pipeline.enrich import enrich
+    from pipeline.options import AidOptions
     from pipeline.outputs import write_atomic
     from pipeline.report import render_check
 
     doc, in_workspace = _read_corrected(source, input_format, metadata, workspace, ocr)
+    doc = enrich(doc, AidOptions(glossary_files=list(glossaries)))
     report = render_check(doc, Path(source).name if source != "-" else "",
                           workspace=in_workspace and source != "-" and not metadata)
     if output:

@@ -147,6 +147,7 @@ class GlossaryEntry:
 class Question:
     section: str
     text: str
+    article: str = ""  # in a compilation: the title of the article the question is about
 
 
 @dataclass
@@ -169,6 +170,14 @@ class SectionPoints:
 
 
 @dataclass
+class Omission:
+    """A study aid this document gets none of, and why (``check`` prints it)."""
+
+    aid: str  # "excerpts", "glossary", "questions" or "quiz"
+    reason: str  # for people: "新闻报道讲述事实，没有可供讨论的论点"
+
+
+@dataclass
 class StudyAids:
     """Filled by ``pipeline.enrich``; each list is empty when its aid is off."""
 
@@ -178,6 +187,12 @@ class StudyAids:
     quiz: list[QuizItem] = field(default_factory=list)
     notes_page: bool = False
     keypoints: list[SectionPoints] = field(default_factory=list)
+    # What kind of document the aids were made for: speech (讲话报告), commentary (评论文章),
+    # regulation (法规条例), notice (通知公文), news (新闻报道), notes (学习笔记).
+    genre: str = ""
+    # Formulations of the text that no glossary defines: not printed, listed by check.
+    undefined: list[str] = field(default_factory=list)
+    omitted: list[Omission] = field(default_factory=list)
 
 
 @dataclass
@@ -278,7 +293,7 @@ _NESTED: dict[type, dict[str, type]] = {
                "quotes": Quote, "terms": Term, "warnings": Warning, "corrections": Correction,
                "aids": StudyAids},
     StudyAids: {"excerpts": Excerpt, "glossary": GlossaryEntry, "questions": Question,
-                "quiz": QuizItem, "keypoints": SectionPoints},
+                "quiz": QuizItem, "keypoints": SectionPoints, "omitted": Omission},
     SectionPoints: {"points": KeyPoint},
 }
 

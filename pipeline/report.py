@@ -2,12 +2,18 @@
 
 What to review comes first (the warnings, each with what to do), then the
 metadata (values that came from a correction are marked), the outline, and the
-lines that were dropped.
+lines that were dropped, and last the study aids it gets (genre, aids left out and why,
+formulations with no definition).
 """
 
 from __future__ import annotations
 
-from pipeline.model import Block, Correction, Document, Meta, Section, section_name
+from pipeline.model import Block, Correction, Document, Meta, Section, StudyAids, section_name
+
+GENRE_NAMES = {"speech": "讲话报告", "commentary": "评论文章", "regulation": "法规条例",
+               "notice": "通知公文", "news": "新闻报道", "notes": "学习笔记"}
+AID_NAMES = {"excerpts": "重点摘编", "glossary": "名词解释", "questions": "思考讨论题",
+             "quiz": "学习测试"}
 
 
 def _norm(text: str) -> str:
@@ -122,6 +128,9 @@ def render_check(doc: Document, source_name: str = "", workspace: bool = False) 
         out.extend(f"  * {_correction_line(c)}" for c in doc.corrections)
     out.append(f"已删除的行（{len(doc.discarded)}）：")
     out.extend(f"  - 第{d.line}行 [{d.reason}] {_clip(d.text, 50)}" for d in doc.discarded)
+    if doc.aids is not None:
+        out.append("")
+        out.extend(_aid_lines(doc.aids))
     return "\n".join(out) + "\n"
 
 
@@ -134,3 +143,20 @@ def _correction_line(c: Correction) -> str:
     if c.field == "level":
         value = value.replace(" → 0", " → 正文")
     return f"{_NAMES.get(c.field, c.field)}：{_clip(value, 50)}（{c.origin or '改正'}）"
+
+
+def _aid_lines(aids: StudyAids) -> list[str]:
+    """What the study aids will hold, what is left out and why, what needs a definition."""
+    out = [f"学习辅导（文体：{GENRE_NAMES.get(aids.genre, aids.genre or '未知')}）："]
+    counts = {"excerpts": len(aids.excerpts), "glossary": len(aids.glossary),
+              "questions": len(aids.questions), "quiz": len(aids.quiz)}
+    omitted = {o.aid: o.reason for o in aids.omitted}
+    for aid, name in AID_NAMES.items():
+        if aid in omitted:
+            out.append(f"  {name}：不设——{omitted[aid]}")
+        else:
+            out.append(f"  {name}：{counts[aid]} 条")
+    if aids.undefined:
+        out.append(f"  没有释义、不印出的提法（{len(aids.undefined)}）——可用 --glossary 文件补充：")
+        out.extend(f"    - {term}：no definition — add it with --glossary" for term in aids.undefined)
+    return out

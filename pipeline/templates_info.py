@@ -42,7 +42,7 @@ VARIABLES: dict[str, str] = {
     "variant": "`official`, `large-print` or `plain`.",
     "heading_text": "Function: `heading_text(section)`, the heading as printed after its label.",
     "section_name": "Function: `section_name(section)`, label and title, e.g. 一、深学细悟.",
-    "title_lines": "The title broken into balanced lines (list of strings) for a centred title.",
+    "title_lines": "The title as the lines of a centred title: broken at phrase boundaries, balanced (list of strings).",
     "bylines": "One line per author: titles then name, e.g. 某某县委常委、组织部部长　张某某.",
     "source_line": "来源：… and the date in one line, or empty.",
     "attribution": "Function: `attribution(excerpt)`, who said a quotation and where.",
@@ -64,12 +64,17 @@ VARIABLES: dict[str, str] = {
               "date: a signature's part), and for a table `rows`, `header` and `table` (the "
               "Word table, placed with `{{p b.table }}`).",
     # booklet (pipeline/writers/booklet/typeset.py: booklet_context)
-    "book": "The booklet's cover: `title`, `subtitle`, `org`, `date`, `date_cn`, `author`, "
+    "book": "The booklet's cover: `title`, `title_lines` (the title broken at phrase "
+            "boundaries for the cover), `subtitle`, `org`, `date`, `date_cn`, `author`, "
             "`kind` (学习资料 or 学习汇编), `edition` (大字版 or empty).",
     "compilation": "True for a `--compile` booklet of several articles.",
-    "articles": "One entry per article: `doc`, `meta`, `key` (anchor), `title`, `byline`, "
+    "articles": "One entry per article: `doc`, `meta`, `key` (anchor), `title`, `title_lines` "
+                "(its head, broken at phrase boundaries), `running` (its running head), `byline`, "
                 "`body`, `sections`, `addressees` (主送 line), `cc` (抄送 line), `imprint` "
                 "(印发 parts).",
+    "running_head": "Function: `running_head(text)`, a heading as a running head: one line, "
+                    "ending at a phrase boundary with … when too long (put it in `data-run`; "
+                    "booklet.css reads it with `string-set: … attr(data-run)`).",
     "toc": "Table of contents entries: `level`, `text`, `anchor`, `href`, `page`; level 0 "
            "are the articles and the study-aid chapters, as in the bookmarks.",
     "anchor": "Function: `anchor(section)`, the id of a section's heading (for links).",

@@ -721,3 +721,23 @@ def test_booklet_tables_keep_their_header_on_each_page(tmp_path):
     for row in rows[1:]:
         assert "".join(row) in text or all(c in text for c in row)
     assert text.count("表1") == 1  # the caption once
+def test_quiz_answers_are_on_the_last_page_apart_from_the_questions(tmp_path):
+    from pipeline.enrich import enrich
+    from pipeline.options import AidOptions
+
+    doc = enrich(sample_document(), AidOptions())
+    assert doc.aids.quiz
+    pdf = booklet.write(doc, BuildOptions(out_dir=tmp_path))[0]
+    pages = page_texts(pdf)
+    last = pages[-1] if pages[-1].strip() else pages[-2]
+    assert "参考答案" in last and doc.aids.quiz[0].answer in last
+    quiz_page = next(p for p in pages if "学习测试" in p and "填空" in p)
+    assert "参考答案" not in quiz_page
+
+
+def test_compiled_questions_are_grouped_by_article_not_prefixed():
+    a, b = aided(sample_document()), aided(sample_document())
+    b.meta.title = "另一篇文章"
+    merged = typeset.merge_aids([a, b])
+    assert [q.article for q in merged.questions] == ["《以党的二十大精神为指引书写新时代新答卷》", "《另一篇文章》"]
+    assert not any(q.text.startswith("《") for q in merged.questions)

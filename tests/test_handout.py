@@ -199,8 +199,10 @@ def test_aids_sections_and_answer_key_last(tmp_path: Path) -> None:
     answers = texts.index("学习测试参考答案")
     assert texts.index("学习笔记") < answers
     assert d.paragraphs[answers].style.paragraph_format.page_break_before
-    assert texts[answers + 1:] == ["1. 习近平新时代中国特色社会主义思想", "2. 勤政务实"]
-    assert any(t.startswith("三个务必：") for t in texts)  # blank to fill
+    quiz = enrich(sample_document(), AidOptions()).aids.quiz
+    assert quiz and texts[answers + 1:] == [f"{i}. {q.answer}" for i, q in enumerate(quiz, 1)]
+    glossary = texts[texts.index("名词解释") + 1:texts.index("思考讨论题")]
+    assert glossary and all(re.match(r"^\S+：\S", t) for t in glossary)  # no blank to fill
     assert not any("{{" in t or "{%" in t for t in texts)
 
 

@@ -187,7 +187,7 @@ def test_outline_is_marp_markdown(doc, opts):
     assert md.count("<!--") == md.count("-->") == sum(1 for s in plan if s.notes)
     assert "# 踔厉奋发勇毅前行" in md
     assert "## 第一部分　突出政治建设，把坚持党的领导落到实处" in md
-    assert "> 坚持不懈用习近平新时代中国特色社会主义思想凝心铸魂" in md
+    assert "> 必须坚持人民至上，坚持自信自立，坚持守正创新，坚持问题导向" in md
     for text in source_paragraphs(doc):
         assert squash(text) in squash(md), text
 
@@ -259,7 +259,7 @@ def test_user_template_with_renamed_and_missing_layouts(doc, opts, tmp_path):
     assert "SAMPLE SLIDE" not in titles
     assert prs.slides[0].slide_layout.name == "封面"  # found by its centred title
     quote = next(s for s, p in zip(prs.slides, plan, strict=True) if p.kind == "quote")
-    assert "坚持不懈" in "".join(sh.text_frame.text for sh in quote.shapes if sh.has_text_frame)
+    assert "人民至上" in "".join(sh.text_frame.text for sh in quote.shapes if sh.has_text_frame)
     assert squash(source_paragraphs(doc)[0]) in notes_text(prs)
 
 
@@ -405,3 +405,35 @@ def test_official_parts_in_the_notes(opts):
                  "抄送：中央纪委国家监委机关，最高人民法院，最高人民检察院。",
                  "中共中央组织部办公厅2025年11月12日印发"):
         assert squash(text) in notes, text
+# --- content: every point once, complete, and nothing that is not a point ----------------
+
+def _corpus_plan(name: str):
+    if not CORPUS.is_dir():
+        pytest.skip("corpus not found")
+    from pipeline.readers import read
+
+    doc = enrich(read(str(CORPUS / name)), AidOptions())
+    return doc, build_plan(doc, BuildOptions())
+
+
+def test_no_quotation_slide_repeats_a_bullet():
+    _, plan = _corpus_plan("seed_shiyishi.txt")
+    bullets = [squash(b) for s in plan if s.kind == "content" for b in s.bullets]
+    for s in plan:
+        if s.kind == "quote":
+            quote = squash(s.quote).rstrip("。")
+            assert not any(len(b) >= 8 and (b in quote or quote in b) for b in bullets), s.quote
+
+
+def test_report_deck_has_no_salutations_or_lead_ins():
+    _, plan = _corpus_plan("r20_report.txt")
+    bullets = [b for s in plan if s.kind == "content" for b in s.bullets]
+    assert bullets
+    assert not [b for b in bullets if b.startswith("同志们") or b.endswith(("…", "：", "指出", "是"))]
+
+
+def test_notice_main_content_lists_every_item_and_no_addressees():
+    doc, plan = _corpus_plan("tijian_tongzhi.gb18030.txt")
+    bullets = [b for s in plan if s.kind == "content" for b in s.bullets]
+    assert [b[:2] for b in bullets if b[:2] in ("一、", "二、", "三、")] == ["一、", "二、", "三、"]
+    assert not any(b.startswith("各省") for b in bullets)

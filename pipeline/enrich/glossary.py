@@ -1,14 +1,20 @@
-"""名词解释: formulations found in the text, defined only from sourced data.
+"""名词解释: the formulations of the text that a glossary defines, with the defining text named.
 
-The built-in table (``pipeline/data/glossary.toml``) holds sourced definitions;
-users add or override entries with their own TOML files.  A formulation the
-parser found but no table defines is listed with an empty definition — a blank
-for the study group to fill, never an invented one.
+The built-in glossary (``pipeline/data/glossary.toml``) holds the standard
+formulations (提法) of study materials, each defined in the words of an
+authoritative text (党章, a congress report, the Constitution…) that it names
+with its year.  Users add or override entries with their own TOML files
+(``--glossary``).  Nothing is invented: a formulation of the text that no
+glossary defines is not printed; it is listed in ``StudyAids.undefined`` so that
+``check`` can say "no definition — add it with --glossary".  Fragments are not
+formulations: ``三大`` or ``五一`` (a numeral and one character) and bare numbers
+(``8321``) mean something only in their sentence.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -16,39 +22,63 @@ from pathlib import Path
 from pipeline.enrich.text import document_text
 from pipeline.errors import InputError
 from pipeline.model import Document, GlossaryEntry
+from pipeline.segment import word_bounds
 
-LIMIT = 40
+LIMIT = 30
+FIELDS = {"definition", "source", "aliases"}
 
 Table = dict[str, GlossaryEntry]
+_NUMERAL = "一二三四五六七八九十两百千万"
+_FRAGMENT = re.compile(rf"^[{_NUMERAL}]+[\u4e00-\u9fff]$|^[\d.]+$|^[{_NUMERAL}]+$")
 
 
-def _parse(data: dict, name: str) -> Table:
-    table: Table = {}
+class Glossary(dict):
+    """Term → entry, plus the aliases by which the text may name a term."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.aliases: dict[str, str] = {}  # alias → term
+
+    def names(self) -> dict[str, str]:
+        """Every name the text may use (terms and aliases) → the term."""
+        out = {alias: term for alias, term in self.aliases.items() if term in self}
+        out.update({term: term for term in self})
+        return out
+
+
+def _parse(data: dict, name: str, table: Glossary) -> None:
     for term, value in data.items():
         if not isinstance(value, dict):
             raise InputError(f"{name}: entry '{term}' must be a table with a definition "
                              f"(write [\"{term}\"] then definition = \"…\")")
         definition = value.get("definition", "")
         source = value.get("source", "")
+        aliases = value.get("aliases", [])
         if not isinstance(definition, str) or not isinstance(source, str):
             raise InputError(f"{name}: entry '{term}': definition and source must be text")
-        unknown = set(value) - {"definition", "source"}
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise InputError(f"{name}: entry '{term}': aliases must be a list of text")
+        unknown = set(value) - FIELDS
         if unknown:
             raise InputError(f"{name}: entry '{term}': unknown field '{sorted(unknown)[0]}' "
-                             "(use definition and source)")
+                             "(use definition, source and aliases)")
         term = term.strip()
         if not term:
             raise InputError(f"{name}: an entry has an empty name")
         table[term] = GlossaryEntry(term=term, definition=definition.strip(), source=source.strip())
+        for alias in aliases:
+            if alias.strip():
+                table.aliases[alias.strip()] = term
+
+
+def builtin_glossary() -> Glossary:
+    text = resources.files("pipeline").joinpath("data/glossary.toml").read_text("utf-8")
+    table = Glossary()
+    _parse(tomllib.loads(text), "glossary.toml", table)
     return table
 
 
-def builtin_glossary() -> Table:
-    text = resources.files("pipeline").joinpath("data/glossary.toml").read_text("utf-8")
-    return _parse(tomllib.loads(text), "glossary.toml")
-
-
-def load_glossary(files: list[Path] | None = None) -> Table:
+def load_glossary(files: list[Path] | None = None) -> Glossary:
     """The built-in table overlaid with each user file in turn (later files win)."""
     table = builtin_glossary()
     for path in files or []:
@@ -63,24 +93,65 @@ def load_glossary(files: list[Path] | None = None) -> Table:
             raise InputError(f"{name}: cannot read glossary ({exc.strerror or exc})") from exc
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"{name}: not a valid TOML glossary: {exc}") from exc
-        table.update(_parse(data, name))
+        _parse(data, name, table)
     return table
 
 
-def glossary(doc: Document, table: Table | None = None, limit: int = LIMIT) -> list[GlossaryEntry]:
-    """Formulations of the text (the parser's and the table's), in order of first use."""
-    table = load_glossary() if table is None else table
+def is_fragment(text: str) -> bool:
+    """三大, 五一, 8321: a numeral with one character, or a bare number, says nothing alone."""
+    return bool(_FRAGMENT.match(text.strip()))
+
+
+def _whole_word_positions(text: str, name: str, bounds: set[int]) -> list[int]:
+    """Where ``name`` occurs as whole words (党组 is not in 党组织)."""
+    out, pos = [], text.find(name)
+    while pos >= 0:
+        if pos in bounds and pos + len(name) in bounds:
+            out.append(pos)
+        pos = text.find(name, pos + 1)
+    return out
+
+
+def found_terms(doc: Document, table: Table, limit: int = 10**6) -> tuple[list[str], list[str]]:
+    """(defined terms, undefined formulations) of the text, each in order of first use.
+
+    Defined: a glossary term or alias occurs in the text.  Undefined: a formulation the
+    parser found (a quoted numbered phrase such as “四支队伍”) that no entry defines
+    and that is not a fragment.
+    """
     text = document_text(doc)
-    found: dict[str, int] = {}
-    for term in doc.terms:
-        if term.kind == "formulation" and term.text and term.text not in found:
-            pos = text.find(term.text)
-            found[term.text] = pos if pos >= 0 else len(text)
-    for term in table:
-        if term not in found:
-            pos = text.find(term)
-            if pos >= 0:
-                found[term] = pos
-    ordered = sorted(found, key=lambda t: (found[t], t))[:limit]
-    return [dataclasses.replace(table[t]) if t in table else GlossaryEntry(term=t)
-            for t in ordered]
+    names = table.names() if isinstance(table, Glossary) else {t: t for t in table}
+    quoted = {t.text for t in doc.terms if t.kind == "formulation"}
+    bounds = word_bounds(text)
+    first: dict[str, int] = {}
+    uses: dict[str, int] = {}
+    for name, term in names.items():
+        if not table[term].definition:
+            continue
+        for pos in _whole_word_positions(text, name, bounds):
+            uses[term] = uses.get(term, 0) + 1
+            if term not in first or pos < first[term]:
+                first[term] = pos
+    # a long text names more formulations than a glossary should hold: those it quotes
+    # (“四个意识”) come first, then the ones it uses most
+    quoted_terms = {names[q] for q in quoted if q in names}
+    keep = sorted(first, key=lambda t: (t not in quoted_terms, -uses[t], first[t]))[:limit]
+    first = {t: first[t] for t in keep}
+    undefined: dict[str, int] = {}
+    for t in doc.terms:
+        name = t.text.strip()
+        if t.kind != "formulation" or not name or is_fragment(name):
+            continue
+        term = names.get(name)
+        if term is None or not table[term].definition:
+            pos = text.find(name)
+            undefined.setdefault(name, pos if pos >= 0 else len(text))
+    defined = sorted(first, key=lambda t: (first[t], t))
+    return defined, sorted(undefined, key=lambda t: (undefined[t], t))
+
+
+def glossary(doc: Document, table: Table | None = None, limit: int = LIMIT) -> list[GlossaryEntry]:
+    """The defined formulations of the text, in order of first use; never a blank entry."""
+    table = load_glossary() if table is None else table
+    defined, _ = found_terms(doc, table, limit)
+    return [dataclasses.replace(table[t]) for t in defined]

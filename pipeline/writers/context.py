@@ -5,6 +5,7 @@ Documented for template authors in docs/templates.md.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import math
 import re
@@ -23,6 +24,7 @@ from pipeline.model import (
     section_name,
 )
 from pipeline.options import BuildOptions
+from pipeline.writers.titles import break_title
 
 
 def cn_date(iso: str | None) -> str:
@@ -38,7 +40,7 @@ def cn_date(iso: str | None) -> str:
 
 def template_context(doc: Document, opts: BuildOptions) -> dict[str, Any]:
     """The model plus build options, flattened the way templates use them."""
-    aids = doc.aids if doc.aids is not None and opts.variant != "plain" else StudyAids()
+    aids = printable(doc.aids) if doc.aids is not None and opts.variant != "plain" else StudyAids()
     return {
         "doc": doc,
         "meta": doc.meta,
@@ -59,7 +61,7 @@ def template_context(doc: Document, opts: BuildOptions) -> dict[str, Any]:
         "variant": opts.variant,
         "heading_text": heading_text,
         "section_name": section_name,
-        "title_lines": balanced_lines(doc.meta.title),
+        "title_lines": title_lines(doc.meta.title),
         "bylines": bylines(doc.meta.authors),
         "source_line": source_line(doc.meta),
         "attribution": attribution,
@@ -72,35 +74,14 @@ def template_context(doc: Document, opts: BuildOptions) -> dict[str, Any]:
     }
 
 
-_BREAK_AFTER = "，、：；—"
+TITLE_CHARS = 20  # 22 pt title characters on the handout's 156 mm line
 
 
-def balanced_lines(text: str, per_line: int = 20) -> list[str]:
-    """A long title as lines of near-equal length (no one-character last line).
-
-    ``per_line``: characters that fit a line (20 for 22 pt on a 156 mm line).
-    A break goes at a space or after ，、：；— when one leaves every line short
-    enough (the one nearest the even split wins), else at the even split; a
-    space at a break is dropped.
-    """
-    text = text.strip()
-    if len(text) <= per_line:
-        return [text] if text else []
-    n = -(-len(text) // per_line)
-    lines: list[str] = []
-    rest = text
-    while n > 1:
-        target = -(-len(rest) // n)
-        room = per_line * (n - 1)
-        natural = [i for i in range(1, len(rest))
-                   if (rest[i] == " " or rest[i - 1] in _BREAK_AFTER)
-                   and i <= per_line and len(rest) - i <= room + 1]
-        best = min(natural, key=lambda i: (abs(i - target), i)) if natural else target
-        lines.append(rest[:best].rstrip())
-        rest = rest[best:].lstrip()
-        n -= 1
-    lines.append(rest)
-    return lines
+def title_lines(text: str, per_line: float = TITLE_CHARS) -> list[str]:
+    """A title as the lines a centred title is set in: broken at phrase boundaries and
+    balanced (``pipeline.writers.titles``); ``per_line`` is the room of one line in
+    full-width characters."""
+    return break_title(text, per_line)
 
 
 def byline(author: Author) -> str:
@@ -119,12 +100,19 @@ def source_line(meta: Meta) -> str:
     return "　".join(p for p in parts if p)
 
 
+def printable(aids: StudyAids) -> StudyAids:
+    """The aids as printed: a glossary entry without a definition is never a blank line."""
+    if all(g.definition for g in aids.glossary):
+        return aids
+    return dataclasses.replace(aids, glossary=[g for g in aids.glossary if g.definition])
+
+
 def attribution(ex: Excerpt) -> str:
-    """Who said a quotation and where it stands: 习近平总书记，党的二十大报告（一、…）."""
+    """Under an excerpt: ——习近平总书记，党的二十大报告（一、…） when the sentence names who
+    spoke, else only where it stands, （一、…）: a section heading is not a speaker."""
     who = "，".join(p for p in (ex.speaker, ex.source) if p)
-    if not who:
-        return ex.section
-    return who + (f"（{ex.section}）" if ex.section else "")
+    where = f"（{ex.section}）" if ex.section else ""
+    return f"——{who}{where}" if who else where
 
 
 # --- an official document's (公文) own parts, GB/T 9704 ---------------------------

@@ -540,7 +540,7 @@ def make_body(doc) -> None:
     b.tag("{%p for e in aids.excerpts %}")
     b.p("{{ loop.index }}. “{{ e.text }}”")
     b.tag("{%p if e.speaker or e.source or e.section %}")
-    b.p("——{{ attribution(e) }}", "摘编出处")  # right-aligned; long ones wrap left-indented
+    b.p("{{ attribution(e) }}", "摘编出处")  # ——speaker, or where it stands; right-aligned
     b.tag("{%p endif %}")
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")

@@ -18,14 +18,15 @@ WJ = "\u2060"
 
 _BEFORE_CLOSING = re.compile(f"(?<=[^\\s{WJ}<>])(?=[{re.escape(CLOSING)}])")
 _AFTER_OPENING = re.compile(f"(?<=[{re.escape(OPENING)}])(?=[^\\s{WJ}<>])")
-_PAIRS = re.compile("(?<=—)(?=—)|(?<=…)(?=…)")
+_PAIRS = re.compile("(?<=—)(?=—)|(?<=…)(?=…)|(?<=＿)(?=＿)")
 
 
 def protect(text: str) -> str:
     """Insert word joiners so no line can start with closing or end with opening punctuation.
 
     Works on escaped HTML text (entities such as ``&amp;`` contain no CJK
-    punctuation, and tags are never passed in).  —— and …… are kept whole.
+    punctuation, and tags are never passed in).  —— and …… are kept whole, and so is a
+    quiz blank (＿＿＿＿＿＿): a blank split over two lines reads as two.
     """
     if not text:
         return text

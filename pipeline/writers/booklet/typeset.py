@@ -44,6 +44,7 @@ from pipeline.writers.context import (
     imprint_parts,
     template_context,
 )
+from pipeline.writers.titles import break_title
 
 LOG = logging.getLogger(__name__)
 
@@ -94,6 +95,43 @@ FONTS = {
 NOTES_LINES = 18
 
 
+PAGE_WIDTH_MM = {"A5": 148.0, "B5": 176.0, "A4": 210.0}
+# Sizes booklet.css sets titles in (em of the body size): the lines of a title are chosen
+# here, at phrase boundaries, for that room.
+COVER_TITLE_EM, ARTICLE_TITLE_EM = 2.4, 1.5
+MM_PER_PT = 25.4 / 72
+
+
+def line_room(paper: Paper, size_pt: float) -> float:
+    """How many full-width characters of ``size_pt`` one line of the text block holds."""
+    margins = [float(m.removesuffix("mm")) for m in paper.margin.split()]
+    right, left = (margins[1], margins[3]) if len(margins) == 4 else (margins[-1], margins[-1])
+    width = PAGE_WIDTH_MM.get(paper.size.upper(), 148.0) - left - right
+    return width / (size_pt * MM_PER_PT) - 0.5  # half a character to spare
+
+
+@dataclass(frozen=True)
+class TitleSetter:
+    """Title lines for this paper: the cover, an article's head, the running heads."""
+
+    paper: Paper
+
+    def _room(self, em: float) -> float:
+        return line_room(self.paper, em * float(self.paper.body_size.removesuffix("pt")))
+
+    def cover(self, title: str) -> list[str]:
+        return break_title(title, self._room(COVER_TITLE_EM))
+
+    def article(self, title: str) -> list[str]:
+        return break_title(title, self._room(ARTICLE_TITLE_EM))
+
+    def running(self, text: str) -> str:
+        """A running head is one line: a title too long for it ends at a phrase boundary,
+        with an ellipsis (booklet.css also cuts with one, should the measure be off)."""
+        lines = break_title(text, line_room(self.paper, float(self.paper.head_size.removesuffix("pt"))))
+        return lines[0] + ("…" if len(lines) > 1 else "") if lines else text
+
+
 def css_stack(families: list[str]) -> str:
     """A CSS font-family value; names are quoted, never user HTML."""
     generic = {"serif", "sans-serif", "monospace"}
@@ -118,6 +156,7 @@ class Book:
     author: str = ""
     kind: str = "学习资料"
     edition: str = ""  # 大字版 for --variant large-print
+    title_lines: list[str] = field(default_factory=list)  # the cover title, line by line
 
 
 @dataclass
@@ -157,7 +196,7 @@ def article_title(doc: Document) -> str:
 
 
 def article_view(doc: Document, index: int, anchors: Anchors, toc: list[TocEntry] | None,
-                 toc_depth: int) -> dict[str, Any]:
+                 toc_depth: int, titles: TitleSetter) -> dict[str, Any]:
     """One article for article.html; registers its sections' anchors and TOC entries."""
     key = f"a{index}"
     title = article_title(doc)
@@ -179,7 +218,8 @@ def article_view(doc: Document, index: int, anchors: Anchors, toc: list[TocEntry
     visit(doc.sections, 1)
     return {"doc": doc, "meta": doc.meta, "key": key, "title": title, "byline": byline(doc.meta),
             "body": doc.body, "sections": doc.sections, "addressees": addressee_line(doc.meta),
-            "cc": cc_line(doc.meta), "imprint": imprint_parts(doc.meta)}
+            "cc": cc_line(doc.meta), "imprint": imprint_parts(doc.meta),
+            "title_lines": titles.article(title), "running": titles.running(title)}
 
 
 def merge_aids(docs: list[Document]) -> StudyAids | None:
@@ -201,8 +241,7 @@ def merge_aids(docs: list[Document]) -> StudyAids | None:
             if g.term not in seen_terms:
                 seen_terms.add(g.term)
                 merged.glossary.append(g)
-        merged.questions += [Question(q.section, f"{name}{q.text}" if not q.text.startswith("《")
-                                      else q.text) for q in aids.questions]
+        merged.questions += [Question(q.section, q.text, article=name) for q in aids.questions]
         merged.quiz += [QuizItem(q.prompt, q.answer, q.section) for q in aids.quiz]
         merged.notes_page = merged.notes_page or aids.notes_page
     return merged
@@ -216,12 +255,9 @@ AID_CHAPTERS = (("excerpts", "重点摘编", "aid-excerpts"), ("glossary", "名�
 
 def aid_entries(aids: StudyAids) -> list[TocEntry]:
     """目录 entries of the study-aid chapters, as their bookmarks have them."""
-    out = []
-    for attr, title, anchor in AID_CHAPTERS:
-        if getattr(aids, attr):
-            out.append(TocEntry(0, title, anchor))
-            if attr == "quiz":
-                out.append(TocEntry(1, "参考答案", "aid-answers"))
+    out = [TocEntry(0, title, anchor) for attr, title, anchor in AID_CHAPTERS if getattr(aids, attr)]
+    if aids.quiz:  # the answers close the booklet, on a page of their own
+        out.append(TocEntry(0, "学习测试参考答案", "aid-answers"))
     return out
 
 
@@ -243,7 +279,8 @@ def book_for(docs: list[Document], opts: BuildOptions, compilation: bool) -> Boo
         author = authors_text(first.meta.authors) or opts.org
     return Book(title=title, subtitle=subtitle, org=opts.org, date=date, date_cn=cn_date(date),
                 author=author, kind=kind,
-                edition=LARGE_PRINT_LABEL if opts.variant == "large-print" else "")
+                edition=LARGE_PRINT_LABEL if opts.variant == "large-print" else "",
+                title_lines=TitleSetter(paper_for(opts)).cover(title))
 
 
 def booklet_context(docs: list[Document], opts: BuildOptions, *, compilation: bool,
@@ -261,7 +298,8 @@ def booklet_context(docs: list[Document], opts: BuildOptions, *, compilation: bo
     toc: list[TocEntry] = []
     indices = indices or list(range(1, len(docs) + 1))
     # The 目录's top level is the bookmarks' top level: each article, then each aid chapter.
-    articles = [article_view(d, i, anchors, toc, 1 if compilation else 2)
+    titles = TitleSetter(paper)
+    articles = [article_view(d, i, anchors, toc, 1 if compilation else 2, titles)
                 for d, i in zip(docs, indices, strict=True)]
     headings = sum(1 for e in toc if e.level > 0)
     appendix = merge_aids(docs)
@@ -290,6 +328,7 @@ def booklet_context(docs: list[Document], opts: BuildOptions, *, compilation: bo
         "notes_lines": int(NOTES_LINES * float(PAPERS[paper.size].body_size.removesuffix("pt"))
                            / float(paper.body_size.removesuffix("pt"))),
         "section_name": section_name,
+        "running_head": titles.running,
     })
     return ctx
 

@@ -44,12 +44,11 @@ from pipeline.options import BuildOptions
 from pipeline.outputs import atomic_path
 from pipeline.templating import _short, resolve, sandboxed_env, template_error
 from pipeline.writers import output_path
-from pipeline.writers.context import balanced_lines, body_paras, template_context
+from pipeline.writers.context import TITLE_CHARS, body_paras, template_context, title_lines
 from pipeline.writers.handout.official import centre_signers, embolden_headings
 from pipeline.writers.handout.tables import attach_tables
 
 LARGE_PRINT = 1.25  # 16 pt → 20 pt body, 22 pt → 27.5 pt title
-TITLE_CHARS = 20  # 22 pt characters on a 156 mm line
 # Characters Word treats as "ambiguous": without w:hint="eastAsia" they are
 # drawn in the Latin font (half-width quotes, thin dashes, ① with a gap).
 HINT_CHARS = frozenset("“”‘’—…·※" + "".join(map(chr, range(0x2460, 0x24A0)))
@@ -91,7 +90,7 @@ def handout_context(doc: Document, opts: BuildOptions) -> dict[str, Any]:
     context = template_context(doc, opts)
     context["blocks"] = body_paras(doc)
     if opts.variant == "large-print":  # fewer title characters fit a line
-        context["title_lines"] = balanced_lines(doc.meta.title, int(TITLE_CHARS / LARGE_PRINT))
+        context["title_lines"] = title_lines(doc.meta.title, TITLE_CHARS / LARGE_PRINT)
     return context
 
 

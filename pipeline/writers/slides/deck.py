@@ -29,6 +29,7 @@ from pipeline.templating import resolve
 from pipeline.writers.context import column_shares
 from pipeline.writers.slides import textfit
 from pipeline.writers.slides.plan import ELLIPSIS, Limits, Slide, build_plan
+from pipeline.writers.titles import break_title
 
 DEFAULT_EA = "Microsoft YaHei"
 PT = 12700  # EMU per point
@@ -228,22 +229,19 @@ class _Deck:
         return box
 
     def _title(self, box, text: str, role: str, notes: list[str]) -> None:
-        """Set a title at the largest size that fits; shorten it only as a last resort."""
+        """Set a title at the largest size that fits, its lines broken at phrase boundaries;
+        shorten it only as a last resort (the full title then goes to the notes)."""
         start, minimum = self.sizes[role]
         width, height = _inner(box)
+        size, lines = fit_title(text, width, height, start, minimum, self.one_line.get(role))
         shown = text
-        paragraphs = [shown]
-        if role == "cover" and " " in shown.strip():  # a two-part title: one part a line
-            paragraphs = shown.split()
-        size = textfit.fit_size(paragraphs, width, height, start, minimum,
-                                one_line_down_to=self.one_line.get(role))
-        while size is None and len(shown) > 2:
+        while lines is None and len(shown) > 2:
             shown = shown[:-2] + ELLIPSIS
-            size = textfit.fit_size([shown], width, height, minimum, minimum)
-            paragraphs = [shown]
+            size, lines = fit_title(shown, width, height, minimum, minimum)
         if shown != text:
             notes.insert(0, text)
-        self._write(box, paragraphs, size or minimum, self.heading_fonts, bullets=None, space=0)
+        self._write(box, ["\n".join(lines or [shown])], size, self.heading_fonts, bullets=None,
+                    space=0)
 
     def _fill(self, box, paragraphs: list[str], role: str, bullets: bool,
               align=None, bold: list[int] | None = None) -> None:
@@ -321,11 +319,14 @@ class _Deck:
                 pPr.insert(0, pPr.makeelement(qn("a:buNone"), {}))
             if align is not None:
                 p.alignment = align
-            run = p.add_run()
-            run.text = text
-            set_run_fonts(run, *fonts, size=size)
-            if bold and i in bold:
-                run.font.bold = True
+            for k, part in enumerate(text.split("\n")):  # a title's chosen line breaks
+                if k:
+                    p.add_line_break()
+                run = p.add_run()
+                run.text = part
+                set_run_fonts(run, *fonts, size=size)
+                if bold and i in bold:
+                    run.font.bold = True
 
     def _notes(self, slide, notes: list[str]) -> None:
         if not notes:
@@ -339,6 +340,35 @@ class _Deck:
             run = p.add_run()
             run.text = text
             set_run_fonts(run, *self.body_fonts)
+
+
+def fit_title(text: str, width: float, height: float, start: float, minimum: float,
+              one_line_down_to: float | None = None, step: float = 2.0
+              ) -> tuple[float, list[str] | None]:
+    """The largest size from ``start`` down to ``minimum`` at which the title fits the box,
+    and its lines there (broken by ``break_title``); (minimum, None) if it never fits.
+
+    One line is preferred while the size is not below ``one_line_down_to``: a title
+    that wraps looks worse than slightly smaller type."""
+    def lines_at(size: float) -> list[str]:
+        return break_title(text, width / size, measure=textfit.text_width)
+
+    def fits(size: float, lines: list[str]) -> bool:
+        return len(lines) * size * textfit.LINE_HEIGHT <= height and \
+            all(textfit.text_width(ln) * size <= width for ln in lines)
+
+    size = start
+    while one_line_down_to and size >= max(one_line_down_to, minimum):
+        if textfit.text_width(text) * size <= width and size * textfit.LINE_HEIGHT <= height:
+            return size, [" ".join(text.split())]
+        size -= step
+    size = start
+    while size >= minimum:
+        lines = lines_at(size)
+        if fits(size, lines):
+            return size, lines
+        size -= step
+    return minimum, None
 
 
 def _inner(box) -> tuple[float, float]:

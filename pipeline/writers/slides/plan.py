@@ -45,7 +45,7 @@ class Limits:
     """How much goes on one slide; a renderer with smaller boxes may ask for less."""
 
     bullets: int = 6  # key points per content slide
-    bullet_chars: int = 30  # characters per key point (enrich condenses to this)
+    bullet_chars: int = 90  # a key point longer than this is clipped (enrich keeps them shorter)
     agenda: int = 8  # sections per agenda slide
     quotes: int = 6  # quotation slides in a deck
     questions: int = 4  # discussion questions per closing slide
@@ -104,7 +104,7 @@ def build_plan(doc: Document, opts: BuildOptions, limits: Limits | None = None) 
     for n, chunk in enumerate(_balanced(names, limits.agenda) if names else []):
         slides.append(Slide("agenda", AGENDA_TITLE, bullets=chunk, continued=n > 0))
 
-    quotes = _quotes_by_section(doc, aids.excerpts if aids else [], limits)
+    quotes = _quotes_by_section(doc, aids.excerpts if aids else [], limits, points)
     for sec in doc.sections:
         name = section_name(sec)
         group = [Slide("section", heading_text(sec) or name, subtitle=part_label(sec.label),
@@ -233,9 +233,12 @@ def _content_slides(title: str, points: list, limits: Limits,
     return slides
 
 
-def _quotes_by_section(doc: Document, excerpts: list[Excerpt],
-                       limits: Limits) -> dict[int, list[Slide]]:
-    """Quotation slides keyed by the top-level section they occur in (0: unknown)."""
+def _quotes_by_section(doc: Document, excerpts: list[Excerpt], limits: Limits,
+                       points: dict[str, list] | None = None) -> dict[int, list[Slide]]:
+    """Quotation slides keyed by the top-level section they occur in (0: unknown).
+
+    An excerpt a bullet already states gets no slide of its own: a deck says a thing once.
+    """
     owner: dict[str, int] = {}
     for top in doc.sections:
         stack = [top]
@@ -243,8 +246,13 @@ def _quotes_by_section(doc: Document, excerpts: list[Excerpt],
             sec = stack.pop()
             owner.setdefault(section_name(sec), id(top))
             stack.extend(sec.sections)
+    shown = [_squash(p.text) for pts in (points or {}).values() for p in pts]
+    shown = [b.lstrip("（）一二三四五六七八九十、.0123456789") for b in shown]
     out: dict[int, list[Slide]] = {}
     for ex in _key_quotes(excerpts, limits.quotes):
+        key = _squash(ex.text).rstrip("。；！？")
+        if any(len(b) >= 8 and (b in key or key in b) for b in shown):
+            continue
         attribution = _attribution(ex)
         chunks = _split_quote(ex.text.strip(), limits.quote_chars)
         for n, chunk in enumerate(chunks):
