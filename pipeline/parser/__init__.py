@@ -198,9 +198,14 @@ def _shift_levels(sections: list[Section], by: int) -> None:
 
 # Disclaimers and editors' notes after an article: "本文仅代表作者个人观点", "图片均来自网络",
 # "特别声明：以上内容…", "经过某某重新编排".
-_DISCLAIMER = re.compile(r"仅代表|不代表|观点或立场|版权归|转载请|请勿转载|如有侵权|侵删|来源于网络|来自网络|"
+_DISCLAIMER = re.compile(r"^\s*[【\[（(]?声明[】\]）)]?[:：]|仅代表|不代表|观点或立场|版权归|转载请|请勿转载|如有侵权|侵删|来源于网络|来自网络|"
                          r"源自网络|重新编排|特别声明|免责声明|本文系|本文为.{0,20}(?:原创|上传|发布)|"
                          r"如需转载|未经授权")
+_ENDNOTE = re.compile(r"[〔［\[【(（]\s*\d{1,3}\s*[〕］\]】)）]\s*\S|[⑴-⒇①-⑳]\s*\S")
+_NOTES_HEADING = re.compile(r"注\s*释|注\s*解|注|附\s*注|参考文献")
+_RELATED_BOX = re.compile(r"[【\[]?\s*(?:推荐阅读|相关阅读|相关新闻|相关文章|相关链接|延伸阅读|为你推荐|为您推荐|"
+                          r"热门推荐|精彩推荐|精彩图集|热门文章|热点文章|猜你喜欢|更多精彩|往期回顾|往期推荐|"
+                          r"作者最新文章|最新文章|热门排行|阅读排行|大家都在看)\s*[】\]]?\s*[:：>»]*")
 # A credit in brackets ending the last paragraph: "…的需要。（文/图 刘玺东 易赛楠）".
 _TRAILING_CREDIT = re.compile(r"(?<=[。！？”])\s*([（(【]\s*[^（）()【】]{2,40}[）)】])\s*$")
 
@@ -244,6 +249,15 @@ def _end_credit(text: str, end: EndMeta) -> bool:
 def _split_tail(lines: list[Line], notes: Notes) -> tuple[list[Line], EndMeta]:
     end = EndMeta()
     text_idx = [i for i, ln in enumerate(lines) if not ln.blank]
+    # A box of other articles (推荐阅读, 为你推荐, 作者最新文章 …) ends the text: it and what
+    # follows it are the page's, not the article's.
+    for n, i in enumerate(text_idx):
+        if n >= len(text_idx) * 0.4 and _RELATED_BOX.fullmatch(lines[i].text):
+            for j in text_idx[n:]:
+                notes.discard(lines[j], "related links")
+            lines = lines[:i]
+            text_idx = text_idx[:n]
+            break
     # Credits end an article: a short line or two after them is page furniture ("作者：某某"
     # then a leftover widget), not the article's text.
     for k in range(max(0, len(text_idx) - 4), len(text_idx) - 1):
@@ -274,7 +288,9 @@ def _split_tail(lines: list[Line], notes: Notes) -> tuple[list[Line], EndMeta]:
             notes.discard(lines[i], "disclaimer")
         elif _end_credit(t, end) or is_credit_line(t):
             notes.discard(lines[i], "credits")
-        elif t.startswith("※") or re.match(r"[＊*]\s*\S", t):
+        elif t.startswith("※") or re.match(r"[＊*]\s*\S", t) or _ENDNOTE.match(t) or (
+                tail and tail[0].type == "note" and _NOTES_HEADING.fullmatch(t)):
+            # footnotes, endnotes ("〔1〕…", "[2] …") and the "注释" line over them
             tail.insert(0, Block("note", widen_punctuation(t)))
         elif (tail and tail[0].type == "signature" and len(t) <= 40
               and t[-1] not in LINE_END_OK and cut - i <= 3):

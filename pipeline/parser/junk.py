@@ -50,6 +50,11 @@ _LINE_RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in
     (r".{0,12}回复\s*[【「\[].{1,12}[】」\]].{0,20}|.{0,20}点\s*[【「]?\s*在看\s*[】」]?.{0,20}|"
      r".{0,10}(?:点击|进入)菜单栏.{0,30}", "WeChat follow prompt"),
     (r"(?:Produced|Powered)\s+[Bb]y.{0,60}|技术支持[:：].{0,40}", "page footer"),
+    (r"(?:返回)?(?:首页|主页|顶部|列表|上一页|下一页|上页|下页)(?:\s*[|｜>]\s*\S{0,8})*", "page navigation"),
+    (r"[+＋]\s*\d{1,6}|\d{1,6}\s*(?:赞|人赞|人阅读|人已读|次阅读)", "counter"),
+    (r"[┌┐└┘├┤┬┴┼─━│┃═║╔╗╚╝]+.*|.*[┌┐└┘─━═]{3,}.*", "decoration"),
+    (r".{0,30}(?:免费|下载|请访问|欢迎访问).{0,30}(?:https?://|www\.)\S+.*|.{0,20}(?:https?://|www\.)\S+.{0,10}(?:下载|访问).*",
+     "advertising"),
     (r"分享至.{0,12}|用微信扫码.{0,20}|(?:昨天|前天|今天|刚刚|\d{1,2}(?:小时|分钟|天)前)", "page toolbar"),
 ]]
 
@@ -70,7 +75,7 @@ def junk_reason(text: str) -> str | None:
     return None
 
 
-_NAV_MARK = re.compile(r"当前位置\s*[:：]|您的位置\s*[:：]|你的位置\s*[:：]|所在位置\s*[:：]")
+_NAV_MARK = re.compile(r"(?:[您你]?(?:现在|当前)?(?:所在)?的?位置|当前位置)\s*[:：]")
 _BREADCRUMB_SEP = re.compile(r"\s*(?:>|＞|»|›|/|／|→)\s*")
 _BREADCRUMB_LINE = re.compile(r"(首页|主页|网站首页)(\s*(?:>|＞|»|›|/|／|→)\s*[^>＞»›/／→]{1,20}){1,6}\s*[>＞»›]?")
 _FOOTER_START = re.compile(r"【?\s*(打印正文|打印本页|关闭窗口)\s*】?|(上一篇|下一篇)\s*[:：].*|网站地图")

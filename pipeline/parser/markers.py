@@ -20,7 +20,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("article", re.compile(rf"(第{_N}条)(?:\s+|$)(.*)")),
     ("cn", re.compile(r"([一二三四五六七八九十百]{1,4})\s*([、．.])\s*(.*)")),
     # "一 总体要求": a numeral and a space before a short title
-    ("cn_space", re.compile(r"([一二三四五六七八九十]{1,3})[ \u3000]+([^\s，。、是要].{1,29})")),
+    ("cn_space", re.compile(r"([一二三四五六七八九十]{1,3})[ \u3000]+([^\s，。、是要].{1,39})")),
     # "第一，坚持党的全面领导。" on a line of its own: a sub-point of a speech
     ("ordinal", re.compile(r"(第[一二三四五六七八九十]{1,3})([，,、])\s*(.+)")),
     ("paren_cn", re.compile(r"[（(]\s*([一二三四五六七八九十百](?:\s*[一二三四五六七八九十百]){0,3})\s*[）)]\s*(.*)")),
@@ -66,8 +66,8 @@ def find_marker(text: str) -> Marker | None:
             return Marker(kind, label, number, rest.strip())
         if kind == "cn_space":
             rest = m.group(2).strip()
-            if rest[-1] in "。；，、：" or re.search(r"[，。；]", rest):
-                continue
+            if rest[-1] in "。；，、：" or re.search(r"[。；！？]", rest):
+                continue  # a title, not a sentence: no full stop inside or at its end
             return Marker("cn", f"{m.group(1)} ", cn_to_int(m.group(1)) or 0, rest)
         if kind == "ordinal":
             number = cn_to_int(m.group(1)[1:])

@@ -156,6 +156,15 @@ def parse_front(lines: list[Line], notes: Notes) -> FrontMatter:
                 st.groups.append([line])
                 i += 1
                 continue
+            if (st.stated is not None and st.groups == [[st.stated]] and not st.current
+                    and not st.consumed and not st.meta.subtitle and len(t) <= 60
+                    and find_marker(t) is None and not PART_HEADING.fullmatch(t)
+                    and t[-1] not in SENTENCE_END):
+                # a heading set right under the stated title is its subtitle (副题)
+                st.meta.subtitle = widen_punctuation(t)
+                st.consumed.add(id(line))
+                i += 1
+                continue
             break
         fields = parse_fields(t)
         if not fields and _is_body_start(line, indented_body):
@@ -183,6 +192,12 @@ def parse_front(lines: list[Line], notes: Notes) -> FrontMatter:
                     text += " " + lines[j].text
             for k in range(i, j + 1):
                 st.consumed.add(id(lines[k]))
+            # "（2025年9月3日，上午） 来源：新华社": fields after the brackets are fields
+            close = max(text.rfind("）"), text.rfind(")"))
+            after = parse_fields(text[close + 1:]) if 0 < close < len(text) - 1 else None
+            if after:
+                _apply_fields(st, after)
+                text = text[: close + 1]
             if is_date_only(text):
                 st.note_dates.append(find_date(text) or "")
                 notes.discard(line, "date line", text)

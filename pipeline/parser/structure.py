@@ -16,6 +16,8 @@ from pipeline.parser.lines import Line, Notes
 from pipeline.parser.markers import PART_HEADING, Marker, cn_numeral, find_marker, rank
 from pipeline.parser.text import LINE_END_OK, SENTENCE_END, han_count, widen_punctuation
 
+# "总　则", "附　则": a two- or three-character heading spaced out to fill the line
+_LETTER_SPACED = re.compile(r"^([\u4e00-\u9fff])[ \u3000]+([\u4e00-\u9fff](?:[ \u3000]*[\u4e00-\u9fff])?)$")
 _HALF_STOP = re.compile(r"(?<=[\u4e00-\u9fff”）])\.(?=[\u4e00-\u9fff“（])")
 _TOC_LINE = re.compile(r"(.*?\S)\s*(?:[.．·…]{2,}|\s)\s*(\d{1,3})")
 _BULLET = re.compile(r"(——|—|•|·|●|■|◆|▪|-|\*)\s*(.+)")
@@ -407,7 +409,7 @@ def assemble(items: list[Item], notes: Notes) -> Tree:
     def target() -> list[Block]:
         return stack[-1][1].body if stack else tree.body
 
-    for it in items:
+    for k, it in enumerate(items):
         if it.role == "toc":
             continue
         if it.role == "heading":
@@ -421,7 +423,7 @@ def assemble(items: list[Item], notes: Notes) -> Tree:
             else:
                 while stack and rank(stack[-1][0]) > rank(kind):
                     stack.pop()
-            title = widen_punctuation(it.title.strip())
+            title = widen_punctuation(_LETTER_SPACED.sub(r"\1\2", it.title.strip()))
             sec = Section(level=len(stack) + 1, label=it.label, title=title, run_in=it.run_in)
             (stack[-1][1].sections if stack else tree.sections).append(sec)
             stack.append((kind, sec))
@@ -440,7 +442,7 @@ def assemble(items: list[Item], notes: Notes) -> Tree:
             _append_item(blocks, label, rest)
             continue
         b = _BULLET.fullmatch(text)
-        if b and b.group(1) in ("——", "—", "•", "●", "■", "◆", "▪"):
+        if b and b.group(1) in ("——", "—", "•", "●", "■", "◆", "▪") and not _attribution(k, items):
             _append_item(blocks, b.group(1), b.group(2))
             continue
         if it.label:  # 第一条 …
@@ -451,6 +453,15 @@ def assemble(items: list[Item], notes: Notes) -> Tree:
         blocks.append(Block("paragraph", text))
     _check_numbering(tree.sections, notes)
     return tree
+
+
+def _attribution(k: int, items: list[Item]) -> bool:
+    """'——（宋）陆游' under a poem or a quotation: who wrote it, not a list of one."""
+    it = items[k]
+    if not it.unit.text.startswith("—"):
+        return False
+    neighbours = [items[j].unit.text for j in (k - 1, k + 1) if 0 <= j < len(items)]
+    return not any(n.startswith("—") for n in neighbours) and len(it.unit.text) <= 30
 
 
 def _append_item(blocks: list[Block], label: str, text: str) -> None:

@@ -83,7 +83,7 @@ _NAV_LINK = re.compile(r"(?:返回|进入|回到).{0,10}(?:首页|主页|频道)
 # id/class words of the elements that hold a page's metadata, one item each.
 _META_NAME = re.compile(r"source|author|writer|time|date|pubtime|publish", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_CRUMB_RE = re.compile(r"^\s*(?:当前位置|您的位置|你的位置|您现在的位置|当前的位置|现在位置|所在位置|位置)\s*[:：]\s*")
+_CRUMB_RE = re.compile(r"^\s*(?:[您你]?(?:现在|当前)?(?:所在)?的?位置|当前位置)\s*[:：]\s*")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>>|>|＞|»|›|→|/)\s*")
 # A property line or credit near the article: "发布日期：…", "来源：…", "（作者：…）".
 _FIELDISH = re.compile(r"(?:来源|来源于|出处|发布|日期|时间|作者|记者|通讯员|编辑|责编|文/|图/|供稿|"
@@ -144,7 +144,7 @@ def read(data: bytes, name: str) -> SourceText:
             discarded.append(Discarded(fallback, "script fallback text", el.sourceline or 0))
         _drop(el)
 
-    page = _join_label_cells(list(_lines(body)))
+    page = _join_broken_title(_join_label_cells(list(_lines(body))), head)
     if not page:
         raise InputError(f"{name}: no article text found in the HTML page")
     container = _find_container(body)
@@ -164,7 +164,8 @@ def read(data: bytes, name: str) -> SourceText:
         article = page
 
     crumbs = _breadcrumb_lines(page)
-    title_at = _title_line(page, head, article[0])
+    columns = _column_names(page, crumbs, head)
+    title_at = _title_line(page, head, article[0], columns | crumbs)
     first = page.index(article[0])
     last = page.index(article[-1])
     head_from = title_at  # where the article's head (title, property line, byline) begins
@@ -172,8 +173,9 @@ def read(data: bytes, name: str) -> SourceText:
         title_at = first  # the article's own title at the top of its text, not the page's heading
     keep: set[int] = {id(ln) for ln in article}
     drop: dict[int, str] = {}
+    following = {id(a): b for a, b in zip(article, article[1:], strict=False)}
     for ln in article if container is not body else ():  # unsure: keep everything
-        reason = _inner_furniture(ln, container)
+        reason = _inner_furniture(ln, container, following.get(id(ln)))
         if reason:
             drop[id(ln)] = reason
     # The article's head: title, subtitle, property line, outlet and byline printed just
@@ -204,6 +206,8 @@ def read(data: bytes, name: str) -> SourceText:
     for ln in page[last + 1: last + 1 + _TAIL_LINES]:
         if not ln.hidden and len(ln.text) <= 60 and _TAIL_FIELD.match(ln.text) and _head_line(ln):
             keep.add(id(ln))
+    if _continues_elsewhere(page, last):
+        warnings.append(Warning("article-continues", "这篇文章分页显示，此页只有一部分：请把其余各页也保存下来"))
     hints = _hints(head, platform, page, title_at)
     hints.breadcrumb = _crumbs(page, crumbs)
 
@@ -220,7 +224,7 @@ def read(data: bytes, name: str) -> SourceText:
             if title_at is not None and ln is page[title_at]:
                 lines.append(SourceLine(hints.title or ln.text, ln.lineno, 1))
                 continue
-            heading = ln.heading if ln.block in inside and ln.heading and ln.heading > 1 else None
+            heading = ln.heading if ln.heading and ln.heading > 1 else None
             lines.append(SourceLine(ln.text, ln.lineno, heading, bold=ln.bold))
         elif ln.hidden:
             discarded.append(Discarded(ln.text, "hidden text", ln.lineno))
@@ -519,12 +523,13 @@ def _in_furniture(line: _Line, stop: etree._Element) -> bool:
     return False
 
 
-def _inner_furniture(line: _Line, container: etree._Element) -> str:
+def _inner_furniture(line: _Line, container: etree._Element, nxt: _Line | None) -> str:
     """Why a line inside the article's container is not the article's text, or ''.
 
     Share bars, follow boxes and related-link lists that sit inside the container (named
-    so), lines that are wholly a link, and a photo's caption (a short line right after an
-    image, not a sentence).
+    so), lines that are wholly a link, and a photo's caption: a short line right after an
+    image that is not a sentence, not set bold like a subhead and not the title of a poem or
+    quotation (a "——" line under it); or a short line in small print under an image.
     """
     if _in_furniture(line, container):
         return _reason(line, "page furniture")
@@ -532,9 +537,15 @@ def _inner_furniture(line: _Line, container: etree._Element) -> str:
     if line.link_chars >= 0.9 * size and not re.search(r"[，。；！？]", line.text):
         return _reason(line, "link")
     text = line.text.strip()
-    if ((line.after_image or line.small) and not line.pre and size <= 40 and line.heading is None
-            and han_count(text) >= 2 and not re.search(r"[，、；：,;:]$|[。！？!?…]”?$", text)
-            and not _TAIL_FIELD.match(text)):
+    if (line.pre or size > 40 or line.heading is not None or han_count(text) < 2
+            or _TAIL_FIELD.match(text) or (nxt is not None and nxt.text.lstrip().startswith("—"))):
+        return ""
+    sentence = re.search(r"[。！？!?…][”’\"'」』）)]*$", text)
+    if line.small and line.after_image:
+        return "photo caption"  # small print under a picture, a sentence or not
+    if line.after_image and not line.bold and not sentence and not re.search(r"[，、；：,;:]$", text):
+        return "photo caption"
+    if line.small and not sentence and not line.bold:
         return "photo caption"
     return ""
 
@@ -546,19 +557,68 @@ def _head_line(line: _Line) -> bool:
             and not (line.link_chars and line.link_chars >= 0.5 * size))
 
 
-def _title_line(page: list[_Line], head: HeadMeta, first: _Line | None) -> int | None:
+_PAGER = re.compile(r"(?:下一页|余下全文|阅读全文|查看全文|全文阅读|【\s*[2-9]\s*】|第\s*[2-9]\s*页)\s*[>»]*")
+
+
+def _continues_elsewhere(page: list[_Line], last: int) -> bool:
+    """A pager right after the article ("1 2 下一页", "【2】", "余下全文") says it goes on."""
+    return any(_PAGER.fullmatch(ln.text.strip()) or re.fullmatch(r"(?:[【\[]?\d[】\]]?\s*){2,}下一页.*",
+                                                                 ln.text.strip())
+               for ln in page[last + 1: last + 8])
+
+
+def _join_broken_title(page: list[_Line], head: HeadMeta) -> list[_Line]:
+    """A title set over two or three lines (``<br>`` in one element) that the head names
+    whole: one line again."""
+    titles = {_compact(t) for t in head.titles} | {_compact(head.title_tag)}
+    out: list[_Line] = []
+    k = 0
+    while k < len(page):
+        ln = page[k]
+        for span in (3, 2):
+            group = page[k:k + span]
+            if len(group) == span and all(g.block is ln.block and not g.hidden for g in group):
+                text = "".join(g.text.strip() for g in group)
+                if _compact(text) in titles and len(text) <= 90:
+                    ln.text = text
+                    k += span - 1
+                    break
+        out.append(ln)
+        k += 1
+    return out
+
+
+# Names of a site's columns and pages, which a CMS puts in the <title> of every article
+# it files there: never an article's title.
+_COLUMN_WORDS = frozenset({
+    "首页", "正文", "详情", "详情页", "内容", "文章详情", "内容详情", "新闻详情", "新闻动态", "新闻中心",
+    "通知公告", "工作动态", "要闻", "时政要闻", "重要讲话", "领导讲话", "学习园地", "党建动态", "图片新闻",
+    "综合新闻", "媒体聚焦", "专题专栏", "信息公开", "政策文件", "最新动态", "学院新闻", "学校新闻",
+})
+
+
+def _column_names(page: list[_Line], crumbs: set[int], head: HeadMeta) -> set[int]:
+    """Lines that name the page's column (the breadcrumb's last part, a known column word)."""
+    trail = _crumbs(page, crumbs)
+    names = set(_COLUMN_WORDS) | ({trail[-1]} if trail else set())
+    return {id(ln) for ln in page if _compact(ln.text) in names}
+
+
+def _title_line(page: list[_Line], head: HeadMeta, first: _Line | None,
+                never: set[int]) -> int | None:
     """Index of the visible line that prints the article's title.
 
     The line the head's titles agree with, nearest before the article's first line (or
-    its first lines); failing that, the last ``<h1>``/``<h2>`` before or at the article's
-    start.  Navigation links and hidden lines never are the title.
+    its first lines); failing that, the last heading or bold line just above the article's
+    property line, or the last ``<h1>``/``<h2>`` before the article.  Navigation, column
+    names, breadcrumbs and hidden lines are never the title.
     """
     stop = page.index(first) if first is not None else len(page)
     window = range(0, min(len(page), stop + 3))
     best, best_key = None, (0, 0)
     for i in window:
         ln = page[i]
-        if not _head_line(ln) or len(ln.text) > 80:
+        if not _head_line(ln) or len(ln.text) > 90 or id(ln) in never:
             continue
         match = title_match(ln.text, head)
         key = (match, -abs(stop - i))
@@ -566,10 +626,19 @@ def _title_line(page: list[_Line], head: HeadMeta, first: _Line | None) -> int |
             best, best_key = i, key
     if best is not None:
         return best
+    # the line over the property line ("发布时间：… 来源：…") right above the text
+    prop = next((i for i in range(stop - 1, max(-1, stop - 10), -1)
+                 if _TAIL_FIELD.match(page[i].text) and len(page[i].text) <= 120), None)
+    if prop is not None:
+        for i in range(prop - 1, max(-1, prop - 4), -1):
+            ln = page[i]
+            if (id(ln) not in never and _head_line(ln) and 4 <= len(ln.text) <= 90
+                    and (ln.heading or ln.bold) and not _NUMBERED.match(ln.text)):
+                return i
     for i in reversed(window):
         ln = page[i]
-        if (ln.heading in (1, 2) and _head_line(ln) and 4 <= len(ln.text) <= 80
-                and not _NUMBERED.match(ln.text)):
+        if (ln.heading in (1, 2) and _head_line(ln) and 4 <= len(ln.text) <= 90
+                and not _NUMBERED.match(ln.text) and id(ln) not in never):
             return i
     return None
 
@@ -630,8 +699,11 @@ def _hints(head: HeadMeta, platform: Meta, page: list[_Line], title_at: int | No
     meta.source = platform.source or head.source
     names = [a.name for a in platform.authors] or head.authors
     site = _compact(head.site_name + head.title_tag)
-    # a CMS's author field often holds the portal's own name: that is no author
-    meta.authors = [Author(n) for n in names if not (n and _compact(n) in site)]
+    printed = _compact("".join(ln.text for ln in page))
+    # a CMS's author field often holds the portal's own name or the uploader's: an author
+    # only when the page prints the name
+    meta.authors = [Author(n) for n in names
+                    if n and _compact(n) not in site and (platform.authors or _compact(n) in printed)]
     return meta
 
 
