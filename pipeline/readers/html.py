@@ -703,7 +703,8 @@ def _hints(head: HeadMeta, platform: Meta, page: list[_Line], title_at: int | No
     # a CMS's author field often holds the portal's own name or the uploader's: an author
     # only when the page prints the name
     meta.authors = [Author(n) for n in names
-                    if n and _compact(n) not in site and (platform.authors or _compact(n) in printed)]
+                    if n and _compact(n) not in site
+                    and (platform.authors or head.stated_authors or _compact(n) in printed)]
     return meta
 
 

@@ -49,6 +49,9 @@ class HeadMeta:
     date: str | None = None
     source: str = ""
     authors: list[str] = field(default_factory=list)
+    # authors from the page's structured data (JSON-LD), which the publisher states; the
+    # ``author`` meta tag is often the CMS user who uploaded the page
+    stated_authors: bool = False
     site_name: str = ""
     description: str = ""
 
@@ -143,7 +146,9 @@ def head_meta(root: etree._Element) -> HeadMeta:
             meta.titles.append(c)
     for item in ld:
         meta.date = meta.date or iso_date(str(item.get("datePublished") or ""))
-        meta.authors = meta.authors or _ld_names(item.get("author"))
+        if not meta.authors:
+            meta.authors = _ld_names(item.get("author"))
+            meta.stated_authors = bool(meta.authors)
     for key in _DATE_KEYS:
         if meta.date is None and key in tags:
             meta.date = iso_date(tags[key])
