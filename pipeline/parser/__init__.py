@@ -252,7 +252,9 @@ def _split_tail(lines: list[Line], notes: Notes) -> tuple[list[Line], EndMeta]:
     # A box of other articles (推荐阅读, 为你推荐, 作者最新文章 …) ends the text: it and what
     # follows it are the page's, not the article's.
     for n, i in enumerate(text_idx):
-        if n >= len(text_idx) * 0.4 and _RELATED_BOX.fullmatch(lines[i].text):
+        after = [len(lines[j].text) for j in text_idx[n + 1:]]
+        if n >= 1 and _RELATED_BOX.fullmatch(lines[i].text) and (
+                n >= len(text_idx) * 0.4 or (after and sum(after) / len(after) <= 50)):
             for j in text_idx[n:]:
                 notes.discard(lines[j], "related links")
             lines = lines[:i]

@@ -32,8 +32,12 @@ OTHER_LABELS = ("点击数", "浏览次数", "阅读", "阅读数", "原标题",
 _ALL = sorted(DATE_LABELS + SOURCE_LABELS + AUTHOR_LABELS + STAFF_LABELS + OTHER_LABELS,
               key=len, reverse=True)
 _ALT = "|".join(re.escape(label) for label in _ALL)
+# Labels of two characters or more are labels even glued to the value before them
+# ("来源：证券时报网作者：李在山"); a one-character label (文/, 图：) only after a break.
+_LONG_ALT = "|".join(re.escape(label) for label in _ALL if len(label) >= 2)
+_SHORT_ALT = "|".join(re.escape(label) for label in _ALL if len(label) < 2)
 # "来源：新华社", WeChat's "来源 | 新华社" / "编辑丨张三", credits "文/王文" "执笔/叨叨姐"
-_FIELD = re.compile(rf"(?<![{HAN_CLASS}])({_ALT})\s*(?:[:：]|\s[|｜丨]\s?|[|｜丨]|/(?!\d))\s*")
+_FIELD = re.compile(rf"((?<![{HAN_CLASS}])(?:{_SHORT_ALT})|{_LONG_ALT})\s*(?:[:：]|\s[|｜丨]\s?|[|｜丨]|/(?!\d))\s*")
 _TRAILING_DATETIME = re.compile(r"\s*(\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)$")
 _LEADING_DATETIME = re.compile(
     r"(\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?)(\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?")

@@ -79,7 +79,7 @@ _NUMBERED = re.compile(r"\s*(?:[一二三四五六七八九十]+\s*[、．.]|[�
                        r"第[一二三四五六七八九十百\d]+[章节条部篇编])")
 # A link of the site's own, glued to the end of a paragraph: "返回腾讯网首页>>", "查看更多»".
 _NAV_LINK = re.compile(r"(?:返回|进入|回到).{0,10}(?:首页|主页|频道)|(?:更多|点击|查看|阅读全文).{0,10}(?:>>|»|›)|"
-                       r"(?:>>|»)\s*$")
+                       r"(?:>>|»)\s*$|^返回\S{0,10}[，,]?\s*查看更多|查看更多\S{0,6}$")
 # id/class words of the elements that hold a page's metadata, one item each.
 _META_NAME = re.compile(r"source|author|writer|time|date|pubtime|publish", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -560,6 +560,20 @@ def _head_line(line: _Line) -> bool:
 _PAGER = re.compile(r"(?:下一页|余下全文|阅读全文|查看全文|全文阅读|【\s*[2-9]\s*】|第\s*[2-9]\s*页)\s*[>»]*")
 
 
+def _without_ad_tag(title: str, texts: list[str]) -> str:
+    """'[某某化妆品]江门七旬阿婆…' where the page states the 原标题 '江门七旬阿婆…': a
+    bracketed prefix the original title does not have is not part of the title."""
+    m = re.match(r"[\[【(（]([^\]】)）]{1,20})[\]】)）]\s*(.{6,})", title)
+    if not m:
+        return title
+    rest = _compact(m.group(2))
+    for text in texts:
+        o = re.match(r"\s*(?:本文)?原标题\s*[:：]\s*《?(.+?)》?\s*$", text or "")
+        if o and _compact(o.group(1)) and rest.startswith(_compact(o.group(1))[:12]):
+            return m.group(2).strip()
+    return title
+
+
 def _continues_elsewhere(page: list[_Line], last: int) -> bool:
     """A pager right after the article ("1 2 下一页", "【2】", "余下全文") says it goes on."""
     return any(_PAGER.fullmatch(ln.text.strip()) or re.fullmatch(r"(?:[【\[]?\d[】\]]?\s*){2,}下一页.*",
@@ -627,7 +641,7 @@ def _title_line(page: list[_Line], head: HeadMeta, first: _Line | None,
     if best is not None:
         return best
     # the line over the property line ("发布时间：… 来源：…") right above the text
-    prop = next((i for i in range(stop - 1, max(-1, stop - 10), -1)
+    prop = next((i for i in range(min(len(page) - 1, stop + 4), max(-1, stop - 10), -1)
                  if _TAIL_FIELD.match(page[i].text) and len(page[i].text) <= 120), None)
     if prop is not None:
         for i in range(prop - 1, max(-1, prop - 4), -1):
@@ -693,8 +707,10 @@ def _hints(head: HeadMeta, platform: Meta, page: list[_Line], title_at: int | No
     texts = [ln.text for ln in page] + [head.description, *head.titles]
     if title_at is not None:
         meta.title = complete_truncated(page[title_at].text, texts)
-    elif head.titles:
-        meta.title = complete_truncated(head.titles[0], texts)
+    else:
+        titles = [t for t in head.titles if _compact(t) not in _COLUMN_WORDS]
+        meta.title = complete_truncated(titles[0], texts) if titles else ""
+    meta.title = _without_ad_tag(meta.title, texts)
     meta.date = platform.date or head.date
     meta.source = platform.source or head.source
     names = [a.name for a in platform.authors] or head.authors
