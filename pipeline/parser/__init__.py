@@ -309,7 +309,7 @@ def _split_tail(lines: list[Line], notes: Notes) -> tuple[list[Line], EndMeta]:
             notes.discard(lines[last], "credits", m.group(1))
             lines[last] = replace(lines[last], text=lines[last].text[: m.start()].rstrip())
     # a dateline at the start or in brackets at the end names the agency
-    for i in text_idx[:2] + [j for j in text_idx[-2:] if j < cut]:
+    for i in text_idx[:3] + [j for j in text_idx[-2:] if j < cut]:
         agency, reporters = dateline_source(lines[i].text)
         if agency or reporters:
             end.agency = end.agency or agency

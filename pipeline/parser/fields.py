@@ -70,6 +70,13 @@ PLACEHOLDER_NAMES = frozenset({
     "windows 用户", "windows user", "lenovo", "dell", "hp", "acer", "asus", "thinkpad", "mac", "apple",
     "用户", "作者", "编辑", "记者", "xxx",
 })
+# Names of a site's columns and pages, which a CMS puts in the <title> of every article
+# it files there and at the top of a copied page: never an article's title.
+COLUMN_WORDS = frozenset({
+    "首页", "正文", "详情", "详情页", "内容", "文章详情", "内容详情", "新闻详情", "新闻动态", "新闻中心",
+    "通知公告", "工作动态", "要闻", "时政要闻", "重要讲话", "领导讲话", "学习园地", "党建动态", "图片新闻",
+    "综合新闻", "媒体聚焦", "专题专栏", "信息公开", "政策文件", "最新动态", "学院新闻", "学校新闻",
+})
 # Button and link texts, part headings and UI words that pages put where a name would be.
 NOT_NAMES = frozenset({
     "分享", "评论", "收藏", "点赞", "在看", "关注", "转发", "举报", "打印", "关闭", "返回", "更多", "听全文",

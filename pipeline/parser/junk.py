@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 
+from pipeline.parser.fields import COLUMN_WORDS
 from pipeline.parser.lines import Line, Notes
+from pipeline.parser.text import compact
 
 # (pattern, reason) — matched against the whole cleaned line.
 _LINE_RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
@@ -56,6 +58,8 @@ _LINE_RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in
     (r".{0,30}(?:免费|下载|请访问|欢迎访问).{0,30}(?:https?://|www\.)\S+.*|.{0,20}(?:https?://|www\.)\S+.{0,10}(?:下载|访问).*",
      "advertising"),
     (r"分享至.{0,12}|用微信扫码.{0,20}|(?:昨天|前天|今天|刚刚|\d{1,2}(?:小时|分钟|天)前)", "page toolbar"),
+    (r"(?:\+\s*)?关注(?:我们)?\S{0,10}|(?:图集|视频|专题|直播|音频|评论\s*\d*|收藏|点赞|打赏|字号|A\+|A-)",
+     "page toolbar"),
 ]]
 
 # A photo caption ends with the photographer: "新华社记者 李学仁/摄", "（张三 摄）".
@@ -126,6 +130,8 @@ def strip_junk(lines: list[Line], notes: Notes) -> tuple[list[Line], list[str]]:
         if _FOOTER_START.fullmatch(line.text) and idx > len(lines) // 3:
             footer = _rest_is_footer(lines[idx + 1:])
         reason = junk_reason(line.text)
+        if not reason and idx < 12 and compact(line.text) in COLUMN_WORDS:
+            reason = "page navigation"  # a column name over a copied article
         if reason:
             notes.discard(line, reason)
             continue

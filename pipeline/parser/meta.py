@@ -186,7 +186,8 @@ def parse_front(lines: list[Line], notes: Notes) -> FrontMatter:
         if t[0] in "（(" and len(t) < 120:
             st.close()
             text, j = t, i
-            while not re.search(r"[）)]\s*$", text) and j + 1 < n and j - i < 3:
+            while (text.count("（") + text.count("(") > text.count("）") + text.count(")")
+                   and j + 1 < n and j - i < 3):
                 j += 1
                 if lines[j].text:
                     text += " " + lines[j].text
@@ -272,7 +273,7 @@ def join_title_lines(parts: list[str]) -> str:
     inside one (after 、，：or a closing quote) or in a word set one character a line (策/划/书)."""
     out, prev = "", ""
     for part in (squash_spaces(p) for p in parts if p.strip()):
-        if (out and out[-1] not in "、，,：:“‘《（(—”’》）)" and part[0] not in "”’》）)"
+        if (out and out[-1] not in "、，,：:“‘《（(—”’》）)暨和与及的在对于" and part[0] not in "”’》）)"
                 and len(part) > 2 and len(prev) > 2):
             out += " "
         out += part

@@ -33,6 +33,7 @@ from lxml import etree
 
 from pipeline.errors import InputError
 from pipeline.model import Author, Discarded, Meta, Warning
+from pipeline.parser.fields import COLUMN_WORDS as _COLUMN_WORDS
 from pipeline.parser.fields import OUTLET, field_kind, label_only, parse_fields
 from pipeline.parser.text import han_count
 from pipeline.readers.decode import _WIDEN, _looks_binary, decode
@@ -600,15 +601,6 @@ def _join_broken_title(page: list[_Line], head: HeadMeta) -> list[_Line]:
         out.append(ln)
         k += 1
     return out
-
-
-# Names of a site's columns and pages, which a CMS puts in the <title> of every article
-# it files there: never an article's title.
-_COLUMN_WORDS = frozenset({
-    "首页", "正文", "详情", "详情页", "内容", "文章详情", "内容详情", "新闻详情", "新闻动态", "新闻中心",
-    "通知公告", "工作动态", "要闻", "时政要闻", "重要讲话", "领导讲话", "学习园地", "党建动态", "图片新闻",
-    "综合新闻", "媒体聚焦", "专题专栏", "信息公开", "政策文件", "最新动态", "学院新闻", "学校新闻",
-})
 
 
 def _column_names(page: list[_Line], crumbs: set[int], head: HeadMeta) -> set[int]:
