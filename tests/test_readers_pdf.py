@@ -450,8 +450,6 @@ def test_booklet_round_trip_discards_running_heads_folios_cover_and_contents(rou
     assert "—" + "3" + "—" not in body and "目录" not in body
 
 
-@pytest.mark.xfail(strict=True, reason="general parser (issue 10): a 'name  source  date' byline "
-                                       "under the title is not read into the metadata yet")
 def test_booklet_round_trip_byline(round_trip) -> None:
     model, doc = round_trip
     assert [a.name for a in doc.meta.authors] == ["程秀娥"]
@@ -459,8 +457,6 @@ def test_booklet_round_trip_byline(round_trip) -> None:
     assert _texts(doc)[0] == _texts(model)[0]
 
 
-@pytest.mark.xfail(strict=True, reason="general parser (issue 10): an organisation alone on the "
-                                       "last line, set to the right, is not taken as a signature")
 def test_booklet_round_trip_signature(round_trip) -> None:
     _, doc = round_trip
     assert doc.sections[-1].body[-1].type == "signature"

@@ -24,6 +24,7 @@ from pipeline.parser.fields import (
     is_organisation,
     parse_fields,
     plausible_person,
+    split_names,
 )
 from pipeline.parser.junk import strip_junk
 from pipeline.parser.lines import Line, Notes, make_line
@@ -140,10 +141,12 @@ def _body_head(body: list[Line], meta: Meta, notes: Notes) -> list[Line]:
 
 def _credit_byline(text: str) -> str:
     m = _CREDIT_BYLINE.fullmatch(text)
-    return m.group(2) if m and plausible_person(m.group(2), labelled=False) else ""
+    names = split_names(m.group(2), labelled=False) if m else []
+    return names[0] if len(names) == 1 else ""
 
 
-_CREDIT_BYLINE = re.compile(r"(\S{0,12}(?:作者|记者|撰稿|撰文|通讯员|特约评论员))[\s:：/]+([\u4e00-\u9fff·]{2,6})")
+_CREDIT_BYLINE = re.compile(r"(\S{0,12}(?:作者|记者|撰稿|撰文|通讯员|特约评论员))[\s:：/]+"
+                            r"([\u4e00-\u9fff·]{2,6}(?:[\s、，]+[\u4e00-\u9fff·]{2,6}){0,4})")
 
 
 def _front_matter_title(meta: Meta, hints: Meta) -> None:
@@ -222,7 +225,15 @@ class EndMeta:
 
 
 def _end_credit(text: str, end: EndMeta) -> bool:
-    """Read a closing credit: fields, '（德清县发改局）' (a source), '（王小明）' (an author)."""
+    """Read a closing credit: fields, '（德清县发改局）' (a source), '（王小明）' (an author),
+    '本报记者 苏雁' and '（本报记者 杨飒）' (a reporter)."""
+    inner = re.fullmatch(r"[（(【]\s*(.+?)\s*[）)】]", text)
+    credit = _CREDIT_BYLINE.fullmatch((inner.group(1) if inner else text).strip())
+    if credit:
+        names = split_names(credit.group(2), labelled=False)
+        if names:
+            end.authors[0:0] = [Author(n) for n in names]  # read from the end up
+            return True
     fields = parse_fields(text) if len(text) < 120 else None
     if fields:
         for key, value in fields.items():
@@ -232,7 +243,7 @@ def _end_credit(text: str, end: EndMeta) -> bool:
             elif kind == "source" and value:
                 end.source = end.source or source_value(value)
             elif kind == "author" and value:
-                end.authors.extend(authors_from(value))
+                end.authors[0:0] = authors_from(value)
         return True
     bare = re.fullmatch(r"[（(]\s*([^（）()]{2,30}?)\s*[）)]", text)
     if bare and not re.match(r"此件|本件|此页|此文|本文|以上", bare.group(1)):  # not a 附注
@@ -241,7 +252,7 @@ def _end_credit(text: str, end: EndMeta) -> bool:
             end.source = end.source or inner
             return True
         if plausible_person(inner, labelled=False) and re.fullmatch(r"[\u4e00-\u9fff·]{2,6}", inner):
-            end.authors.append(Author(inner))
+            end.authors.insert(0, Author(inner))
             return True
     return False
 
@@ -297,6 +308,8 @@ def _split_tail(lines: list[Line], notes: Notes) -> tuple[list[Line], EndMeta]:
         elif (tail and tail[0].type == "signature" and len(t) <= 40
               and t[-1] not in LINE_END_OK and cut - i <= 3):
             tail.insert(0, Block("signature", widen_punctuation(t)))
+        elif not tail and i == text_idx[-1] and is_organisation(t) and len(t) <= 30:
+            tail.insert(0, Block("signature", t))  # the issuing body alone closes a notice
         else:
             break
         cut = i

@@ -197,6 +197,16 @@ def parse_fields(text: str) -> dict[str, str] | None:
         fields = {"时间": trail.group(1)}
         if OUTLET.fullmatch(head):
             fields["来源"] = head
+            return fields
+        # "程秀娥  十一师融媒体中心  2022年12月19日": the writer, the outlet, the date
+        tokens = head.split()
+        people = [t for t in tokens if plausible_person(t, labelled=False)]
+        outlets = [t for t in tokens if OUTLET.fullmatch(t) or is_organisation(t)]
+        if len(tokens) >= 2 and len(people) + len(outlets) == len(tokens):
+            if people:
+                fields["作者"] = " ".join(people)
+            if outlets:
+                fields["来源"] = outlets[0]
         return fields
     lead = _LEADING_DATETIME.match(text)
     if lead:
