@@ -82,7 +82,8 @@ def score(doc: Document, exp: Expect) -> dict[str, bool]:
 def expectations() -> dict[Path, Expect]:
     """Every corpus file with its expectation (files of both corpora, by path)."""
     return {**{CORPUS / n: e for n, e in CORPUS1.items()},
-            **{CORPUS2 / n: e for n, e in CORPUS2_TEXT.items()}}
+            **{CORPUS2 / n: e for n, e in CORPUS2_TEXT.items()},
+            **{CORPUS2 / n: e for n, e in CORPUS2_OFFICE.items()}}
 
 
 # --- ../shared/corpus ---------------------------------------------------------------
@@ -284,4 +285,46 @@ CORPUS2_TEXT: dict[str, Expect] = {
         not_in_body=("来源：XXX", "文字：梅帅", "审核：XXX", "公共管理学院省博主题参观活动圆满完成")),
     "xinwengao_geshi_guifan.docx": Expect(
         "", None, "", [], first="方正小标宋简体", last="审核：指导老师、分管领导"),
+}
+
+
+# --- ../shared/corpus2: PDF, .doc and .wps (tests/test_readers_corpus2.py checks more) --------
+
+CORPUS2_OFFICE: dict[str, Expect] = {
+    "dangyuanwang_bowuguan_sizheng.pdf": Expect(
+        "借智博物馆打造“行走的思政课堂”", None, "共产党员网",
+        first="5月18日是第49个“国际博物馆日”。", last="助推数字文化产业发展。",
+        not_in_body=("=====", "_先锋文汇_共产党员网")),
+    "gmw_bowuguan_dasizheng.pdf": Expect(
+        "在博物馆里上好“大思政课”", None, ("光明日报", "光明网"), [("苏雁", []), ("姬尊雨", [])],
+        first="12月9日，一堂别开生面的思政课", last="丰富“大思政课”实践载体。",
+        not_in_body=("=====", "-光明日报-光明网")),
+    "gov_moe_bainian_jieli.pdf": Expect(
+        "百年接力，党旗映照清华园", "2021-05-31", "光明日报", [("杨飒", [])],
+        ["铭记历史，汲取信仰的力量", "牢记使命，感悟实践的真理"], 2,
+        first="百年接力，强国有我！", last="陈旭表示。",
+        not_in_body=("=====", "中华人民共和国教育部政府门户网站", "扫一扫分享本页")),
+    "xjtu_zhuti_dangri.pdf": Expect(
+        ("西安交大党委组织部（党校）党支部开展 “听党指挥 薪火百年”主题党日活动",
+         "西安交大党委组织部（党校）党支部开展“听党指挥 薪火百年”主题党日活动"),
+        None, "西安交通大学新闻网",
+        first="12月23日，西安交通大学党委组织部（党校）党支部开展", last="提供坚强组织保障。",
+        not_in_body=("=====", "-西安交通大学新闻网")),
+    "gongwen_skeleton_test.pdf": Expect(
+        "国防部关于放假的通知", "2012-12-12", "国防部", first="正文部分",
+        not_in_body=("一份公文文件", "抄送", "印发")),
+    "gongwen_skeleton_test.wps": Expect(
+        "国防部关于放假的通知", "2012-12-12", "国防部", first="正文部分",
+        not_in_body=("一份公文文件", "抄送", "印发")),
+    "gongwen_skeleton_test.doc": Expect(
+        "国防部关于教育部放假的通知", "2012-12-12", "国防部", first="正文部分",
+        not_in_body=("国防部下发文件", "抄送", "印发")),
+    "zhuanzheng_shenqing.doc": Expect(
+        ("", "转正申请书"), None, "", first="时光飞逝，加入公司已经有六个月时间有余。",
+        last="和公司一起成长。"),
+    "gongzuo_riji_utf8text.doc": Expect(
+        ("", "又一次被自己打败啦！"), (None, "2019-05-14"), "",
+        last="https://www.jianshu.com/p/ae50ce022f2b"),
+    "linux_xuexi_ganwu.wps": Expect(
+        ("", "下面介绍一下怎么才算掌握到这个技术点？"), None, "", last="希望这篇文章能帮到大家"),
 }

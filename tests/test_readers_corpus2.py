@@ -80,9 +80,7 @@ EXPECTED = {
         headings=[], first=["下面介绍一下怎么才算掌握到这个技术点？", "有些人会以为"],
         last="希望这篇文章能帮到大家"),
 }
-# What the general parser (issue 10) does not yet read from any format: credit lines
-# at the end of an article ("本报记者 苏雁", "（本报记者 杨飒）" run into the last
-# paragraph).
+# (file, field) the general parser does not read yet, each with its reason: none now.
 PARSER_GAPS: set[tuple[str, str]] = set()
 FIELDS = ["title", "date", "source", "authors", "headings", "first", "last", "meta_gongwen",
           "paragraphs", "gone", "read_as"]
