@@ -152,25 +152,35 @@ def _outline(doc: Document) -> Iterator[Warning]:
 
 
 def _numbering(sections: list[Section], parent: str) -> Iterator[Warning]:
-    """Sibling headings numbered 一、二、四、: a heading was missed or mis-levelled."""
+    """Sibling headings numbered 一、二、四、: a heading was missed or mis-levelled.
+
+    Linear in the outline; after three gaps among one set of siblings the rest are
+    counted in one more warning rather than listed (a list of thousands helps nobody).
+    """
     from pipeline.parser.markers import find_marker
 
     expected: dict[str, int] = {}
+    previous = ""
+    gaps = 0
+    where = f"“{parent}”下" if parent else "文中"
     for sec in sections:
         m = find_marker(sec.label + "x") if sec.label else None
         if m is not None:
             want = expected.get(m.kind)
             if want is not None and m.number != want:
-                where = f"“{parent}”下" if parent else "文中"
-                yield Warning("numbering-gap", f"{where}的编号从 {_previous(sec, sections)} "
-                                               f"跳到 {sec.label}", field="outline")
+                gaps += 1
+                if gaps <= _GAPS_LISTED:
+                    yield Warning("numbering-gap", f"{where}的编号从 {previous} 跳到 {sec.label}",
+                                  field="outline")
             expected[m.kind] = m.number + 1
+        previous = sec.label or previous
         yield from _numbering(sec.sections, f"{sec.label}{sec.title}")
+    if gaps > _GAPS_LISTED:
+        yield Warning("numbering-gap", f"{where}另有 {gaps - _GAPS_LISTED} 处编号不连续",
+                      field="outline")
 
 
-def _previous(sec: Section, siblings: list[Section]) -> str:
-    i = siblings.index(sec)
-    return next((s.label for s in reversed(siblings[:i]) if s.label), "")
+_GAPS_LISTED = 3
 
 
 def _body(doc: Document) -> Iterator[Warning]:

@@ -262,10 +262,14 @@ def _split_tail(lines: list[Line], notes: Notes) -> tuple[list[Line], EndMeta]:
     text_idx = [i for i, ln in enumerate(lines) if not ln.blank]
     # A box of other articles (推荐阅读, 为你推荐, 作者最新文章 …) ends the text: it and what
     # follows it are the page's, not the article's.
+    lengths = [len(lines[j].text) for j in text_idx]
+    suffix = [0] * (len(lengths) + 1)  # characters of the lines from n on, for means
+    for n in range(len(lengths) - 1, -1, -1):
+        suffix[n] = suffix[n + 1] + lengths[n]
     for n, i in enumerate(text_idx):
-        after = [len(lines[j].text) for j in text_idx[n + 1:]]
+        count = len(text_idx) - n - 1
         if n >= 1 and _RELATED_BOX.fullmatch(lines[i].text) and (
-                n >= len(text_idx) * 0.4 or (after and sum(after) / len(after) <= 50)):
+                n >= len(text_idx) * 0.4 or (count and suffix[n + 1] / count <= 50)):
             for j in text_idx[n:]:
                 notes.discard(lines[j], "related links")
             lines = lines[:i]
