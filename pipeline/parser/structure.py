@@ -293,11 +293,13 @@ def _decide_numbered(items: list[Item]) -> None:
             g.role = _numbered_role(g, group, enumeration, body_follows, dense)
             if g.role == "heading":
                 g.kind, g.label = kind, g.marker.label
-        if dense and any(g.role == "list" for g in group) and not any(g.run_in for g in group):
-            # one list, not a list with a stray heading at its end
+        listed = sum(1 for g in group if g.role == "list")
+        if dense and listed and (not any(g.run_in for g in group) or listed * 2 >= len(group)):
+            # items of one run share one role: one list, not a list with stray headings
+            # (a short item that happens to read as a run-in heading is still an item)
             for g in group:
-                if g.role == "heading" and not g.run_in:
-                    g.role = "list"
+                if g.role == "heading":
+                    g.role, g.run_in = "list", False
         k = j + 1
 
 
