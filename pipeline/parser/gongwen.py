@@ -38,6 +38,8 @@ _KINDS = ("通知|通报|决定|决议|命令|令|公报|公告|通告|意见|�
           "办法|规定|方案|规划|细则|条例")
 _TITLE_KIND = re.compile(rf".*(?:关于|转发|印发).*的?(?:{_KINDS})$|.*(?:{_KINDS})$")
 _ABOUT = re.compile(r"(.{2,40}?)\s*关于")
+# a labelled field ("发文字号：", "标　题：") is never a line of a title
+_FIELDISH = re.compile(r"^\s*\S{1,6}?[ \u3000]*\S{0,3}\s*[:：]")
 # 版记
 _CC = re.compile(r"(抄送|分送|抄报|报送|发送)\s*[:：]\s*(.*)")
 _KEYWORDS = re.compile(r"主题词\s*[:：]\s*(.*)")
@@ -63,6 +65,7 @@ class Official:
     cc: list[str] = field(default_factory=list)
     imprint: str = ""
     organ: str = ""  # 发文机关, for meta.source
+    title_above: list[int] = field(default_factory=list)  # a title printed above the 发文字号
     date: str | None = None  # 成文日期
     tail: list[Block] = field(default_factory=list)  # 附件说明, 署名, 成文日期, 附注
     attachments: list[tuple[str, list[Line]]] = field(default_factory=list)
@@ -87,7 +90,8 @@ def take(lines: list[Line], notes: Notes) -> tuple[list[Line], Official | None]:
     record_end = _record(lines, text_idx, off, drop)
     first = next((i for i in text_idx if i > banner_end), None)
     title_lines, addressee_end = _title_and_addressees(lines, text_idx, first, off, drop,
-                                                      has_banner=banner_end >= 0)
+                                                      has_banner=banner_end >= 0,
+                                                      title=off.title_above)
     official = bool(off.doc_number) or record_end < len(lines) or bool(off.addressees)
     if not official:
         return lines, None
@@ -180,6 +184,21 @@ def _banner(lines: list[Line], idx: list[int], off: Official, drop: dict[int, st
         if any(len(lines[j].text) > 40 or lines[j].text[-1] in SENTENCE_END for j in above):
             return -1
         off.doc_number = re.sub(r"\s+", "", m.group("number") or m.group("number2"))
+        # Copied from a web page, the title often stands above the number: lines that end in
+        # a kind of document (…的决定, …的通知) are the title, not the issuing body's header.
+        plain = [j for j in above if not (_COPY_NO.fullmatch(squash_spaces(lines[j].text))
+                                          or _SECRET.fullmatch(squash_spaces(lines[j].text))
+                                          or _URGENT.fullmatch(squash_spaces(lines[j].text))
+                                          or is_rule(lines[j].text))]
+        if plain and _TITLE_KIND.fullmatch(lines[plain[-1]].text.strip()) \
+                and not lines[plain[-1]].text.strip().endswith("文件"):
+            k = len(plain) - 1
+            while (k > 0 and len(plain) - k < 4 and not _FIELDISH.search(lines[plain[k - 1]].text)
+                   and len(lines[plain[k - 1]].text) <= 40
+                   and lines[plain[k - 1]].text.strip()[-1] not in SENTENCE_END + "：:"):
+                k -= 1
+            off.title_above = plain[k:]
+            above = [j for j in above if j not in off.title_above]
         for j in above:
             t = squash_spaces(lines[j].text)
             if _COPY_NO.fullmatch(t):
@@ -212,14 +231,20 @@ def _banner(lines: list[Line], idx: list[int], off: Official, drop: dict[int, st
 # --- 标题 and 主送机关 ------------------------------------------------------------
 
 def _title_and_addressees(lines: list[Line], idx: list[int], first: int | None, off: Official,
-                          drop: dict[int, str], has_banner: bool) -> tuple[list[int], int]:
-    """Title line indexes and the index after the addressee line(s) (or after the title)."""
+                          drop: dict[int, str], has_banner: bool,
+                          title: list[int] | None = None) -> tuple[list[int], int]:
+    """Title line indexes and the index after the addressee line(s) (or after the title).
+
+    ``title``: lines already known to be the title (printed above the 发文字号); the
+    addressees are then looked for from ``first`` on.
+    """
     if first is None:
         return [], -1
     start = idx.index(first)
-    title: list[int] = []
+    known = bool(title)
+    title = list(title or [])
     pos = start
-    while pos < len(idx) and len(title) < 4:
+    while not known and pos < len(idx) and len(title) < 4:
         t = lines[idx[pos]].text
         if len(t) > 40 or t[-1] in SENTENCE_END + "：:，、" or find_marker(t):
             break

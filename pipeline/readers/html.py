@@ -481,15 +481,24 @@ def _join_label_cells(page: list[_Line]) -> list[_Line]:
         ln = page[k]
         nxt = page[k + 1] if k + 1 < len(page) else None
         if (nxt is not None and label_only(ln.text) and len(nxt.text) <= 80
-                and not label_only(nxt.text) and not ln.hidden and not nxt.hidden):
+                and not label_only(nxt.text) and not ln.hidden and not nxt.hidden
+                and _same_row(ln.block, nxt.block)):
             ln.text = f"{ln.text.strip()}{nxt.text.strip()}"
             ln.link_chars += nxt.link_chars
+            ln.bold = ln.bold and nxt.bold
             out.append(ln)
             k += 2
             continue
         out.append(ln)
         k += 1
     return out
+
+
+def _same_row(a: etree._Element, b: etree._Element) -> bool:
+    """Two cells of one table row (a label cell and its value cell)."""
+    cells = ("td", "th")
+    return (isinstance(a.tag, str) and isinstance(b.tag, str) and a.tag.lower() in cells
+            and b.tag.lower() in cells and a.getparent() is b.getparent())
 
 
 def _is_field_line(text: str) -> bool:
@@ -639,7 +648,9 @@ def _title_line(page: list[_Line], head: HeadMeta, first: _Line | None,
         for i in range(prop - 1, max(-1, prop - 4), -1):
             ln = page[i]
             if (id(ln) not in never and _head_line(ln) and 4 <= len(ln.text) <= 90
-                    and (ln.heading or ln.bold) and not _NUMBERED.match(ln.text)):
+                    and (ln.heading or ln.bold) and not _NUMBERED.match(ln.text)
+                    and not _TAIL_FIELD.match(ln.text) and not label_only(ln.text)
+                    and not parse_fields(ln.text)):
                 return i
     for i in reversed(window):
         ln = page[i]
