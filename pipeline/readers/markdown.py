@@ -25,27 +25,61 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
 
 from pipeline.model import Author, Discarded, Meta
 from pipeline.readers.decode import decode
 from pipeline.readers.source import SourceLine, SourceText
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
-_TAG = re.compile(r"<[^>]+>")
+_CODE_TAGS = re.compile(r"<(style|script|template)\b.*?(?:</\1\s*>|$)", re.S | re.I)
+# "### 一、深化理论武装 {#part1}": a heading's attribute list (ids, classes) is markup
+_HEADING_ATTRS = re.compile(r"\s*\{\s*(?:[#.][\w:-]+\s*|[\w-]+=\S+\s*)+\}\s*$")
+
+
+def _only_page_links(inline: Token) -> bool:
+    """An inline whose every visible character is the text of a link to "#somewhere"."""
+    depth, outside, inside = 0, 0, 0
+    for child in inline.children or []:
+        if child.type == "link_open":
+            depth += 1 if str(child.attrs.get("href", "")).startswith("#") else 100
+        elif child.type == "link_close":
+            depth -= 1 if depth < 100 else 100
+        elif child.type in ("text", "code_inline"):
+            n = len(child.content.strip())
+            if depth == 1:
+                inside += n
+            else:
+                outside += n
+    return inside > 0 and outside == 0
+
+
+def _html_lines(fragment: str) -> list[tuple[str, int, int | None]]:
+    """(text, line offset, heading level) for each block of an HTML fragment."""
+    import lxml.html
+
+    from pipeline.readers.html import _lines
+
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except Exception:  # noqa: BLE001 - lxml raises several kinds on broken fragments
+        return [(ln.strip(), k, None) for k, ln in enumerate(re.sub(r"<[^>]+>", "", fragment)
+                                                           .split("\n")) if ln.strip()]
+    return [(ln.text.strip(), max((ln.lineno or 1) - 1, 0), ln.heading)
+            for ln in _lines(root) if ln.text.strip()]
 
 
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
-    return md.use(front_matter_plugin).use(footnote_plugin)
+    return md.use(footnote_plugin)
 
 
 def read(data: bytes, name: str) -> SourceText:
     """Decode and parse; one SourceLine per line of text, blank lines between blocks."""
     text, encoding = decode(data, name)
     raw = text.split("\n")
-    tokens = _parser().parse(text)
     out = _Reader(raw)
+    text = out.front_matter(text)
+    tokens = _parser().parse(text)
     out.walk(tokens)
     out.unclaimed()
     out.lines.sort(key=lambda ln: ln.lineno)
@@ -72,12 +106,11 @@ class _Reader:
             if tok.map:
                 self.claimed.update(range(tok.map[0], tok.map[1]))
             kind = tok.type
-            if kind == "front_matter":
-                self._front_matter(tok)
-            elif kind == "heading_open":
+            if kind == "heading_open":
                 level = int(tok.tag[1])
                 start = tok.map[0] + 1 if tok.map else 0
                 text = " ".join(t for t in self._inline(tokens[i + 1], start) if t.strip())
+                text = _HEADING_ATTRS.sub("", text)
                 self.lines.append(SourceLine(text.strip(), start, level))
                 if tok.markup in ("=", "-") and tok.map:  # a setext underline
                     under = tok.map[1] - 1
@@ -87,6 +120,14 @@ class _Reader:
                 i += 2
             elif kind == "paragraph_open":
                 start = tok.map[0] + 1 if tok.map else 0
+                if _only_page_links(tokens[i + 1]):  # "[一、…](#part1)": a contents list
+                    text = "".join(self._inline(tokens[i + 1], start))
+                    self.discarded.append(Discarded(text, "table of contents (links within the page)",
+                                                    start))
+                    if self.item_label:
+                        self.item_label.pop()
+                    i += 2
+                    continue
                 parts = self._inline(tokens[i + 1], start)
                 if self.item_label and parts:
                     parts[0] = self.item_label.pop() + parts[0]
@@ -149,18 +190,31 @@ class _Reader:
 
     # -- the other blocks ----------------------------------------------------------
 
-    def _front_matter(self, tok: Token) -> None:
+    def front_matter(self, text: str) -> str:
+        """YAML between ``---`` lines at the top (blank lines before it allowed): read into
+        the hints, discarded, and blanked in the text the Markdown parser sees."""
         import yaml
 
-        end = tok.map[1] if tok.map else 0
-        for k in range(end):
-            self.discarded.append(Discarded(self.raw[k], "front matter", k + 1))
+        lines = text.split("\n")
+        first = next((k for k, ln in enumerate(lines) if ln.strip()), None)
+        if first is None or first > 3 or lines[first].strip() != "---":
+            return text
+        end = next((k for k in range(first + 1, min(len(lines), first + 200))
+                    if lines[k].strip() in ("---", "...")), None)
+        if end is None:
+            return text
+        for k in range(first, end + 1):
+            self.discarded.append(Discarded(lines[k], "front matter", k + 1))
+            self.claimed.add(k)
         try:
-            data = yaml.safe_load(tok.content)
+            data = yaml.safe_load("\n".join(lines[first + 1:end]))
         except yaml.YAMLError:
-            return
-        if not isinstance(data, dict):
-            return
+            data = None
+        if isinstance(data, dict):
+            self._hints_from(data)
+        return "\n".join([""] * (end + 1) + lines[end + 1:])
+
+    def _hints_from(self, data: dict) -> None:
         fields = {str(k).strip().lower(): v for k, v in data.items()}
         if isinstance(fields.get("title"), str | int):
             self.hints.title = str(fields["title"]).strip()
@@ -192,6 +246,8 @@ class _Reader:
         self._blank(tok)
 
     def _html_block(self, tok: Token) -> None:
+        """Raw HTML in the Markdown: its comments, scripts and styles are not text; the rest
+        is read as a web page's blocks are (an ``<h1>`` stays a heading)."""
         start = tok.map[0] + 1 if tok.map else 0
         rest = tok.content
         for m in _COMMENT.finditer(rest):
@@ -199,10 +255,13 @@ class _Reader:
             line = start + rest[: m.start()].count("\n")
             self.discarded.append(Discarded(m.group(0).rstrip("\n"), reason, line))
         visible = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), rest)
-        for k, text in enumerate(visible.split("\n")):
-            plain = _TAG.sub("", text)
-            if plain.strip():
-                self.lines.append(SourceLine(plain.strip(), start + k))
+        for m in _CODE_TAGS.finditer(visible):
+            self.discarded.append(Discarded(m.group(0).strip()[:200], "markup (style or script)",
+                                            start + visible[: m.start()].count("\n")))
+        visible = _CODE_TAGS.sub(lambda m: "\n" * m.group(0).count("\n"), visible)
+        if visible.strip():
+            for line in _html_lines(visible):
+                self.lines.append(SourceLine(line[0], start + line[1], line[2]))
         self._blank(tok)
 
     def _table(self, tokens: list[Token], i: int) -> int:
