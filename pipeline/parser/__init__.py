@@ -31,6 +31,7 @@ from pipeline.parser.lines import Line, Notes, make_line
 from pipeline.parser.meta import (
     FrontMatter,
     authors_from,
+    credit_units,
     dateline_source,
     end_source,
     is_byline,
@@ -244,6 +245,7 @@ def _end_credit(text: str, end: EndMeta) -> bool:
                 end.source = end.source or source_value(value)
             elif kind == "author" and value:
                 end.authors[0:0] = authors_from(value)
+                end.source = end.source or next(iter(credit_units(value)), "")
         return True
     bare = re.fullmatch(r"[（(]\s*([^（）()]{2,30}?)\s*[）)]", text)
     if bare and not re.match(r"此件|本件|此页|此文|本文|以上", bare.group(1)):  # not a 附注

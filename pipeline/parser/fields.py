@@ -18,8 +18,8 @@ import re
 from pipeline.parser.text import HAN_CLASS, squash_spaces
 
 # label → what it gives; the longest label wins where one contains another
-DATE_LABELS = ("成文日期", "印发日期", "发布时间", "发布日期", "发表时间", "发表日期", "时间", "日期", "更新时间",
-               "最后更新")
+DATE_LABELS = ("成文日期", "印发日期", "发布时间", "发布日期", "发表时间", "发表日期", "发表于", "发布于", "时间",
+               "日期", "更新时间", "最后更新")
 SOURCE_LABELS = ("资料来源", "文章来源", "稿件来源", "信息来源", "新闻来源", "本文来源", "来源于", "来源", "出处",
                  "转自", "摘自", "稿源", "发文机关", "发布机构", "发布机关", "发文单位", "发布单位", "单位")
 AUTHOR_LABELS = ("作者", "撰稿", "撰文", "执笔", "采写", "文字", "文", "记者", "通讯员", "文/图", "文图", "文字、图片",
@@ -38,6 +38,8 @@ _LONG_ALT = "|".join(re.escape(label) for label in _ALL if len(label) >= 2)
 _SHORT_ALT = "|".join(re.escape(label) for label in _ALL if len(label) < 2)
 # "来源：新华社", WeChat's "来源 | 新华社" / "编辑丨张三", credits "文/王文" "执笔/叨叨姐"
 _FIELD = re.compile(rf"((?<![{HAN_CLASS}])(?:{_SHORT_ALT})|{_LONG_ALT})\s*(?:[:：]|\s[|｜丨]\s?|[|｜丨]|/(?!\d))\s*")
+_SPACED_DATE_LABEL = re.compile(r"(更新时间|发布时间|发表时间|发布日期|发表于|发布于)\s+"
+                                r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?.{0,30})$")
 _TRAILING_DATETIME = re.compile(r"\s*(\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)$")
 _LEADING_DATETIME = re.compile(
     r"(\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?)(\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?")
@@ -188,6 +190,9 @@ def parse_fields(text: str) -> dict[str, str] | None:
             fields["作者"] = author
         return fields
     fields: dict[str, str] = {}
+    spaced = _SPACED_DATE_LABEL.match(text)  # "更新时间 2012年12月10日, 格林尼治标准时间10:41"
+    if spaced:
+        return {spaced.group(1): spaced.group(2)}
     trail = _TRAILING_DATETIME.search(text)
     if trail and trail.start() > 0 and len(text[: trail.start()]) <= 20 \
             and not _FIELD.search(text[: trail.start()]) and not re.search(r"[，。；！？]", text):

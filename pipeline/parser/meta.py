@@ -48,6 +48,10 @@ _NAME = r"[\u4e00-\u9fff·]{2,4}"
 _LONE_NAME = re.compile(rf"{_NAME}")
 _TITLES_AND_NAME = re.compile(rf"(.*\S)\s+({_NAME})")
 _NAME_AND_TITLES = re.compile(rf"({_NAME})\s+(\S.*)")
+# a name run into the writer's affiliation: "方敏北京大学经济学院教授"
+_GLUED_AFFILIATION = re.compile(r"([\u4e00-\u9fff]{2,3}?)([\u4e00-\u9fff]{2,20}(?:大学|学院|研究院|研究所|"
+                                r"党校|中心|科学院|社科院)[\u4e00-\u9fff]{0,12}(?:教授|研究员|讲师|博士|主任|"
+                                r"院长|所长|副教授|学者|专家|博士生|硕士生))")
 _SALUTATION = re.compile(r".{1,12}[：:！!]")
 _AGENCIES = "新华社|本报|中新社|人民日报|央视网|人民网|新华网|光明日报|经济日报|解放军报|中国新闻网|中新网"
 # "新华社北京5月22日电", and the local "本站讯" / "本报讯" / "某某网讯" leads.
@@ -447,6 +451,9 @@ def _apply_fields(st: _Front, fields: dict[str, str]) -> str | None:
                 st.accounts.add(value)
         elif kind == "author":
             st.authors.extend(authors_from(value))
+            units = credit_units(value)
+            if units and not meta.source and "来源" not in "".join(fields):
+                meta.source = units[0]  # only where the page states no source of its own
         elif key in ("原标题", "本文原标题"):
             meta.notes.append(widen_punctuation(f"{key}：{value}"))
         elif key in ("发文字号", "文号") and not meta.doc_number:
@@ -477,7 +484,16 @@ def authors_from(value: str) -> list[Author]:
     if m and _OFFICE_END.search(m.group(2)) and plausible_person(m.group(1)):
         titles = [widen_punctuation(p) for p in re.split(r"[、\s]+", m.group(2)) if p]
         return [Author(m.group(1), titles)]
+    m = _GLUED_AFFILIATION.fullmatch(value)  # "方敏北京大学经济学院教授"
+    if m and plausible_person(m.group(1), labelled=False):
+        return [Author(m.group(1), [widen_punctuation(m.group(2))])]
     return [Author(n) for n in split_names(value)]
+
+
+def credit_units(value: str) -> list[str]:
+    """The units a credit names beside its people ("严夏蕾  集团党办"): who supplied it."""
+    return [t for t in re.split(r"[\s、，,;；]+", squash_spaces(value))
+            if is_organisation(t) and not plausible_person(t)]
 
 
 def is_byline(text: str) -> bool:

@@ -80,7 +80,9 @@ _NUMBERED = re.compile(r"\s*(?:[一二三四五六七八九十]+\s*[、．.]|[�
                        r"第[一二三四五六七八九十百\d]+[章节条部篇编])")
 # A link of the site's own, glued to the end of a paragraph: "返回腾讯网首页>>", "查看更多»".
 _NAV_LINK = re.compile(r"(?:返回|进入|回到).{0,10}(?:首页|主页|频道)|(?:更多|点击|查看|阅读全文).{0,10}(?:>>|»|›)|"
-                       r"(?:>>|»)\s*$|^返回\S{0,10}[，,]?\s*查看更多|查看更多\S{0,6}$")
+                       r"(?:>>|»)\s*$|^返回\S{0,10}[，,]?\s*查看更多|查看更多\S{0,6}$|"
+                       r"^(?:更多内容|更多|详情|全文)[，,]?\s*(?:点击|请点击)?(?:阅读|查看|进入)\S{0,4}$|"
+                       r"^(?:参与互动|我要评论|评论|分享|收藏|打印|纠错|我要纠错|关闭|举报)$")
 # id/class words of the elements that hold a page's metadata, one item each.
 _META_NAME = re.compile(r"source|author|writer|time|date|pubtime|publish", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -236,8 +238,9 @@ def read(data: bytes, name: str) -> SourceText:
     if head.title_tag:
         discarded.append(Discarded(head.title_tag, "page metadata (title tag)", 0))
     discarded.sort(key=lambda d: d.line)
+    site = head.site_name or _footer_owner(page)
     return SourceText(name=name, format="html", lines=lines, encoding=encoding,
-                      hints=hints, discarded=discarded, warnings=warnings, site=head.site_name)
+                      hints=hints, discarded=discarded, warnings=warnings, site=site)
 
 
 # --- decoding and parsing ---------------------------------------------------
@@ -473,6 +476,22 @@ def _find_container(body: etree._Element) -> etree._Element | None:
     return None
 
 
+_OWNER = re.compile(r"(?:版权所有|主办单位|主办|承办单位|Copyright\s*(?:©|\(c\))?\s*(?:\d{4}\s*[-–]?\s*\d{0,4})?)"
+                    r"\s*[:：]?\s*([\u4e00-\u9fff（）()]{4,30}?)(?=$|\s|[，,。|｜]|版权|地址|电话|邮编|备案|ICP)")
+
+
+_STAFF_CREDIT = re.compile(r"(?:责任编辑|编辑|责编|审核|校对|监制|值班编辑|编审)\s*[:：/|｜丨]?\s*[^\n）)]{0,30}")
+
+
+def _footer_owner(page: list[_Line]) -> str:
+    """The organisation the page's footer names as its owner ("版权所有：某某大学信息中心")."""
+    for ln in reversed(page[-40:]):
+        m = _OWNER.search(ln.text)
+        if m:
+            return m.group(1)
+    return ""
+
+
 def _join_label_cells(page: list[_Line]) -> list[_Line]:
     """'发文机关：' | '国务院办公厅' in two cells of a property table → one line, as it reads."""
     out: list[_Line] = []
@@ -533,6 +552,21 @@ def _in_furniture(line: _Line, stop: etree._Element) -> bool:
     return False
 
 
+_CAPTION_NAME = re.compile(r"caption|figcaption|pic-?desc|img-?desc|image_desc|photo-?desc|tuzhu|picnote",
+                           re.I)
+
+
+def _captioned(line: _Line, stop: etree._Element) -> bool:
+    """In an element the page names as a picture's caption (<figcaption>, class="caption")."""
+    el = line.block
+    while el is not None and el is not stop:
+        if isinstance(el.tag, str) and (el.tag.lower() == "figcaption" or _CAPTION_NAME.search(
+                f"{el.get('class') or ''} {el.get('id') or ''}")):
+            return len(line.text) <= 120
+        el = el.getparent()
+    return False
+
+
 def _inner_furniture(line: _Line, container: etree._Element, nxt: _Line | None) -> str:
     """Why a line inside the article's container is not the article's text, or ''.
 
@@ -541,6 +575,8 @@ def _inner_furniture(line: _Line, container: etree._Element, nxt: _Line | None) 
     image that is not a sentence, not set bold like a subhead and not the title of a poem or
     quotation (a "——" line under it); or a short line in small print under an image.
     """
+    if _captioned(line, container):
+        return "photo caption"
     if _in_furniture(line, container):
         return _reason(line, "page furniture")
     size = len("".join(line.text.split()))
@@ -652,11 +688,12 @@ def _title_line(page: list[_Line], head: HeadMeta, first: _Line | None,
                     and not _TAIL_FIELD.match(ln.text) and not label_only(ln.text)
                     and not parse_fields(ln.text)):
                 return i
-    for i in reversed(window):
-        ln = page[i]
-        if (ln.heading in (1, 2) and _head_line(ln) and 4 <= len(ln.text) <= 90
-                and not _NUMBERED.match(ln.text) and id(ln) not in never):
-            return i
+    for levels in ((1, 2), (3, 4)):  # an <h3> atop the text titles a page without h1/h2
+        for i in reversed(window):
+            ln = page[i]
+            if (ln.heading in levels and _head_line(ln) and 4 <= len(ln.text) <= 90
+                    and not _NUMBERED.match(ln.text) and id(ln) not in never):
+                return i
     return None
 
 
@@ -718,7 +755,8 @@ def _hints(head: HeadMeta, platform: Meta, page: list[_Line], title_at: int | No
     meta.source = platform.source or head.source
     names = [a.name for a in platform.authors] or head.authors
     site = _compact(head.site_name + head.title_tag)
-    printed = _compact("".join(ln.text for ln in page))
+    # the page's text without its staff credits: a name printed only as 编辑/责编 is no author
+    printed = _compact(_STAFF_CREDIT.sub("", "\n".join(ln.text for ln in page)))
     # a CMS's author field often holds the portal's own name or the uploader's: an author
     # only when the page prints the name
     meta.authors = [Author(n) for n in names

@@ -30,6 +30,8 @@ _TITLE_SEP = re.compile(r"\s*(?:--|——|_|\||｜| - | – | — |-(?=[^\d\s-]{
 _SITE_END = re.compile(r"(?:网|站|报|台|刊|社|频道|新闻|门户|政府|中心|平台|官网|号|头条|客户端|公众号|"
                        r"大学|学院|中学|小学|学校|医院|研究院|委员会|办公室|办事处|[局厅委部院所]|"
                        r"[A-Za-z][A-Za-z .-]*|专栏|栏目)$")
+# What a site's own name ends with (stricter than _SITE_END, which also strips columns).
+_SITE_NAME = re.compile(r"(?:网|网站|报|台|社|频道|门户|官网|政府|大学|学院|学校|中学|小学|医院|研究院|委员会|中心)$")
 _DATE_KEYS = ("article:published_time", "datepublished", "pubdate", "publishdate", "publish_date",
               "publishtime", "publish-time", "og:release_date", "firstpublishedtime", "releasedate",
               "weibo:article:create_at", "dc.date", "dc.date.issued", "date")
@@ -158,8 +160,8 @@ def head_meta(root: etree._Element) -> HeadMeta:
     meta.description = tags.get("description") or tags.get("og:description", "")
     if not meta.site_name and meta.title_tag:
         parts = _TITLE_SEP.split(meta.title_tag)
-        if len(parts) > 1 and _SITE_END.search(parts[-1]):
-            meta.site_name = parts[-1]
+        # "标题 - 某某网 - 栏目": the site is the part after the title that names a site
+        meta.site_name = next((p for p in reversed(parts[1:]) if _SITE_NAME.search(p)), "")
     return meta
 
 
