@@ -107,7 +107,7 @@ def _how_read(doc: Document) -> str:
     parts = [doc.read_as] if doc.read_as else []
     if doc.encoding and doc.encoding not in doc.read_as:
         parts.append(doc.encoding)
-    return f"（{_(', ').join(parts)}）" if parts else ""
+    return _(" ({how})").format(how=_(", ").join(parts)) if parts else ""
 
 
 def render_check(doc: Document, source_name: str = "", workspace: bool = False) -> str:
