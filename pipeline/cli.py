@@ -784,10 +784,10 @@ def _click_error(exc: click.ClickException) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: the tool's own errors are one line; anything else is a bug."""
-    from pipeline.i18n import language_from_environment, set_language
+    from pipeline.i18n import default_language, set_language
 
     args, language, bad = _take_language(list(argv if argv is not None else sys.argv[1:]))
-    set_language(language or language_from_environment())
+    set_language(language or default_language())
     if bad:
         error(_("--lang: '{value}' is not a language studykit speaks: use zh or en").format(
             value=bad))

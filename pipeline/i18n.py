@@ -34,6 +34,9 @@ ENV = "STUDYKIT_LANG"  # set by --lang for the worker processes a build starts
 
 _request_language: ContextVar[str | None] = ContextVar("studykit_language", default=None)
 _process_language: str | None = None
+_UNSET = object()
+_inherited: object = _UNSET  # STUDYKIT_LANG as this process found it, before set_language
+_inherited_language: str | None = None  # and LANGUAGE
 
 
 def normalize(value: str | None) -> str | None:
@@ -62,6 +65,19 @@ def language_from_environment(environ: dict[str, str] | None = None) -> str:
     return "en"
 
 
+def default_language() -> str:
+    """The language the environment asks for, as this process was started (what an earlier
+    ``set_language`` wrote into STUDYKIT_LANG for its workers does not count)."""
+    if _inherited is _UNSET:
+        return language_from_environment()
+    env = {k: v for k, v in os.environ.items() if k not in (ENV, "LANGUAGE")}
+    if isinstance(_inherited, str):
+        env[ENV] = _inherited
+    if isinstance(_inherited_language, str):
+        env["LANGUAGE"] = _inherited_language
+    return language_from_environment(env)
+
+
 def current() -> str:
     """The language messages are put in here and now: "en" or "zh"."""
     return _request_language.get() or _process_language or language_from_environment()
@@ -70,9 +86,11 @@ def current() -> str:
 def set_language(language: str) -> None:
     """The process's language (the command line's choice), for this process and the
     processes it starts (workers, and Click's own messages through gettext's domain)."""
-    global _process_language
+    global _process_language, _inherited, _inherited_language
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}")
+    if _inherited is _UNSET:
+        _inherited, _inherited_language = os.environ.get(ENV), os.environ.get("LANGUAGE")
     _process_language = language
     os.environ[ENV] = language
     # Click's messages go through gettext's global domain: ours, in the chosen language.

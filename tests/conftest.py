@@ -33,6 +33,7 @@ def _english_messages(monkeypatch):
     monkeypatch.setenv(i18n.ENV, "en")
     monkeypatch.delenv("LANGUAGE", raising=False)
     monkeypatch.setattr(i18n, "_process_language", None)
+    monkeypatch.setattr(i18n, "_inherited", i18n._UNSET)
 
 
 @pytest.fixture
