@@ -563,7 +563,7 @@ def _build_to_stdout(req: Request, jobs: int | None) -> None:
         if result.exit_code:
             sys.exit(result.exit_code)
         data = result.outputs[0].read_bytes()
-    out = click.get_binary_stream("stdout")
+    out = sys.stdout.buffer
     out.write(data)
     out.flush()
 
@@ -778,7 +778,7 @@ def _click_error(exc: click.ClickException) -> None:
     ctx = getattr(exc, "ctx", None)
     if isinstance(exc, click.UsageError) and ctx is not None:
         message = _("{message}; see '{command} -h'").format(
-            message=message.rstrip("."), command=ctx.command_path)
+            message=message.rstrip(".。"), command=ctx.command_path)
     error(message)
 
 
