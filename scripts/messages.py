@@ -127,10 +127,7 @@ def missing(catalog: Catalog, pot: Catalog) -> list[str]:
             continue
         have = catalog.get(msg.id)
         strings = have.string if have is not None else None
-        if isinstance(strings, tuple | list):
-            done = all(strings)
-        else:
-            done = bool(strings)
+        done = all(strings) if isinstance(strings, tuple | list) else bool(strings)
         if have is None or not done or have.fuzzy:
             out.append(msg.id if isinstance(msg.id, str) else msg.id[0])
     return out

@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from buildutil import run
 
 from pipeline.i18n import (
     LOCALE_DIR,
