@@ -451,7 +451,7 @@ class Reporter:
             click.echo("", err=True)
         if State.debug and res.traceback:
             click.echo(res.traceback.rstrip(), err=True)
-        error(res.error if res.exit_code == EXIT_TEMPLATE else f"{_where(res)}{res.error}")
+        error(f"{_where(res)}{res.error}")
 
     def close(self) -> None:
         if self.bar is not None:

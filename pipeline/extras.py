@@ -11,7 +11,7 @@ from __future__ import annotations
 from importlib import metadata
 
 from pipeline.errors import EnvironmentProblem
-from pipeline.i18n import _
+from pipeline.i18n import ngettext
 
 EXTRAS: dict[str, tuple[str, ...]] = {
     "serve": ("fastapi", "uvicorn", "python-multipart", "tomlkit"),
@@ -38,6 +38,8 @@ def require(extra: str) -> None:
     """Raise ``EnvironmentProblem`` naming the extra when any of its parts is missing."""
     absent = missing(extra)
     if absent:
-        raise EnvironmentProblem(
-            _("studykit {extra} needs {parts}, which is not installed: {command}").format(
-                extra=extra, parts=", ".join(absent), command=install_hint(extra)))
+        raise EnvironmentProblem(ngettext(
+            "studykit {extra} needs {parts}, which is not installed: {command}",
+            "studykit {extra} needs {parts}, which are not installed: {command}",
+            len(absent)).format(extra=extra, parts=", ".join(absent),
+                                command=install_hint(extra)))

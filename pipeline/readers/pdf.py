@@ -20,7 +20,7 @@ import threading
 import unicodedata
 
 from pipeline.errors import InputError
-from pipeline.i18n import _
+from pipeline.i18n import _, ngettext
 from pipeline.model import Discarded, Meta
 from pipeline.readers.layout import Glyph, Page, build_rows, lay_out
 from pipeline.readers.source import SourceLine, SourceText
@@ -151,13 +151,16 @@ def _source(pages: list[Page], name: str, unread: list[int], ocr_pages: list[int
                                 centered=para.centered, page=para.page))
     discarded.sort(key=lambda d: d.line)
     n = len(pages)
-    read_as = _("PDF, {n} pages, text layer").format(n=n)
+    read_as = ngettext("PDF, {n} page, text layer", "PDF, {n} pages, text layer", n).format(n=n)
     if ocr_pages:
-        read_as = (_("PDF, {n} pages, read by OCR (Tesseract)") if len(ocr_pages) == n
+        read_as = (ngettext("PDF, {n} page, read by OCR (Tesseract)",
+                            "PDF, {n} pages, read by OCR (Tesseract)", n) if len(ocr_pages) == n
                    else _("PDF, {n} pages, text layer, {ocr} of them read by OCR (Tesseract)")
                    ).format(n=n, ocr=len(ocr_pages))
     elif unread:
-        read_as += _(" ({n} pages are scanned images, not read)").format(n=len(unread))
+        read_as += ngettext(" ({n} page is a scanned image, not read)",
+                            " ({n} pages are scanned images, not read)",
+                            len(unread)).format(n=len(unread))
     return SourceText(name=name, format="pdf", lines=lines, hints=hints,
                       discarded=discarded, read_as=read_as)
 
