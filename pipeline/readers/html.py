@@ -211,7 +211,9 @@ def read(data: bytes, name: str) -> SourceText:
         if not ln.hidden and len(ln.text) <= 60 and _TAIL_FIELD.match(ln.text) and _head_line(ln):
             keep.add(id(ln))
     if _continues_elsewhere(page, last):
-        warnings.append(Warning("article-continues", "这篇文章分页显示，此页只有一部分：请把其余各页也保存下来"))
+        warnings.append(Warning("article-continues", _(
+            "the article is split over several pages and this is one of them: save the other "
+            "pages too")))
     hints = _hints(head, platform, page, title_at)
     hints.breadcrumb = _crumbs(page, crumbs)
 
