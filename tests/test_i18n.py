@@ -238,3 +238,20 @@ def test_no_error_or_warning_is_left_untranslated():
             if re.search(r"[A-Za-z\u4e00-\u9fff]{2}", literal):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {literal[:50]!r}")
     assert not found, "\n".join(found)
+
+
+def test_the_page_says_its_own_language(tmp_path):
+    """The page's script sends the language the page is in: its API errors match it."""
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from pipeline.serve.app import Settings, create_app
+
+    script = (ROOT / "pipeline" / "serve" / "static" / "app.js").read_text(encoding="utf-8")
+    assert script.count('"X-Studykit-Lang": document.documentElement.lang') == 2
+    app = create_app(Settings(root=tmp_path, warm_up=False))
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        r = client.post("/api/build", data={"outputs": "handout"},
+                        headers={"x-studykit": "1", "x-studykit-lang": "zh-CN",
+                                 "Accept-Language": "en-US"})
+        assert r.json()["error"] == "没有源文件：请先粘贴文字或添加文件"

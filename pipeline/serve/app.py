@@ -109,8 +109,9 @@ class _TooLarge(HTTPException):
 
 
 class Language:
-    """Each request's messages in its language: ``?lang=zh|en``, else a ``lang`` cookie,
-    else the browser's ``Accept-Language``, else the server's (``Settings.language``).
+    """Each request's messages in its language: ``?lang=zh|en``, else the page's own
+    (``X-Studykit-Lang``, the ``lang`` of the page that asks), else a ``lang`` cookie, else
+    the browser's ``Accept-Language``, else the server's (``Settings.language``).
     Pure ASGI, so the choice (a context variable) holds for everything the request runs,
     the exception handlers and the build threads included (``State.run`` copies it)."""
 
@@ -135,7 +136,8 @@ def request_language(scope, default: str | None = None) -> str | None:
     cookie = SimpleCookie()
     with contextlib.suppress(Exception):
         cookie.load(headers.get("cookie", ""))
-    for value in (query.get("lang", [""])[0], cookie["lang"].value if "lang" in cookie else ""):
+    for value in (query.get("lang", [""])[0], headers.get("x-studykit-lang", ""),
+                  cookie["lang"].value if "lang" in cookie else ""):
         if normalize(value):
             return normalize(value)
     return from_accept_language(headers.get("accept-language")) or default
