@@ -8,7 +8,7 @@ formulations with no definition).
 
 from __future__ import annotations
 
-from pipeline.i18n import N_, _
+from pipeline.i18n import N_, _, ngettext
 from pipeline.model import Block, Correction, Document, Meta, Section, StudyAids, section_name
 
 GENRE_NAMES = {"speech": N_("speeches and reports"), "commentary": N_("commentary"),
@@ -67,9 +67,9 @@ def _block_summary(blocks: list[Block]) -> str:
     paras = sum(1 for b in blocks if b.type != "list")
     items = sum(len(b.items) for b in blocks if b.type == "list")
     chars = sum(len(b.text) + sum(len(i.text) for i in b.items) for b in blocks)
-    parts = [_("{n} paragraphs").format(n=paras)]
+    parts = [ngettext("{n} paragraph", "{n} paragraphs", paras).format(n=paras)]
     if items:
-        parts.append(_("{n} list items").format(n=items))
+        parts.append(ngettext("{n} list item", "{n} list items", items).format(n=items))
     parts.append(_("{n} characters").format(n=chars))
     return _(", ").join(parts)
 

@@ -21,6 +21,7 @@ build needs nothing but setuptools, and ``tests/test_messages.py`` fails while a
 from __future__ import annotations
 
 import ast
+import datetime
 import inspect
 import io
 import sys
@@ -97,14 +98,30 @@ def template() -> Catalog:
     """The .pot: every message once, with where it is used."""
     from importlib import metadata
 
-    pot = Catalog(domain=DOMAIN, project="studykit", version="",
-                  msgid_bugs_address="", copyright_holder="", charset="utf-8")
+    pot = Catalog(domain=DOMAIN, project="studykit", version="", msgid_bugs_address="",
+                  copyright_holder="", charset="utf-8", creation_date=_STABLE,
+                  revision_date=_STABLE)
     for where, line, message in extract():
         pot.add(message, locations=[(where, line)])
     pot.header_comment = (f"# Messages of studykit and of Click {metadata.version('click')}.\n"
                           "# Made by scripts/messages.py (make messages); translate in "
                           "pipeline/locale/*/LC_MESSAGES/studykit.po.")
     return pot
+
+
+# The catalogs' dates: git keeps the history, so a date that changes on every run would
+# only make every `make messages` a diff.
+_STABLE = datetime.datetime(2026, 12, 1, tzinfo=datetime.timezone.utc)
+
+
+def _header(catalog: Catalog, folder: str) -> None:
+    catalog.project, catalog.version = "studykit", ""
+    catalog.copyright_holder, catalog.msgid_bugs_address = "", ""
+    catalog.last_translator = catalog.language_team = "studykit"
+    catalog.creation_date = catalog.revision_date = _STABLE
+    catalog.fuzzy = False
+    catalog.header_comment = (f"# studykit's messages in {folder}: edit the msgstr lines; "
+                              "`make messages` merges new messages in.")
 
 
 def po_path(folder: str) -> Path:
@@ -147,6 +164,7 @@ def main(argv: list[str]) -> int:
         if "--check" not in argv:
             catalog.update(pot, no_fuzzy_matching=True)
             catalog.obsolete.clear()
+            _header(catalog, folder)
             path = po_path(folder)
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("wb") as f:
