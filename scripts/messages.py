@@ -111,7 +111,7 @@ def template() -> Catalog:
 
 # The catalogs' dates: git keeps the history, so a date that changes on every run would
 # only make every `make messages` a diff.
-_STABLE = datetime.datetime(2026, 12, 1, tzinfo=datetime.timezone.utc)
+_STABLE = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
 
 
 def _header(catalog: Catalog, folder: str) -> None:
