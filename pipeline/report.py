@@ -26,6 +26,65 @@ def _clip(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+# Why a line was discarded, as readers and the parser say it (model data, in English):
+# shown translated in the report; a reason not listed here shows as it is.
+DISCARD_REASONS = (
+    N_("page navigation"),
+    N_("page footer"),
+    N_("related links"),
+    N_("table of contents"),
+    N_("metadata line"),
+    N_("rule line"),
+    N_("breadcrumb"),
+    N_("byline"),
+    N_("prev/next links"),
+    N_("previous/next links"),
+    N_("page toolbar"),
+    N_("credits"),
+    N_("photo caption"),
+    N_("page title"),
+    N_("page title (repeated below)"),
+    N_("page number"),
+    N_("page metadata (title tag)"),
+    N_("page metadata (breadcrumb)"),
+    N_("outside article"),
+    N_("outside article (content finder)"),
+    N_("hit counter"),
+    N_("counter"),
+    N_("category heading"),
+    N_("share buttons"),
+    N_("recommendation note"),
+    N_("font-size toolbar"),
+    N_("date line"),
+    N_("abstract (kept as a note under the title)"),
+    N_("after the article's credits"),
+    N_("disclaimer"),
+    N_("front matter"),
+    N_("hidden text"),
+    N_("image"),
+    N_("markup (code fence)"),
+    N_("markup (heading underline)"),
+    N_("markup (link definition)"),
+    N_("markup (thematic break)"),
+    N_("markup comment"),
+    N_("script fallback text"),
+    N_("source line (kept as meta.source)"),
+    N_("comments"),
+    N_("copyright notice"),
+    N_("date widget"),
+    N_("decoration"),
+    N_("footer address"),
+    N_("footer links"),
+    N_("login links"),
+    N_("zoom"),
+    N_("site name after the page title (kept as source)"),
+)
+
+
+def _reason(reason: str) -> str:
+    return _(reason) if reason in DISCARD_REASONS else reason
+
+
 def _corrected(field: str, fixes: dict[str, Correction]) -> str:
     fix = fixes.get(field)
     if fix is None:
@@ -136,7 +195,7 @@ def render_check(doc: Document, source_name: str = "", workspace: bool = False) 
         out.append(_("Corrections ({n}):").format(n=len(doc.corrections)))
         out.extend(f"  * {_correction_line(c)}" for c in doc.corrections)
     out.append(_("Discarded lines ({n}):").format(n=len(doc.discarded)))
-    out.extend(_("  - line {line} [{reason}] {text}").format(line=d.line, reason=d.reason,
+    out.extend(_("  - line {line} [{reason}] {text}").format(line=d.line, reason=_reason(d.reason),
                                                              text=_clip(d.text, 50))
                for d in doc.discarded)
     if doc.aids is not None:
