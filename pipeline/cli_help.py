@@ -11,6 +11,7 @@ punctuation or after opening punctuation.
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import re
 import unicodedata
@@ -22,8 +23,13 @@ from pipeline.i18n import _, current
 
 _CLOSING = set("，。、；：？！）》」』】〕〉〗〙］｝”’…—·%)]},.;:!?")
 _OPENING = set("（《「『【〔〈〖〘［｛“‘([{")
-_TOKEN = re.compile(r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’…—]|[^\s\u2e80-\u9fff"
-                    r"\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’…—]+")
+_WIDE = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’…—"
+
+
+@functools.cache
+def _token() -> re.Pattern[str]:
+    """Spaces, one wide character, or a run of anything else (compiled when help is shown)."""
+    return re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
 
 
 def width(text: str) -> int:
@@ -36,7 +42,7 @@ def _units(paragraph: str) -> list[str]:
     punctuation kept with what precedes it, opening punctuation with what follows."""
     units: list[str] = []
     pending_open = ""
-    for token in _TOKEN.findall(paragraph):
+    for token in _token().findall(paragraph):
         if token.isspace():
             if pending_open:
                 units.append(pending_open)
