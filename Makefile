@@ -1,5 +1,6 @@
 # studykit: `make run` builds the demo from source/ into output/, `make test` runs the checks.
-# Both install what they need first (a .venv, the package, the system packages).
+# Both install what they need first (a .venv, the package with all its extras, the system
+# packages), at the versions in requirements/constraints.txt.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -10,12 +11,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 STUDYKIT := $(BIN)/studykit
+# The versions CI tested: every install goes through them (`make constraints` renews them).
+CONSTRAINTS := requirements/constraints.txt
 
 # The demo: every file in source/ is parsed and checked into output/, then built.
 # To leave the build out of the demo, empty this line: DEMO_BUILD =
 DEMO_BUILD = $(STUDYKIT) build source/* -o output
 
-.PHONY: run test lint install system-packages python-check bench corpus docs clean distclean
+.PHONY: run test lint install system-packages python-check bench corpus docs messages \
+        constraints wheel-check clean distclean
 
 run: install
 	@mkdir -p output
@@ -30,14 +34,21 @@ run: install
 	done
 	$(DEMO_BUILD)
 
-# Lint and tests both run; the target fails if either failed.
+# Lint, the wheel round trip and the tests all run; the target fails if any failed.
 test: install
 	@status=0; \
 	echo "+ ruff check pipeline tests bench scripts"; \
 	$(BIN)/ruff check pipeline tests bench scripts || status=1; \
+	echo "+ scripts/wheel-check"; \
+	PYTHON=$(PYTHON) scripts/wheel-check || status=1; \
 	echo "+ pytest"; \
 	$(BIN)/pytest || status=1; \
 	exit $$status
+
+# The wheel round trip alone: build the wheel, install it into a fresh venv outside the
+# checkout, build the demo article to every output from there (see scripts/wheel-check).
+wheel-check: install
+	PYTHON=$(PYTHON) scripts/wheel-check
 
 lint: install
 	$(BIN)/ruff check pipeline tests bench scripts
@@ -60,13 +71,25 @@ $(BIN)/python: | python-check
 	    echo "       On Debian/Ubuntu: apt-get install python3-venv" >&2; \
 	    rm -rf $(VENV); exit 1; }
 
-# Reinstalled only when pyproject.toml changes (the package itself is editable).
-# pip >= 24 first: the pip 23.2 that venv ships mis-resolves lxml's extras.
-$(STAMP): pyproject.toml | $(BIN)/python
-	@echo "installing studykit and its dev tools into $(VENV) (pip install -e '.[dev]')"
+# Reinstalled only when pyproject.toml or the constraints change (the package itself is
+# editable). pip >= 24 first: the pip 23.2 that venv ships mis-resolves lxml's extras.
+$(STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	@echo "installing studykit, its extras and dev tools into $(VENV) (pip install -c $(CONSTRAINTS) -e '.[all,dev]')"
 	@$(BIN)/python -m pip install --quiet --upgrade 'pip>=24'
-	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[all,dev]'
 	@touch $@
+
+# Renew the constraints: the newest releases pyproject.toml allows, installed into a
+# scratch venv and frozen. Run `make test` afterwards, and commit both.
+constraints: | python-check
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install --quiet --upgrade 'pip>=24'; \
+	"$$tmp/venv/bin/python" -m pip install --quiet '.[all,dev]'; \
+	{ echo "# The versions CI tested, used by every make install (pip install -c)."; \
+	  echo "# Renewed with 'make constraints' (the newest releases pyproject.toml allows)."; \
+	  "$$tmp/venv/bin/python" -m pip freeze --exclude studykit; } > $(CONSTRAINTS)
+	@echo "wrote $(CONSTRAINTS); now run make test"
 
 bench: install
 	@scripts/install-system-packages pandoc || echo "bench: pandoc could not be installed; its timing will be skipped" >&2
@@ -82,6 +105,12 @@ corpus: install
 docs: install
 	$(BIN)/python scripts/gen_model_docs.py
 	$(BIN)/python scripts/gen_template_docs.py
+
+# The message catalogs: extract every message (ours and Click's) with Babel, merge them into
+# pipeline/locale/*/LC_MESSAGES/studykit.po, compile the .mo files that are committed
+# (a test fails while any is stale or a message has no translation).
+messages: install
+	$(BIN)/python scripts/messages.py
 
 clean:
 	rm -rf output $(STAMP)

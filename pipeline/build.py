@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import EXIT_BUG, EXIT_INPUT, InputError, StudykitError
+from pipeline.i18n import _
 from pipeline.model import Document
 from pipeline.options import BuildOptions
 
@@ -143,7 +144,8 @@ def _failure(job: Job, exc: Exception, start: float) -> JobResult:
         return JobResult(job, "failed", error=str(exc), exit_code=exc.exit_code,
                          seconds=seconds, traceback=trace)
     # a bug in a writer: report it, build the rest
-    return JobResult(job, "failed", error=f"internal error: {type(exc).__name__}: {exc}",
+    return JobResult(job, "failed", error=_("internal error: {error}").format(
+                         error=f"{type(exc).__name__}: {exc}"),
                      exit_code=EXIT_BUG, seconds=seconds, traceback=trace)
 
 
@@ -170,12 +172,13 @@ def _source_digests(sources: list[str], opts: BuildOptions) -> dict[str, str]:
     digests: dict[str, str] = {}
     for source in sources:
         if source == "-":
-            raise InputError("build reads files, not standard input: save it to a file first")
+            raise InputError(_("build reads files, not standard input: save it to a file first"))
         path = source_path(source)
         try:
             digests[source] = source_key(file_digest(path), opts.corrections.get(source))
         except OSError as exc:
-            raise InputError(f"{source}: cannot read: {exc.strerror or exc}") from exc
+            raise InputError(_("{source}: cannot read: {reason}").format(
+                                 source=source, reason=exc.strerror or exc)) from exc
     return digests
 
 
@@ -311,7 +314,8 @@ class PdfWorker:
             self._proc.join(timeout=5)
             code = self._proc.exitcode
             res = JobResult(job, "failed", exit_code=EXIT_BUG,
-                            error=f"internal error: a build process stopped ({exc or code})")
+                            error=_("internal error: a build process stopped ({reason})").format(
+                                reason=exc or code))
         self.busy = False
         return res
 
@@ -432,7 +436,9 @@ def _build_all(sources: list[str], formats: list[str], opts: BuildOptions, compi
             try:
                 cache.save()
             except StudykitError as err:  # outputs are fine; only the next build is slower
-                print(f"studykit: warning: build record not saved: {err}", file=sys.stderr)
+                print(_("studykit: warning: {message}").format(
+                    message=_("build record not saved: {error}").format(error=err)),
+                    file=sys.stderr)
     result.results.sort(key=lambda r: r.job.index)
     return result
 
@@ -481,9 +487,10 @@ def _same_title(result: BuildResult, cache) -> None:
                 continue
             folder = Path(path).parent
             res.status, res.exit_code = "failed", EXIT_OUTPUT
-            res.error = (f"{res.job.name} and {first.job.name} have the same title, so their "
-                         f"outputs in {folder} overwrite each other: build them with different "
-                         "-o folders, or change one's title")
+            res.error = _("{name} and {other} have the same title, so their outputs in {folder} "
+                          "overwrite each other: build them with different -o folders, or change "
+                          "one's title").format(name=res.job.name, other=first.job.name,
+                                                folder=folder)
             cache.forget(res.job.job_id)
             cache.forget(first.job.job_id)
             break
@@ -532,7 +539,8 @@ def _execute(todo: list[Job], opts: BuildOptions, jobs: int | None,
                 res = fut.result()
             except Exception as exc:  # a worker died (killed, out of memory)
                 res = JobResult(futures[fut], "failed", exit_code=EXIT_BUG,
-                                error=f"internal error: a build process stopped ({exc})")
+                                error=_("internal error: a build process stopped ({reason})")
+                                .format(reason=exc))
             finish(res)
     except BaseException:
         if executor is None and isinstance(pool, ProcessPoolExecutor):

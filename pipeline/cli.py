@@ -10,8 +10,10 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
-from pipeline.errors import EXIT_BUG, InputError, StudykitError
-from pipeline.options import FORMATS, SHEETS, VARIANT_HELP, VARIANTS, AidOptions, BuildOptions
+from pipeline.cli_help import Group
+from pipeline.errors import EXIT_BUG, EXIT_INPUT, InputError, StudykitError, UsageProblem
+from pipeline.i18n import LANGUAGES, N_, _, ngettext
+from pipeline.options import FORMATS, SHEETS, VARIANTS, AidOptions, BuildOptions
 from pipeline.readers import INPUT_FORMATS
 
 
@@ -24,16 +26,33 @@ class State:
 def _fail(err: StudykitError) -> None:
     if State.debug:
         traceback.print_exception(err)
-    click.echo(f"studykit: error: {err}", err=True)
+    error(str(err))
     sys.exit(err.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def error(message: str) -> None:
+    """One error line on standard error, in the one style of every studykit error."""
+    click.echo(_("studykit: error: {message}").format(message=message), err=True)
+
+
+def warning(message: str) -> None:
+    click.echo(_("studykit: warning: {message}").format(message=message), err=True)
+
+
+def info(message: str) -> None:
+    click.echo(f"studykit: {message}", err=True)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="studykit")
+@click.option("--lang", type=click.Choice(list(LANGUAGES)), metavar="en|zh",
+              help="Language of messages and help: zh (Chinese) or en (English); may also "
+                   "come after the command [default: zh when the locale (LANG, LC_ALL) is "
+                   "Chinese, else en].")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on standard error.")
 @click.option("-v", "--verbose", is_flag=True, help="Say what is done, step by step.")
-def cli(debug: bool, quiet: bool, verbose: bool) -> None:
+def cli(lang: str | None, debug: bool, quiet: bool, verbose: bool) -> None:
     """studykit: turn a Chinese study article into a handout, a booklet and slides.
 
     Start with `studykit init DIR` for a workspace, or build files directly:
@@ -143,21 +162,26 @@ def _formats(value: str) -> list[str]:
     wanted = [v.strip() for v in value.split(",") if v.strip()]
     for fmt in wanted:
         if fmt not in FORMATS:
-            raise click.BadParameter(f"unknown output '{fmt}' (choose from {', '.join(FORMATS)})",
-                                     param_hint="--to")
+            raise click.BadParameter(_("unknown output '{name}' (choose from {choices})").format(
+                name=fmt, choices=", ".join(FORMATS)), param_hint="--to")
     if not wanted:
-        raise click.BadParameter("name at least one output", param_hint="--to")
+        raise click.BadParameter(_("name at least one output (docx, pdf, slides)"),
+                                 param_hint="--to")
     return wanted
 
 
-def _verbosity(f):
-    """-q/-v/--debug on a command as well as before it (`studykit build -v`)."""
-    f = click.option("--debug", "debug_", is_flag=True, help="Show tracebacks for errors.")(f)
-    f = click.option("-v", "--verbose", is_flag=True,
-                     help="Report each output built or skipped (on standard error).")(f)
-    f = click.option("-q", "--quiet", is_flag=True,
-                     help="No progress bar; only errors on standard error.")(f)
-    return f
+_QUIET_HELP = N_("No progress bar; only errors on standard error.")
+_VERBOSE_HELP = N_("Report each output built or skipped (on standard error).")
+
+
+def _verbosity(f=None, *, quiet_help: str = _QUIET_HELP, verbose_help: str = _VERBOSE_HELP):
+    """-q/-v/--debug on a command as well as before it (`studykit build -v`); the command
+    says what -q and -v mean for it."""
+    def add(f):
+        f = click.option("--debug", "debug_", is_flag=True, help="Show tracebacks for errors.")(f)
+        f = click.option("-v", "--verbose", is_flag=True, help=verbose_help)(f)
+        return click.option("-q", "--quiet", is_flag=True, help=quiet_help)(f)
+    return add(f) if f is not None else add
 
 
 def _set_verbosity(quiet: bool, verbose: bool, debug_: bool) -> None:
@@ -168,16 +192,20 @@ def _set_verbosity(quiet: bool, verbose: bool, debug_: bool) -> None:
 
 def _build_options(f):
     """The options of `build` and `watch`: a default left unset comes from studykit.toml."""
-    aids = [("excerpts", "重点摘编"), ("glossary", "名词解释"), ("questions", "思考讨论题"),
-            ("quiz", "学习测试"), ("notes", "the 学习笔记 page")]
-    for aid, what in reversed(aids):
+    aids = {
+        "excerpts": N_("Put in / leave out 重点摘编 (default: on, or as studykit.toml says)."),
+        "glossary": N_("Leave out 名词解释."),
+        "questions": N_("Put in / leave out 思考讨论题 (default: on, or as studykit.toml says)."),
+        "quiz": N_("Put in / leave out 学习测试 (default: on, or as studykit.toml says)."),
+        "notes": N_("Put in / leave out the 学习笔记 page (default: on, or as studykit.toml "
+                    "says)."),
+    }
+    for aid, help_text in reversed(aids.items()):
         if aid == "glossary":  # --glossary FILE names a glossary: only the switch-off here
             f = click.option("--no-glossary", "glossary", flag_value=False, default=None,
-                             help=f"Leave out {what}.")(f)
+                             help=help_text)(f)
         else:
-            f = click.option(f"--{aid}/--no-{aid}", default=None,
-                             help=f"Put in / leave out {what} (default: on, or as "
-                                  "studykit.toml says).")(f)
+            f = click.option(f"--{aid}/--no-{aid}", default=None, help=help_text)(f)
     options = [
         click.argument("sources", nargs=-1),
         click.option("-w", "--workspace", type=click.Path(exists=True, file_okay=False,
@@ -193,8 +221,12 @@ def _build_options(f):
         click.option("--session-date", default=None,
                      help="Date of the study session (YYYY-MM-DD)."),
         click.option("--variant", type=click.Choice(VARIANTS), default=None,
-                     help="Which edition [default: official]. "
-                          + " ".join(f"{k}: {v}." for k, v in VARIANT_HELP.items())),
+                     help="Which edition [default: official]. official: 标准版, the handout "
+                          "in GB/T 9704 style, booklet body 五号 on A5. large-print: 大字版, "
+                          "handout type ×1.25, booklet body 四号 (14 pt) or larger with "
+                          "matching headings and running heads, 大字版 on the cover, slides "
+                          "with larger type and fewer points. plain: 简版, the text only, no "
+                          "study aids, in every output."),
         click.option("--glossary", "glossaries", multiple=True,
                      type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      help="Your own glossary file (TOML), may be repeated."),
@@ -222,8 +254,9 @@ def _build_options(f):
                      help="Your own .pptx whose layouts the slides use."),
         click.option("--compile", "compile_", is_flag=True,
                      help="Make one booklet (学习汇编) of all sources."),
-        click.option("--title", default="", help="Title of a --compile booklet (an article's "
-                                                 "own title is corrected with -M title=…)."),
+        click.option("--title", default="",
+                     help="With --compile, the booklet's title; otherwise the article's title, "
+                          "as -M title=… sets it."),
         _metadata_option,
         click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
                      help="Processes to build with [default: all cores]."),
@@ -251,7 +284,8 @@ def _workspace_sources(folder: Path) -> list[str]:
     from pipeline.readers import FORMATS as READABLE
 
     if not folder.is_dir():
-        raise InputError(f"{folder}: no such folder (the workspace's source folder)")
+        raise InputError(_("{folder}: no such folder (the workspace's source folder): create "
+                           "it, or set `source` in studykit.toml").format(folder=folder))
     from pipeline.loading import MODEL_SUFFIX
 
     return [str(p) for p in sorted(folder.iterdir())
@@ -269,13 +303,13 @@ def make_request(params: dict) -> Request:
     watch: list[Path] = []
     if not sources:
         if root is None:
-            raise InputError("no sources given, and no studykit.toml here: name the files, "
-                             "or make a workspace with `studykit init DIR`")
+            raise InputError(_("no sources given, and no studykit.toml here: name the files, "
+                               "or make a workspace with `studykit init DIR`"))
         sources = _workspace_sources(cfg.source_dir)
         watch.append(cfg.source_dir)
         if not sources:
-            raise InputError(f"{cfg.source_dir}: no articles to build (put .txt, .md, .html, "
-                             ".docx, .pdf, .doc or .wps files there)")
+            raise InputError(_("{folder}: no articles to build (put .txt, .md, .html, .docx, "
+                               ".pdf, .doc or .wps files there)").format(folder=cfg.source_dir))
     else:
         watch.extend(Path(s) for s in sources)
     formats = _formats(params["to"]) if params["to"] else list(cfg.outputs)
@@ -293,7 +327,8 @@ def make_request(params: dict) -> Request:
         glossary_files = [cfg.path(g) for g in cfg.glossaries] + list(params["glossaries"])
         for g in glossary_files:
             if not g.is_file():
-                raise InputError(f"{g}: no such glossary file")
+                raise InputError(_("{path}: no such glossary file (check the name, or the "
+                                   "`glossaries` list in studykit.toml)").format(path=g))
         watch.extend(glossary_files)
         aids = AidOptions(excerpts=on["excerpts"], glossary=on["glossary"],
                           questions=on["questions"], quiz=on["quiz"], notes=on["notes"],
@@ -301,7 +336,8 @@ def make_request(params: dict) -> Request:
     slides_template = params["slides_template"] or (
         cfg.path(cfg.slides_template) if cfg.slides_template else None)
     if slides_template is not None and not Path(slides_template).is_file():
-        raise InputError(f"{slides_template}: no such slides template")
+        raise InputError(_("{path}: no such slides template (check the name, or "
+                           "`slides_template` in studykit.toml)").format(path=slides_template))
     out_dir = params["output_dir"] or (cfg.output_dir if root is not None else Path("output"))
     session = iso_date(params["session_date"]) if params["session_date"] else cfg.session_date
     def given(name: str, default):
@@ -316,18 +352,28 @@ def make_request(params: dict) -> Request:
                         creep_mm=given("creep", cfg.creep),
                         crop_marks=given("crop_marks", cfg.crop_marks),
                         bold_headings=given("bold_headings", cfg.bold_headings),
-                        slides_template=slides_template, compile_title=params["title"],
+                        slides_template=slides_template,
+                        compile_title=params["title"] if params["compile_"] else "",
                         ocr=bool(params.get("ocr")))
-    if params["title"] and not params["compile_"]:
-        raise InputError("--title names a --compile booklet; to correct an article's title "
-                         "use -M title=…")
-    opts.corrections, notes = _request_corrections(sources, params.get("metadata", ()), cfg,
+    opts.corrections, notes = _request_corrections(sources, _title_metadata(params), cfg,
                                                    from_folder=not params["sources"])
     if "pdf" in formats or params["compile_"]:
         from pipeline.writers.booklet import print_warnings
 
         notes += print_warnings(opts)
     return Request(sources, formats, opts, params["compile_"], watch, notes)
+
+
+def _title_metadata(params: dict) -> tuple[str, ...]:
+    """-M, with --title (without --compile) as -M title=…: both set the article's title."""
+    metadata = tuple(params.get("metadata", ()))
+    title = params.get("title") or ""
+    if not title or params.get("compile_"):
+        return metadata
+    given = [m.split("=", 1)[1].strip() for m in metadata if m.split("=", 1)[0].strip() == "title"]
+    if any(g != title.strip() for g in given):
+        raise UsageProblem(_("--title and -M title= name different titles: give one of them"))
+    return (f"title={title}", *metadata)
 
 
 def _request_corrections(sources: list[str], metadata: tuple[str, ...], cfg,
@@ -339,12 +385,13 @@ def _request_corrections(sources: list[str], metadata: tuple[str, ...], cfg,
     found = {s: cfg.articles[Path(s).name] for s in sources if Path(s).name in cfg.articles}
     if metadata:
         if len(sources) != 1:
-            raise InputError("-M corrects one article: name one source (several are corrected "
-                             "in studykit.toml, [articles.\"FILE\"])")
+            raise InputError(_("-M and --title correct one article: name one source (several "
+                               "are corrected in studykit.toml, [articles.\"FILE\"])"))
         found[sources[0]] = found.get(sources[0], Corrections()).merged(from_metadata(metadata))
     names = {Path(s).name for s in sources}
-    notes = [f"{CONFIG_NAME}: [articles.\"{name}\"]: no such file in {cfg.source}/ "
-             "(its corrections are not used)"
+    notes = [_("{config}: [articles.\"{name}\"]: no such file in {folder}/ (its corrections "
+               "are not used: rename the table or the file)").format(
+                   config=CONFIG_NAME, name=name, folder=cfg.source)
              for name in cfg.articles if from_folder and name not in names]
     return found, notes
 
@@ -361,13 +408,14 @@ class Reporter:
                          and sys.stderr.isatty())
         self.current = ""
         self.pending: list = []  # reported as fine, but the build may still fail them
+        self.said: dict[str, int] = {}  # template errors said once: how often each came
 
     def start(self, to_build: int, total: int) -> None:
         if State.verbose:
-            click.echo(f"studykit: {total - to_build} of {total} outputs up to date, "
-                       f"building {to_build}", err=True)
+            info(_("{fresh} of {total} outputs up to date, building {todo}").format(
+                fresh=total - to_build, total=total, todo=to_build))
         if self.show_bar and to_build:
-            self.bar = click.progressbar(length=total, label="building", file=sys.stderr,
+            self.bar = click.progressbar(length=total, label=_("building"), file=sys.stderr,
                                          show_pos=True,
                                          item_show_func=lambda _: self.current or None)
             self.bar.__enter__()
@@ -379,10 +427,11 @@ class Reporter:
         fmt = res.job.fmt
         if State.verbose:
             if res.status == "skipped":
-                click.echo(f"studykit: skip  {fmt:<7} {res.job.name} (up to date)", err=True)
+                info(_("skip  {format:<7} {name} (up to date)").format(format=fmt,
+                                                                       name=res.job.name))
             elif res.status == "built":
-                click.echo(f"studykit: built {fmt:<7} {res.job.name} ({res.seconds:.1f} s)",
-                           err=True)
+                info(_("built {format:<7} {name} ({seconds:.1f} s)").format(
+                    format=fmt, name=res.job.name, seconds=res.seconds))
         if res.status == "failed":
             self._error(res)
         else:
@@ -392,11 +441,17 @@ class Reporter:
             self.bar.update(1)
 
     def _error(self, res) -> None:
+        from pipeline.errors import EXIT_TEMPLATE
+
+        if res.exit_code == EXIT_TEMPLATE:  # the same broken template fails every source
+            self.said[res.error] = self.said.get(res.error, 0) + 1
+            if self.said[res.error] > 1:
+                return
         if self.bar is not None:
             click.echo("", err=True)
         if State.debug and res.traceback:
             click.echo(res.traceback.rstrip(), err=True)
-        click.echo(f"studykit: error: {_where(res)}{res.error}", err=True)
+        error(f"{_where(res)}{res.error}")
 
     def close(self) -> None:
         if self.bar is not None:
@@ -418,16 +473,19 @@ def _where(res) -> str:
 
 def renamed_summary(renamed: dict[str, str]) -> str:
     """Which source's outputs are which, when sources share a title."""
-    pairs = "; ".join(f"{Path(source).name} → {stem}" for source, stem in renamed.items())
-    return f"studykit: sources with the same title, named apart: {pairs}"
+    pairs = _("; ").join(f"{Path(source).name} → {stem}" for source, stem in renamed.items())
+    return "studykit: " + _("sources with the same title, named apart: {pairs}").format(
+        pairs=pairs)
 
 
 def report_failures(result) -> None:
     failed = result.of("failed")
     if failed and len(result.results) > 1:
         ok = len(result.results) - len(failed)
-        click.echo(f"studykit: {len(failed)} of {len(result.results)} outputs failed; "
-                   f"{ok} built or up to date", err=True)
+        info(ngettext("{failed} of {total} output failed; {ok} built or up to date",
+                      "{failed} of {total} outputs failed; {ok} built or up to date",
+                      len(result.results)).format(failed=len(failed),
+                                                  total=len(result.results), ok=ok))
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -450,10 +508,16 @@ def build(force: bool, jobs: int | None, quiet: bool, verbose: bool, debug_: boo
     _set_verbosity(quiet, verbose, debug_)
     from pipeline.build import build_all
 
+    to_stdout = str(params.get("output_dir") or "") == "-"
+    if to_stdout:
+        params["output_dir"] = None
     req = make_request(params)
     if not State.quiet:
         for note in req.notes:
-            click.echo(f"studykit: warning: {note}", err=True)
+            warning(note)
+    if to_stdout:
+        _build_to_stdout(req, jobs)
+        return
     reporter = Reporter(len(req.sources), show_bar=True)
     try:
         result = build_all(req.sources, req.formats, req.opts, req.compile_, force=force,
@@ -465,11 +529,43 @@ def build(force: bool, jobs: int | None, quiet: bool, verbose: bool, debug_: boo
     if result.renamed and not State.quiet:
         click.echo(renamed_summary(result.renamed), err=True)
     if State.verbose and result.cleaned:
-        click.echo(f"studykit: removed {len(result.cleaned)} unfinished file(s) left by an "
-                   "interrupted build", err=True)
+        info(ngettext("removed {n} unfinished file left by an interrupted build",
+                      "removed {n} unfinished files left by an interrupted build",
+                      len(result.cleaned)).format(n=len(result.cleaned)))
     report_failures(result)
     if result.exit_code:
         sys.exit(result.exit_code)
+
+
+# How many files each output makes: `-o -` writes one, to standard output.
+_FILES = {"docx": 1, "pdf": 2, "slides": 2}
+
+
+def _build_to_stdout(req: Request, jobs: int | None) -> None:
+    """`-o -`: build the one requested file in a scratch folder and copy it to stdout."""
+    import tempfile
+
+    from pipeline.build import build_all
+
+    files = sum(_FILES[f] for f in req.formats) * len(req.sources) + (2 if req.compile_ else 0)
+    if req.compile_ or len(req.sources) != 1 or files != 1:
+        raise UsageProblem(_("-o - writes one file to standard output: name one source and "
+                             "--to docx (pdf and slides make two files each), or give a "
+                             "folder with -o"))
+    with tempfile.TemporaryDirectory(prefix="studykit-") as scratch:
+        req.opts.out_dir = Path(scratch)
+        reporter = Reporter(1, show_bar=False)
+        try:
+            result = build_all(req.sources, req.formats, req.opts, False, force=True, jobs=jobs,
+                               on_start=reporter.start, on_result=reporter.result)
+        finally:
+            reporter.close()
+        if result.exit_code:
+            sys.exit(result.exit_code)
+        data = result.outputs[0].read_bytes()
+    out = sys.stdout.buffer
+    out.write(data)
+    out.flush()
 
 
 @cli.command()
@@ -488,6 +584,8 @@ def watch(jobs: int | None, interval: float, quiet: bool, verbose: bool, debug_:
     _set_verbosity(quiet, verbose, debug_)
     from pipeline.watch import Watcher
 
+    if str(params.get("output_dir") or "") == "-":
+        raise UsageProblem(_("watch writes files: give a folder with -o, not -"))
     said: list[str] = []
 
     def request() -> Request:
@@ -495,11 +593,23 @@ def watch(jobs: int | None, interval: float, quiet: bool, verbose: bool, debug_:
         if req.notes != said:  # say them once, and again only when they change
             said[:] = req.notes
             for note in [] if State.quiet else req.notes:
-                click.echo(f"studykit: warning: {note}", err=True)
+                warning(note)
         return req
 
     watcher = Watcher(request, jobs=jobs, interval=interval, report=_watch_report)
     watcher.run()
+
+
+# `build -h` and `watch -h` list their options under these headings.
+build.option_groups = watch.option_groups = [
+    (N_("Input"), ["workspace", "metadata", "title", "ocr"]),
+    (N_("Outputs"), ["to", "output_dir", "compile_", "force"]),
+    (N_("Look"), ["variant", "org", "session_date", "paper", "print_sheet", "creep",
+                  "crop_marks", "bold_headings", "template_dirs", "slides_template"]),
+    (N_("Study aids"), ["excerpts", "glossary", "questions", "quiz", "notes", "glossaries"]),
+    (N_("Performance"), ["jobs", "interval"]),
+    (N_("Messages"), ["quiet", "verbose", "debug_"]),
+]
 
 
 def _watch_report(kind: str, payload) -> None:
@@ -511,21 +621,26 @@ def _watch_report(kind: str, payload) -> None:
         if State.verbose:
             for res in result.results:
                 if res.status != "failed":
-                    word = "built" if res.status == "built" else "skip "
-                    click.echo(f"studykit: {word} {res.job.fmt:<7} {res.job.name}", err=True)
+                    line = _("built {format:<7} {name}") if res.status == "built" else \
+                        _("skip  {format:<7} {name}")
+                    info(line.format(format=res.job.fmt, name=res.job.name))
         if not State.quiet and (built or failed):
-            click.echo(f"studykit: rebuilt {len(built)} output(s) in {seconds:.2f} s"
-                       + (f", {len(failed)} failed" if failed else ""), err=True)
+            line = ngettext("rebuilt {n} output in {seconds:.2f} s",
+                            "rebuilt {n} outputs in {seconds:.2f} s", len(built))
+            if failed:
+                line += _(", {failed} failed")
+            info(line.format(n=len(built), seconds=seconds, failed=len(failed)))
     elif kind == "error":
-        click.echo(f"studykit: error: {payload}", err=True)
+        error(str(payload))
     elif kind == "info" and not State.quiet:
-        click.echo(f"studykit: {payload}", err=True)
+        info(str(payload))
 
 
 @cli.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-f", "--force", is_flag=True, help="Replace files that already exist.")
-@_verbosity
+@_verbosity(quiet_help=N_("Nothing on standard error but errors."),
+            verbose_help=N_("List each file written (on standard error)."))
 def init(folder: Path, force: bool, quiet: bool, verbose: bool, debug_: bool) -> None:
     """Make a workspace in FOLDER: studykit.toml, source/, output/ and templates/.
 
@@ -539,10 +654,10 @@ def init(folder: Path, force: bool, quiet: bool, verbose: bool, debug_: bool) ->
     written = init_workspace(folder, force=force)
     if State.verbose:
         for path in written:
-            click.echo(f"studykit: wrote {path}", err=True)
+            info(_("wrote {path}").format(path=path))
     if not State.quiet:
-        click.echo(f"studykit: workspace ready in {folder}: put articles in "
-                   f"{folder / 'source'}, then run `studykit build` there", err=True)
+        info(_("workspace ready in {folder}: put articles in {sources}, then run "
+               "`studykit build` there").format(folder=folder, sources=folder / "source"))
 
 
 @cli.group(invoke_without_command=True)
@@ -564,14 +679,14 @@ def templates(ctx: click.Context, workspace: Path | None, template_dirs: tuple[P
         return
     from pipeline.templates_info import NOTES, list_templates
 
-    for info in list_templates(ctx.obj):
-        click.echo(f"{info.name}  [{info.state}]")
-        click.echo(f"    file:      {info.resolved}")
-        if info.variables:
-            click.echo("    variables: " + ", ".join(info.variables))
-        if info.filters:
-            click.echo("    filters:   " + ", ".join(info.filters))
-        click.echo(f"    {NOTES.get(info.engine, '')}")
+    for found in list_templates(ctx.obj):
+        click.echo(f"{found.name}  [{_(found.state)}]")
+        click.echo("    " + _("file:      {path}").format(path=found.resolved))
+        if found.variables:
+            click.echo("    " + _("variables: {names}").format(names=", ".join(found.variables)))
+        if found.filters:
+            click.echo("    " + _("filters:   {names}").format(names=", ".join(found.filters)))
+        click.echo(f"    {_(NOTES[found.engine]) if found.engine in NOTES else ''}")
 
 
 def _template_dirs(workspace: Path | None, extra: tuple[Path, ...]) -> list[Path]:
@@ -601,15 +716,16 @@ def templates_show(template_dirs: list[Path], name: str, output: Path | None) ->
     from pipeline.outputs import write_atomic
     from pipeline.templates_info import find_template
 
-    info = find_template(name, template_dirs)
-    source = info.builtin or info.resolved
+    found = find_template(name, template_dirs)
+    source = found.builtin or found.resolved
     if output is not None:
         write_atomic(output, source.read_bytes())
-        click.echo(f"studykit: copied {info.name} to {output}", err=True)
-    elif info.binary:
-        click.echo(f"{info.name} is a {'Word' if info.engine == 'docx' else 'PowerPoint'} "
-                   f"file, not printed: the built-in one is {source}", err=True)
-        click.echo(f"copy it with: studykit templates show {info.name} -o FILE", err=True)
+        info(_("copied {name} to {path}").format(name=found.name, path=output))
+    elif found.binary:
+        kind = _("a Word file") if found.engine == "docx" else _("a PowerPoint file")
+        click.echo(_("{name} is {kind}, not printed: the built-in one is {path}; copy it with: "
+                     "studykit templates show {name} -o FILE").format(
+                         name=found.name, kind=kind, path=source), err=True)
     else:
         click.echo(source.read_text(encoding="utf-8"), nl=False)
 
@@ -625,34 +741,78 @@ def serve(host: str, port: int, no_browser: bool) -> None:
 
     Run it inside a workspace (a folder with studykit.toml) to use its templates.
     """
+    from pipeline.extras import require
+
+    require("serve")
     from pipeline.serve import run
 
     run(host=host, port=port, open_browser=not no_browser)
 
 
+def _take_language(argv: list[str]) -> tuple[list[str], str | None, str]:
+    """`--lang X` anywhere on the command line (before or after the command), taken out
+    before Click parses anything, so that its own messages and the help are in X too.
+    Returns the other arguments, the language (None: the locale's) and a bad value."""
+    from pipeline.i18n import normalize
+
+    rest: list[str] = []
+    language, bad = None, ""
+    args = iter(argv)
+    for arg in args:
+        if arg == "--":
+            rest += [arg, *args]
+            break
+        if arg == "--lang" or arg.startswith("--lang="):
+            value = arg.partition("=")[2] if "=" in arg else next(args, "")
+            language = normalize(value) if value else None
+            if language is None:
+                bad = value or "''"
+        else:
+            rest.append(arg)
+    return rest, language, bad
+
+
+def _click_error(exc: click.ClickException) -> None:
+    """Click's errors in the one style: `studykit: error: …; what to do`."""
+    message = exc.format_message()
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        message = _("{message}; see '{command} -h'").format(
+            message=message.rstrip(".。"), command=ctx.command_path)
+    error(message)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: the tool's own errors are one line; anything else is a bug."""
-    State.debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    from pipeline.i18n import default_language, set_language
+
+    args, language, bad = _take_language(list(argv if argv is not None else sys.argv[1:]))
+    set_language(language or default_language())
+    if bad:
+        error(_("--lang: '{value}' is not a language studykit speaks: use zh or en").format(
+            value=bad))
+        sys.exit(EXIT_INPUT)
+    State.debug = "--debug" in args
     try:
-        code = cli.main(args=argv, prog_name="studykit", standalone_mode=False)
+        code = cli.main(args=args, prog_name="studykit", standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)
     except click.exceptions.Abort:
-        click.echo("studykit: interrupted", err=True)
+        info(_("interrupted"))
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        _click_error(exc)
         sys.exit(exc.exit_code)
     except StudykitError as err:
         _fail(err)
     except KeyboardInterrupt:
-        click.echo("studykit: interrupted", err=True)
+        info(_("interrupted"))
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # a bug: say so in one line unless debugging
         if State.debug:
             raise
-        click.echo(f"studykit: internal error: {type(exc).__name__}: {exc} "
-                   "(run with --debug for the traceback)", err=True)
+        click.echo(_("studykit: internal error: {error} (run with --debug for the traceback, "
+                     "and report it)").format(error=f"{type(exc).__name__}: {exc}"), err=True)
         sys.exit(EXIT_BUG)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import InputError
+from pipeline.i18n import _
 from pipeline.options import FORMATS, SHEETS, VARIANTS
 
 if TYPE_CHECKING:
@@ -138,8 +139,9 @@ def find_workspace(explicit: Path | None = None, cwd: Path | None = None) -> Pat
     if explicit is not None:
         folder = Path(explicit)
         if not (folder / CONFIG_NAME).is_file():
-            raise InputError(f"{folder}: not a studykit workspace (no {CONFIG_NAME}; "
-                             f"create one with: studykit init {folder})")
+            raise InputError(_("{folder}: not a studykit workspace (no {CONFIG_NAME}; create "
+                               "one with: studykit init {folder})").format(
+                                 folder=folder, CONFIG_NAME=CONFIG_NAME))
         return folder
     here = Path(cwd) if cwd is not None else Path.cwd()
     return here if (here / CONFIG_NAME).is_file() else None
@@ -151,11 +153,11 @@ def load_config(root: Path) -> Config:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file") from exc
+        raise InputError(_("{path}: no such file (check the name and the folder)").format(path=path)) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML: {exc}") from exc
+        raise InputError(_("{path}: not valid TOML: {exc}").format(path=path, exc=exc)) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from exc
+        raise InputError(_("{path}: cannot read: {exc}").format(path=path, exc=exc)) from exc
     return config_from_dict(data, root=Path(root), where=str(path))
 
 
@@ -168,25 +170,27 @@ def config_from_dict(data: dict[str, Any], root: Path | None = None,
 
     def text(key: str, value: Any) -> str:
         if not isinstance(value, str):
-            raise bad(key, f"expected a string in quotes, got {value!r}")
+            raise bad(key, _("expected a string in quotes, got {value!r}").format(value=value))
         return value.strip()
 
     def choice(key: str, value: Any, allowed: tuple[str, ...]) -> str:
         value = text(key, value)
         match = {a.lower(): a for a in allowed}.get(value.lower())
         if match is None:
-            raise bad(key, f"'{value}' is not one of {', '.join(allowed)}")
+            raise bad(key, _("'{value}' is not one of {choices}").format(
+                               value=value, choices=', '.join(allowed)))
         return match
 
     for key, value in data.items():
         if key == "aids":
             if not isinstance(value, dict):
-                raise bad("aids", "expected a table [aids]")
+                raise bad("aids", _("expected a table [aids]"))
             for aid, on in value.items():
                 if aid not in AIDS:
-                    raise bad(f"aids.{aid}", f"unknown study aid (known: {', '.join(AIDS)})")
+                    raise bad(f"aids.{aid}", _("unknown study aid (known: {value})").format(
+                                                 value=', '.join(AIDS)))
                 if not isinstance(on, bool):
-                    raise bad(f"aids.{aid}", "expected true or false")
+                    raise bad(f"aids.{aid}", _("expected true or false"))
                 cfg.aids[aid] = on
         elif key in ("org", "source", "output", "templates", "slides_template"):
             setattr(cfg, key, text(key, value))
@@ -195,7 +199,7 @@ def config_from_dict(data: dict[str, Any], root: Path | None = None,
         elif key == "outputs":
             items = [value] if isinstance(value, str) else value
             if not isinstance(items, list) or not items:
-                raise bad(key, f"expected a list such as {list(FORMATS)}")
+                raise bad(key, _("expected a list such as {value}").format(value=list(FORMATS)))
             cfg.outputs = [choice(key, v, FORMATS) for v in items]
         elif key == "variant":
             cfg.variant = choice(key, value, VARIANTS)
@@ -208,21 +212,22 @@ def config_from_dict(data: dict[str, Any], root: Path | None = None,
         elif key == "creep":
             if isinstance(value, bool) or not isinstance(value, int | float) \
                     or not 0 <= value <= MAX_CREEP_MM:
-                raise bad(key, f"expected a number of millimetres from 0 to {MAX_CREEP_MM}")
+                raise bad(key, _("expected a number of millimetres from 0 to {MAX_CREEP_MM}").format(
+                                   MAX_CREEP_MM=MAX_CREEP_MM))
             cfg.creep = float(value)
         elif key in ("crop_marks", "bold_headings"):
             if not isinstance(value, bool):
-                raise bad(key, "expected true or false")
+                raise bad(key, _("expected true or false"))
             setattr(cfg, key, value)
         elif key == "glossaries":
             items = [value] if isinstance(value, str) else value
             if not isinstance(items, list):
-                raise bad(key, "expected a list of file names")
+                raise bad(key, _("expected a list of file names"))
             cfg.glossaries = [text(key, v) for v in items]
         else:
             known = ", ".join(sorted([f.name for f in Config.__dataclass_fields__.values()
                                       if f.name != "root"]))
-            raise bad(key, f"unknown setting (known: {known})")
+            raise bad(key, _("unknown setting (known: {known})").format(known=known))
     return cfg
 
 
@@ -231,7 +236,8 @@ def articles_from_dict(value: Any, where: str) -> dict[str, Corrections]:
     from pipeline.corrections import from_mapping
 
     if not isinstance(value, dict):
-        raise InputError(f"{where}: articles: expected tables such as [articles.\"文章.txt\"]")
+        raise InputError(_("{where}: articles: expected tables such as [articles.\"文章.txt\"]").format(
+                             where=where))
     return {str(name): from_mapping(table, f'{where}: articles."{name}"', CONFIG_NAME)
             for name, table in value.items()}
 
@@ -245,4 +251,5 @@ def iso_date(value: str | None, where: str = "--session-date") -> str | None:
     try:
         return datetime.date.fromisoformat(value).isoformat()
     except ValueError as exc:
-        raise InputError(f"{where}: '{value}' is not a date like 2026-12-01") from exc
+        raise InputError(_("{where}: '{value}' is not a date like 2026-12-01").format(
+                             where=where, value=value)) from exc

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.errors import InputError
+from pipeline.i18n import _
 from pipeline.model import (
     Author,
     Block,
@@ -111,9 +112,10 @@ def from_metadata(items: list[str] | tuple[str, ...], origin: str = "-M") -> Cor
         key, eq, value = item.partition("=")
         key = key.strip()
         if not eq:
-            raise InputError(f"-M {item}: expected KEY=VALUE, e.g. -M title=正确的标题")
+            raise InputError(_("-M {item}: expected KEY=VALUE, e.g. -M title=正确的标题").format(
+                                 item=item))
         if key.startswith("levels."):
-            heading, _, level = item[len("levels."):].rpartition("=")
+            heading, _eq, level = item[len("levels."):].rpartition("=")
             data.setdefault("levels", {})[heading.strip()] = _level_text(level, f"-M {item}")
         elif key in ("author", "authors", "drop", "keep"):
             name = "authors" if key == "author" else key
@@ -121,8 +123,9 @@ def from_metadata(items: list[str] | tuple[str, ...], origin: str = "-M") -> Cor
         elif key in META_FIELDS:
             data[key] = value
         else:
-            raise InputError(f"-M {item}: unknown key '{key}' (known: title, subtitle, author, "
-                             "date, source, drop, keep, levels.HEADING)")
+            raise InputError(_("-M {item}: unknown key '{key}' (known: title, subtitle, author, "
+                               "date, source, drop, keep, levels.HEADING)").format(
+                                 item=item, key=key))
     return from_mapping(data, "-M", origin)
 
 
@@ -130,7 +133,8 @@ def from_mapping(data: Any, where: str, origin: str) -> Corrections:
     """A table of corrections (``[articles."FILE"]`` or the page's JSON), validated:
     every mistake is one line naming ``where`` and the key."""
     if not isinstance(data, dict):
-        raise InputError(f"{where}: expected a table of corrections (title = \"…\", …)")
+        raise InputError(_("{where}: expected a table of corrections (title = \"…\", …)").format(
+                             where=where))
     corr = Corrections()
 
     def bad(key: str, why: str) -> InputError:
@@ -138,13 +142,13 @@ def from_mapping(data: Any, where: str, origin: str) -> Corrections:
 
     def text(key: str, value: Any) -> str:
         if not isinstance(value, str):
-            raise bad(key, f"expected a string in quotes, got {value!r}")
+            raise bad(key, _("expected a string in quotes, got {value!r}").format(value=value))
         return " ".join(value.split()) if key != "title" else value.strip()
 
     def texts(key: str, value: Any) -> list[str]:
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list):
-            raise bad(key, "expected a list of strings, e.g. [\"听全文\"]")
+            raise bad(key, _("expected a list of strings, e.g. [\"听全文\"]"))
         return [t for t in (text(key, v).strip() for v in items) if t]
 
     for key, value in data.items():
@@ -159,15 +163,15 @@ def from_mapping(data: Any, where: str, origin: str) -> Corrections:
             setattr(corr, key, list(dict.fromkeys(texts(key, value))))
         elif key == "levels":
             if not isinstance(value, dict):
-                raise bad(key, "expected a table of heading = level, e.g. { \"引言\" = 1 }")
+                raise bad(key, _("expected a table of heading = level, e.g. { \"引言\" = 1 }"))
             for heading, level in value.items():
                 name = " ".join(str(heading).split())
                 if not name:
-                    raise bad(key, "a heading's text is empty")
+                    raise bad(key, _("a heading's text is empty"))
                 corr.levels[name] = _level(level, f"{where}.levels.\"{heading}\""
                                            if where != "-M" else f"-M levels.{heading}")
         else:
-            raise bad(key, f"unknown key (known: {', '.join(KEYS)})")
+            raise bad(key, _("unknown key (known: {value})").format(value=', '.join(KEYS)))
     for key in META_FIELDS:
         if getattr(corr, key) is not None:
             corr.origin[key] = origin
@@ -185,13 +189,14 @@ def _no_conflict(corr: Corrections, where: str) -> None:
     if both:
         line = next(t for t in corr.drop if _norm(t) in both)
         prefix = f"{where}: " if where else ""
-        raise InputError(f"{prefix}“{line}” is both in drop and in keep: choose one")
+        raise InputError(_("{prefix}“{line}” is both in drop and in keep: choose one").format(
+                             prefix=prefix, line=line))
 
 
 def _level(value: Any, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_LEVEL:
-        raise InputError(f"{where}: expected a level 0–{MAX_LEVEL} (0: not a heading), "
-                         f"got {value!r}")
+        raise InputError(_("{where}: expected a level 0–{MAX_LEVEL} (0: not a heading), got "
+                           "{value!r}").format(where=where, MAX_LEVEL=MAX_LEVEL, value=value))
     return value
 
 
@@ -214,7 +219,8 @@ def parse_date(value: str, where: str) -> str:
             raise ValueError
         return datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
     except ValueError:
-        raise InputError(f"{where}: '{value}' is not a date like 2024-03-05") from None
+        raise InputError(_("{where}: '{value}' is not a date like 2024-03-05").format(
+                             where=where, value=value)) from None
 
 
 _FULL_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -372,7 +378,9 @@ class _Run:
                 used.add(key)
                 text, level = wanted[key]
                 if item.kind == "article":
-                    self.warn_unused("outline", f"改正未用上：“{text}”是一篇文章的标题，不能改级别")
+                    self.warn_unused("outline", _("correction not used: “{text}” is an article's "
+                                                      "title; its level cannot be changed").format(
+                                                        text=text))
                     out.append(item)
                     continue
                 self.record("level", f"{text} → {level}", f"levels:{text}", str(item.level))
@@ -391,10 +399,11 @@ class _Run:
                 text, level = wanted[key]
                 self.record("level", f"{text} → {level}", f"levels:{text}", "0")
                 out.append(_head_of(item, level))
-        for key, (text, _) in wanted.items():
+        for key, (text, _was) in wanted.items():
             if key not in used:
-                self.warn_unused("outline", f"改正未用上：levels 中的“{text}”不是标题，也不是"
-                                            "正文中的一段（原文改过了？）")
+                self.warn_unused("outline", _(
+                    "correction not used: “{text}” in levels is neither a heading nor a "
+                    "paragraph of the text (has the source changed?)").format(text=text))
         if not used:
             return False
         self.doc.body, self.doc.sections = _nest(out)
@@ -449,8 +458,9 @@ class _Run:
             if key in found:
                 self.record("drop", text, f"drop:{text}")
             else:
-                self.warn_unused("text", f"改正未用上：drop 中的“{text}”在正文中没有找到"
-                                         "（原文改过了？）")
+                self.warn_unused("text", _(
+                    "correction not used: “{text}” in drop was not found in the text (has the "
+                    "source changed?)").format(text=text))
         self.doc.discarded.sort(key=lambda d: d.line)
         return bool(found)
 
@@ -471,7 +481,8 @@ class _Run:
             if key in found:
                 self.record("keep", text, f"keep:{text}")
             else:
-                self.warn_unused("text", f"改正未用上：keep 中的“{text}”不在已删除的行中")
+                self.warn_unused("text", _("correction not used: “{text}” in keep is not "
+                                           "among the discarded lines").format(text=text))
         return bool(back)
 
     def _place(self, block: Block, line: int, gone: set[int]) -> None:

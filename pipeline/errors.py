@@ -34,3 +34,10 @@ class OutputError(StudykitError):
 
 class EnvironmentProblem(StudykitError):
     exit_code = EXIT_ENVIRONMENT
+
+
+class UsageProblem(StudykitError):
+    """The command line asks for what cannot be done as given (e.g. overwriting without
+    --force, `-o -` with several outputs): exit 2, like a wrong option."""
+
+    exit_code = EXIT_INPUT

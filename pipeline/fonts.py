@@ -7,6 +7,7 @@ import shutil
 import subprocess
 
 from pipeline.errors import EnvironmentProblem
+from pipeline.i18n import _
 
 INSTALL_HINT = "install one, e.g. 'apt-get install fonts-noto-cjk fonts-lxgw-wenkai' (make run does this)"
 
@@ -33,7 +34,9 @@ def require_cjk(preferred: list[str] | None = None) -> list[str]:
     """Return the installed families among ``preferred`` (or all), or stop."""
     families = cjk_families()
     if not families:
-        raise EnvironmentProblem(f"no Chinese (CJK) font is installed; {INSTALL_HINT}")
+        raise EnvironmentProblem(_("no Chinese (CJK) font is installed: install one, e.g. "
+                                   "'apt-get install fonts-noto-cjk fonts-lxgw-wenkai' (make "
+                                   "run does this)"))
     if preferred:
         present = [f for f in preferred if f in families]
         if present:

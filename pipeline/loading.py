@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pipeline.corrections import Corrections, apply
 from pipeline.errors import InputError
+from pipeline.i18n import _
 from pipeline.model import Document
 
 MODEL_SUFFIX = ".json"
@@ -43,8 +44,8 @@ def load_bytes(data: bytes, name: str, fmt: str | None = None,
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError(f"{name}: a model file must be UTF-8 JSON "
-                             f"(bad byte at offset {exc.start})") from exc
+            raise InputError(_("{name}: a model file must be UTF-8 JSON (bad byte at offset "
+                               "{offset})").format(name=name, offset=exc.start)) from exc
         doc, lines = load_model(text, name), None
     else:
         from pipeline.parser import parse

@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any, Literal
 
 from pipeline.errors import InputError
+from pipeline.i18n import _
 from pipeline.model import SCHEMA_VERSION, Document
 
 
@@ -31,17 +32,20 @@ def load_model(text: str, name: str) -> Document:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{name}: not valid JSON: {exc.msg} (line {exc.lineno}, "
-                         f"column {exc.colno})") from exc
+        raise InputError(_("{name}: not valid JSON: {error} (line {line}, column {column})")
+                         .format(name=name, error=exc.msg, line=exc.lineno,
+                                 column=exc.colno)) from exc
     if not isinstance(data, dict):
-        raise InputError(f"{name}: not a studykit model (expected a JSON object, as "
-                         "`studykit parse` writes)")
+        raise InputError(_("{name}: not a studykit model (expected a JSON object, as "
+                           "`studykit parse` writes)").format(name=name))
     if "version" not in data:
-        raise InputError(f"{name}: version: missing (not a model written by `studykit parse`?)")
+        raise InputError(_("{name}: version: missing (not a model written by `studykit "
+                           "parse`?)").format(name=name))
     version = data["version"]
     if version != SCHEMA_VERSION:
-        raise InputError(f"{name}: version: model version {version!r} is not the one this "
-                         f"studykit reads ({SCHEMA_VERSION}); parse the source again")
+        raise InputError(_("{name}: version: model version {version} is not the one this "
+                           "studykit reads ({expected}); parse the source again").format(
+                               name=name, version=repr(version), expected=SCHEMA_VERSION))
     try:
         _check(Document, data, "")
     except _Bad as exc:
@@ -57,11 +61,12 @@ def _hints(cls: type) -> dict[str, Any]:
 def _check(cls: type, data: Any, path: str) -> None:
     """``data`` is the JSON form of ``cls``: known keys only, each of its type."""
     if not isinstance(data, dict):
-        raise _Bad(path, f"expected an object, got {_shown(data)}")
+        raise _Bad(path, _("expected an object, got {value}").format(value=_shown(data)))
     names = [f.name for f in dataclasses.fields(cls)]
     for key in data:
         if key not in names:
-            raise _Bad(_join(path, key), f"unknown field (known here: {', '.join(names)})")
+            raise _Bad(_join(path, key), _("unknown field (known here: {names})").format(
+                names=", ".join(names)))
     hints = _hints(cls)
     for f in dataclasses.fields(cls):
         where = _join(path, f.name)
@@ -73,7 +78,8 @@ def _check(cls: type, data: Any, path: str) -> None:
         if f.name == "date" and data[f.name] is not None:
             _date(data[f.name], where)
         if f.name == "level" and cls.__name__ == "Section" and data[f.name] < 1:
-            raise _Bad(where, f"expected a whole number ≥ 1, got {data[f.name]}")
+            raise _Bad(where, _("expected a whole number ≥ 1, got {value}").format(
+                value=data[f.name]))
 
 
 def _value(hint: Any, value: Any, path: str) -> None:
@@ -86,25 +92,26 @@ def _value(hint: Any, value: Any, path: str) -> None:
         origin = typing.get_origin(hint)
     if origin is list:
         if not isinstance(value, list):
-            raise _Bad(path, f"expected a list, got {_shown(value)}")
+            raise _Bad(path, _("expected a list, got {value}").format(value=_shown(value)))
         (item,) = typing.get_args(hint)
         for i, v in enumerate(value):
             _value(item, v, f"{path}[{i}]")
     elif origin is Literal:
         allowed = typing.get_args(hint)
         if value not in allowed:
-            raise _Bad(path, f"{_shown(value)} is not one of {', '.join(map(repr, allowed))}")
+            raise _Bad(path, _("{value} is not one of {choices}").format(
+                value=_shown(value), choices=", ".join(map(repr, allowed))))
     elif dataclasses.is_dataclass(hint):
         _check(hint, value, path)
     elif hint is bool:
         if not isinstance(value, bool):
-            raise _Bad(path, f"expected true or false, got {_shown(value)}")
+            raise _Bad(path, _("expected true or false, got {value}").format(value=_shown(value)))
     elif hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise _Bad(path, f"expected a whole number, got {_shown(value)}")
+            raise _Bad(path, _("expected a whole number, got {value}").format(value=_shown(value)))
     elif hint is str:
         if not isinstance(value, str):
-            raise _Bad(path, f"expected a string, got {_shown(value)}")
+            raise _Bad(path, _("expected a string, got {value}").format(value=_shown(value)))
     else:  # pragma: no cover - a model field of a type this checker does not know
         raise TypeError(f"modelfile: no check for {hint!r}")
 
@@ -115,7 +122,8 @@ def _date(value: str, path: str) -> None:
     except ValueError:
         ok = False
     if not ok:
-        raise _Bad(path, f"{value!r} is not a date like 2024-03-05 (or null)")
+        raise _Bad(path, _("{value} is not a date like 2024-03-05 (or null)").format(
+            value=repr(value)))
 
 
 def _join(path: str, key: str) -> str:

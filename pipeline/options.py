@@ -12,14 +12,6 @@ if TYPE_CHECKING:
 FORMATS = ("docx", "pdf", "slides")
 VARIANTS = ("official", "large-print", "plain")
 SHEETS = ("auto", "A4", "A3", "B4")
-# What each variant changes, for --help and the page.
-VARIANT_HELP = {
-    "official": "标准版: the handout in GB/T 9704 style, booklet body 五号 on A5, slides as planned",
-    "large-print": "大字版: handout type ×1.25; booklet body 四号 (14 pt) or larger with "
-                   "matching leading, headings and running heads, 大字版 on the cover; slides "
-                   "with larger type and fewer points per slide",
-    "plain": "简版: the text only, no study aids, in every output",
-}
 
 
 @dataclass

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pipeline.errors import OutputError
+from pipeline.i18n import _
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
@@ -34,7 +35,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:
-        raise OutputError(f"cannot write to {path.parent}: {_reason(exc)}") from exc
+        raise OutputError(_("cannot write to {folder}: {reason}").format(
+            folder=path.parent, reason=_reason(exc))) from exc
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -44,7 +46,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
         os.replace(tmp_path, path)
     except OSError as exc:
         tmp_path.unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {_reason(exc)}") from exc
+        raise OutputError(_("cannot write {path}: {reason}").format(
+            path=path, reason=_reason(exc))) from exc
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise

@@ -8,12 +8,14 @@ formulations with no definition).
 
 from __future__ import annotations
 
+from pipeline.i18n import N_, _, ngettext
 from pipeline.model import Block, Correction, Document, Meta, Section, StudyAids, section_name
 
-GENRE_NAMES = {"speech": "讲话报告", "commentary": "评论文章", "regulation": "法规条例",
-               "notice": "通知公文", "news": "新闻报道", "notes": "学习笔记"}
-AID_NAMES = {"excerpts": "重点摘编", "glossary": "名词解释", "questions": "思考讨论题",
-             "quiz": "学习测试"}
+GENRE_NAMES = {"speech": N_("speeches and reports"), "commentary": N_("commentary"),
+               "regulation": N_("regulations"), "notice": N_("notices and official documents"),
+               "news": N_("news"), "notes": N_("study notes")}
+AID_NAMES = {"excerpts": N_("key excerpts (重点摘编)"), "glossary": N_("glossary (名词解释)"),
+             "questions": N_("discussion questions (思考讨论题)"), "quiz": N_("quiz (学习测试)")}
 
 
 def _norm(text: str) -> str:
@@ -24,35 +26,99 @@ def _clip(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+# Why a line was discarded, as readers and the parser say it (model data, in English):
+# shown translated in the report; a reason not listed here shows as it is.
+DISCARD_REASONS = (
+    N_("page navigation"),
+    N_("page footer"),
+    N_("related links"),
+    N_("table of contents"),
+    N_("metadata line"),
+    N_("rule line"),
+    N_("breadcrumb"),
+    N_("byline"),
+    N_("prev/next links"),
+    N_("previous/next links"),
+    N_("page toolbar"),
+    N_("credits"),
+    N_("photo caption"),
+    N_("page title"),
+    N_("page title (repeated below)"),
+    N_("page number"),
+    N_("page metadata (title tag)"),
+    N_("page metadata (breadcrumb)"),
+    N_("outside article"),
+    N_("outside article (content finder)"),
+    N_("hit counter"),
+    N_("counter"),
+    N_("category heading"),
+    N_("share buttons"),
+    N_("recommendation note"),
+    N_("font-size toolbar"),
+    N_("date line"),
+    N_("abstract (kept as a note under the title)"),
+    N_("after the article's credits"),
+    N_("disclaimer"),
+    N_("front matter"),
+    N_("hidden text"),
+    N_("image"),
+    N_("markup (code fence)"),
+    N_("markup (heading underline)"),
+    N_("markup (link definition)"),
+    N_("markup (thematic break)"),
+    N_("markup comment"),
+    N_("script fallback text"),
+    N_("source line (kept as meta.source)"),
+    N_("comments"),
+    N_("copyright notice"),
+    N_("date widget"),
+    N_("decoration"),
+    N_("footer address"),
+    N_("footer links"),
+    N_("login links"),
+    N_("zoom"),
+    N_("site name after the page title (kept as source)"),
+)
+
+
+def _reason(reason: str) -> str:
+    return _(reason) if reason in DISCARD_REASONS else reason
+
+
 def _corrected(field: str, fixes: dict[str, Correction]) -> str:
     fix = fixes.get(field)
     if fix is None:
         return ""
-    was = f"；原为：{_clip(fix.was, 30)}" if fix.was else ""
-    return f"  ［已改正，{fix.origin or '改正'}{was}］"
+    origin = fix.origin or _("correction")
+    if fix.was:
+        return _("  [corrected, {origin}; was: {was}]").format(origin=origin,
+                                                                was=_clip(fix.was, 30))
+    return _("  [corrected, {origin}]").format(origin=origin)
 
 
 def _meta_lines(meta: Meta, indent: str = "", fixes: dict[str, Correction] | None = None) -> list[str]:
     out = []
     fixes = fixes or {}
-    fields = [("标题", "title", meta.title), ("副标题", "subtitle", meta.subtitle),
-              ("日期", "date", meta.date or ""), ("来源", "source", meta.source)]
+    def line(label: str, value: str, fixed: str = "") -> str:
+        return indent + _("{label}: {value}").format(label=_(label),
+                                                     value=value or _("(none)")) + fixed
+
+    fields = [(N_("Title"), "title", meta.title), (N_("Subtitle"), "subtitle", meta.subtitle),
+              (N_("Date"), "date", meta.date or ""), (N_("Source"), "source", meta.source)]
     for label, key, value in fields:
-        out.append(f"{indent}{label}：{value or '（无）'}{_corrected(key, fixes)}")
-    if meta.authors:
-        names = "；".join(
-            a.name + (f"（{'、'.join(a.titles)}）" if a.titles else "") for a in meta.authors)
-        out.append(f"{indent}作者：{names}{_corrected('authors', fixes)}")
-    else:
-        out.append(f"{indent}作者：（无）{_corrected('authors', fixes)}")
+        out.append(line(label, value, _corrected(key, fixes)))
+    names = _("; ").join(
+        a.name + (f"（{'、'.join(a.titles)}）" if a.titles else "") for a in meta.authors)
+    out.append(line(N_("Author"), names, _corrected("authors", fixes)))
     if meta.breadcrumb:
-        out.append(f"{indent}位置：{' / '.join(meta.breadcrumb)}")
-    for label, value in (("发文字号", meta.doc_number), ("主送", "、".join(meta.addressees)),
-                         ("抄送", "、".join(meta.cc)), ("印发", meta.imprint)):
+        out.append(line(N_("Location"), " / ".join(meta.breadcrumb)))
+    for label, value in ((N_("Document number"), meta.doc_number),
+                         (N_("Addressees"), "、".join(meta.addressees)),
+                         (N_("Copies to"), "、".join(meta.cc)), (N_("Imprint"), meta.imprint)):
         if value:
-            out.append(f"{indent}{label}：{value}")
+            out.append(line(label, value))
     for note in meta.notes:
-        out.append(f"{indent}题注：{note}")
+        out.append(line(N_("Note"), note))
     return out
 
 
@@ -60,22 +126,23 @@ def _block_summary(blocks: list[Block]) -> str:
     paras = sum(1 for b in blocks if b.type != "list")
     items = sum(len(b.items) for b in blocks if b.type == "list")
     chars = sum(len(b.text) + sum(len(i.text) for i in b.items) for b in blocks)
-    parts = [f"{paras} 段"]
+    parts = [ngettext("{n} paragraph", "{n} paragraphs", paras).format(n=paras)]
     if items:
-        parts.append(f"{items} 条列项")
-    parts.append(f"{chars} 字")
-    return "，".join(parts)
+        parts.append(ngettext("{n} list item", "{n} list items", items).format(n=items))
+    parts.append(_("{n} characters").format(n=chars))
+    return _(", ").join(parts)
 
 
 def _tree(sections: list[Section], depth: int, out: list[str],
           levels: dict[str, Correction]) -> None:
     for sec in sections:
         pad = "  " * depth
-        mark = " [文章]" if sec.kind == "article" else (" [连排]" if sec.run_in else "")
+        mark = _(" [article]") if sec.kind == "article" else (_(" [run-in]") if sec.run_in else "")
         fix = next((levels[k] for k in (_norm(section_name(sec)), _norm(sec.label + sec.title),
                                          _norm(sec.title)) if k in levels), None)
         if fix is not None:
-            mark += f" [已改级，原为 L{fix.was}]" if fix.was != "0" else " [已改为标题]"
+            mark += (_(" [level changed, was L{level}]").format(level=fix.was) if fix.was != "0"
+                     else _(" [made a heading]"))
         out.append(f"{pad}{'├─'} L{sec.level} {_clip(section_name(sec), 44)}{mark}"
                    f"  ({_block_summary(sec.body)})")
         if sec.meta is not None:
@@ -86,7 +153,7 @@ def _tree(sections: list[Section], depth: int, out: list[str],
 def _warning_lines(doc: Document, source_name: str, workspace: bool) -> list[str]:
     from pipeline.review import hint
 
-    out = [f"警告（{len(doc.warnings)}）："]
+    out = [_("Warnings ({n}):").format(n=len(doc.warnings))]
     for w in doc.warnings:
         todo = hint(w, source_name, workspace)
         out.append(f"  ! [{w.code}] {w.message}" + (f" → {todo}" if todo else ""))
@@ -99,7 +166,7 @@ def _how_read(doc: Document) -> str:
     parts = [doc.read_as] if doc.read_as else []
     if doc.encoding and doc.encoding not in doc.read_as:
         parts.append(doc.encoding)
-    return f"（{'，'.join(parts)}）" if parts else ""
+    return _(" ({how})").format(how=_(", ").join(parts)) if parts else ""
 
 
 def render_check(doc: Document, source_name: str = "", workspace: bool = False) -> str:
@@ -108,55 +175,63 @@ def render_check(doc: Document, source_name: str = "", workspace: bool = False) 
     fixes = {c.field: c for c in doc.corrections if c.field in
              ("title", "subtitle", "authors", "date", "source")}
     levels = {_norm(c.value.rsplit(" → ", 1)[0]): c for c in doc.corrections if c.field == "level"}
-    out = [f"文件：{doc.source_file}{_how_read(doc)}"]
+    out = [_("File: {name}{how}").format(name=doc.source_file, how=_how_read(doc))]
     out.extend(_warning_lines(doc, source_name, workspace))
     out.append("")
     out.extend(_meta_lines(doc.meta, fixes=fixes))
     out.append("")
-    out.append("结构：")
+    out.append(_("Outline:"))
     if doc.body:
-        out.append(f"  （导语 {_block_summary(doc.body)}）")
+        out.append(_("  (lead {summary})").format(summary=_block_summary(doc.body)))
     _tree(doc.sections, 1, out, levels)
     if not doc.sections:
-        out.append("  （没有识别出标题）")
+        out.append(_("  (no headings found)"))
     out.append("")
-    out.append(f"引文 {len(doc.quotes)} 条，提法 {sum(1 for t in doc.terms if t.kind == 'formulation')} 个，"
-               f"书名 {sum(1 for t in doc.terms if t.kind == 'book')} 个")
+    out.append(_("{quotes} quotations, {formulations} formulations, {books} book titles").format(
+        quotes=len(doc.quotes), formulations=sum(1 for t in doc.terms if t.kind == "formulation"),
+        books=sum(1 for t in doc.terms if t.kind == "book")))
     out.append("")
     if doc.corrections:
-        out.append(f"改正（{len(doc.corrections)}）：")
+        out.append(_("Corrections ({n}):").format(n=len(doc.corrections)))
         out.extend(f"  * {_correction_line(c)}" for c in doc.corrections)
-    out.append(f"已删除的行（{len(doc.discarded)}）：")
-    out.extend(f"  - 第{d.line}行 [{d.reason}] {_clip(d.text, 50)}" for d in doc.discarded)
+    out.append(_("Discarded lines ({n}):").format(n=len(doc.discarded)))
+    out.extend(_("  - line {line} [{reason}] {text}").format(line=d.line, reason=_reason(d.reason),
+                                                             text=_clip(d.text, 50))
+               for d in doc.discarded)
     if doc.aids is not None:
         out.append("")
         out.extend(_aid_lines(doc.aids))
     return "\n".join(out) + "\n"
 
 
-_NAMES = {"title": "标题", "subtitle": "副标题", "authors": "作者", "date": "日期", "source": "来源",
-          "drop": "删除", "keep": "恢复", "level": "级别"}
+_NAMES = {"title": N_("Title"), "subtitle": N_("Subtitle"), "authors": N_("Author"),
+          "date": N_("Date"), "source": N_("Source"), "drop": N_("drop"), "keep": N_("keep"),
+          "level": N_("level")}
 
 
 def _correction_line(c: Correction) -> str:
-    value = c.value or "（空）"
+    value = c.value or _("(empty)")
     if c.field == "level":
-        value = value.replace(" → 0", " → 正文")
-    return f"{_NAMES.get(c.field, c.field)}：{_clip(value, 50)}（{c.origin or '改正'}）"
+        value = value.replace(" → 0", " → " + _("body text"))
+    name = _(_NAMES[c.field]) if c.field in _NAMES else c.field
+    return _("{field}: {value} ({origin})").format(field=name, value=_clip(value, 50),
+                                                   origin=c.origin or _("correction"))
 
 
 def _aid_lines(aids: StudyAids) -> list[str]:
     """What the study aids will hold, what is left out and why, what needs a definition."""
-    out = [f"学习辅导（文体：{GENRE_NAMES.get(aids.genre, aids.genre or '未知')}）："]
+    genre = _(GENRE_NAMES[aids.genre]) if aids.genre in GENRE_NAMES else aids.genre or _("unknown")
+    out = [_("Study aids (genre: {genre}):").format(genre=genre)]
     counts = {"excerpts": len(aids.excerpts), "glossary": len(aids.glossary),
               "questions": len(aids.questions), "quiz": len(aids.quiz)}
     omitted = {o.aid: o.reason for o in aids.omitted}
     for aid, name in AID_NAMES.items():
         if aid in omitted:
-            out.append(f"  {name}：不设——{omitted[aid]}")
+            out.append(_("  {name}: left out, {reason}").format(name=_(name), reason=omitted[aid]))
         else:
-            out.append(f"  {name}：{counts[aid]} 条")
+            out.append(_("  {name}: {n}").format(name=_(name), n=counts[aid]))
     if aids.undefined:
-        out.append(f"  没有释义、不印出的提法（{len(aids.undefined)}）——可用 --glossary 文件补充：")
-        out.extend(f"    - {term}：no definition — add it with --glossary" for term in aids.undefined)
+        out.append(_("  Formulations without a definition, not printed ({n}); add them with a "
+                     "--glossary file:").format(n=len(aids.undefined)))
+        out.extend(_("    - {term}: no definition").format(term=term) for term in aids.undefined)
     return out

@@ -14,6 +14,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 
+from pipeline.i18n import N_, _
 from pipeline.model import Author, Block, Document, Meta, Section, Warning, block_lines
 
 # Codes this module writes; running it again replaces them (a model file read back).
@@ -61,7 +62,7 @@ def review(doc: Document) -> Document:
     for art in (s for s in doc.sections if s.kind == "article" and s.meta is not None):
         found += list(_title(art.meta, art.title)) + list(_authors(art.meta.authors, art.title))
     if not doc.meta.date and not any(s.meta and s.meta.date for s in doc.sections):
-        found.append(Warning("no-date", "没有找到日期", field="date"))
+        found.append(Warning("no-date", _("no date found"), field="date"))
     found += list(_outline(doc))
     found += list(_body(doc))
     # The parser's own numbering-gap warnings are replaced: these see the corrected outline.
@@ -77,36 +78,38 @@ def title_problems(title: str) -> list[str]:
     """Why a title looks like more than a title, in words (empty: it looks fine)."""
     why: list[str] = []
     if len(title) > TITLE_MAX:
-        why.append(f"过长（{len(title)} 字）")
+        why.append(_("too long ({n} characters)").format(n=len(title)))
     dates = [m.group() for m in _DATE.finditer(title)]
     if dates:
-        why.append(f"含日期“{dates[0]}”")
+        why.append(_("holds a date “{value}”").format(value=dates[0]))
     time = _TIME.search(title)
     if time:
-        why.append(f"含时间“{time.group()}”")
+        why.append(_("holds a clock time “{value}”").format(value=time.group()))
         place = _PLACE_AFTER_TIME.search(title)
         if place:
-            why.append(f"时间后有地名“{place.group(place.lastindex)}”")
+            why.append(_("a place after the time: “{value}”").format(
+                value=place.group(place.lastindex)))
     if _URL.search(title):
-        why.append("含网址")
+        why.append(_("holds a web address"))
     if _BYLINE.search(title):
-        why.append("含署名")
+        why.append(_("holds a byline"))
     if _CRUMBS.search(title):
-        why.append("含栏目路径")
+        why.append(_("holds a section path"))
     words = [t for t in title.split() if t in _PAGE_TOKENS]
     words += [p for p in _PAGE_PHRASES if p in title.replace(" ", "") and p not in words]
     if words:
-        why.append(f"含页面用语“{words[0]}”")
+        why.append(_("holds page words: “{value}”").format(value=words[0]))
     return why
 
 
 def _title(meta: Meta, article: str) -> Iterator[Warning]:
-    where = f"文章“{article}”的" if article else ""
     if not meta.title:
         return  # the parser already says "no-title"
     why = title_problems(meta.title)
     if why:
-        yield Warning("title-suspect", f"{where}标题可能混入了别的文字：{'，'.join(why)}",
+        message = (_("article “{article}”: the title may hold other text: {why}") if article
+                   else _("the title may hold other text: {why}"))
+        yield Warning("title-suspect", message.format(article=article, why=_(", ").join(why)),
                       field="title")
 
 
@@ -114,28 +117,30 @@ def author_problem(author: Author) -> str:
     """Why an author does not look like a person's or an organisation's name ("" if it does)."""
     name = author.name.strip()
     if name in _NOT_NAMES:
-        return "是页面或栏目用语，不是人名"
+        return _("is a word of the page or column, not a name")
     if re.search(r"\d", name):
-        return "含数字"
+        return _("holds digits")
     if re.search(r"[A-Za-z]", name) and not re.search(r"[\u4e00-\u9fff]", name):
-        return "是英文账号名"
+        return _("is an English account name")
     if re.fullmatch(r"[\u4e00-\u9fff]+(?:\s+[\u4e00-\u9fff]+)+", name) and len(name) <= 9:
-        return "中间有空格（姓和名的顺序对吗？）"
+        return _("has a space inside (are surname and given name in order?)")
     if re.search(r"[^\u4e00-\u9fff·A-Za-z\s]", name):
-        return "含符号或标点"
+        return _("holds symbols or punctuation")
     if len(name) < 2:
-        return "只有一个字"
+        return _("is a single character")
     if _PERSON.fullmatch(name) or (_ORG_END.search(name) and len(name) <= 24):
         return ""
-    return "不像人名或单位名"
+    return _("does not look like a person's or an organisation's name")
 
 
 def _authors(authors: list[Author], article: str) -> Iterator[Warning]:
-    where = f"文章“{article}”的" if article else ""
     for author in authors:
         why = author_problem(author)
         if why:
-            yield Warning("author-suspect", f"{where}作者“{author.name}”{why}", field="authors")
+            message = (_("article “{article}”: the author “{name}” {why}") if article
+                       else _("the author “{name}” {why}"))
+            yield Warning("author-suspect", message.format(article=article, name=author.name,
+                                                           why=why), field="authors")
 
 
 # --- outline and body ---------------------------------------------------------------
@@ -147,7 +152,8 @@ def _chars(blocks: list[Block]) -> int:
 def _outline(doc: Document) -> Iterator[Warning]:
     body = _chars(doc.body) + sum(_chars(s.body) for s in doc.walk())
     if not any(s.kind == "heading" for s in doc.walk()) and body > LONG_TEXT:
-        yield Warning("no-headings", f"正文 {body} 字，但没有识别出小标题", field="outline")
+        yield Warning("no-headings", _("the text has {n} characters but no headings were "
+                                       "found").format(n=body), field="outline")
     yield from _numbering(doc.sections, "")
 
 
@@ -162,7 +168,6 @@ def _numbering(sections: list[Section], parent: str) -> Iterator[Warning]:
     expected: dict[str, int] = {}
     previous = ""
     gaps = 0
-    where = f"“{parent}”下" if parent else "文中"
     for sec in sections:
         m = find_marker(sec.label + "x") if sec.label else None
         if m is not None:
@@ -170,13 +175,18 @@ def _numbering(sections: list[Section], parent: str) -> Iterator[Warning]:
             if want is not None and m.number != want:
                 gaps += 1
                 if gaps <= _GAPS_LISTED:
-                    yield Warning("numbering-gap", f"{where}的编号从 {previous} 跳到 {sec.label}",
-                                  field="outline")
+                    message = (_("numbering under “{parent}” jumps from {previous} to {label}")
+                               if parent
+                               else _("numbering in the text jumps from {previous} to {label}"))
+                    yield Warning("numbering-gap", message.format(
+                        parent=parent, previous=previous, label=sec.label), field="outline")
             expected[m.kind] = m.number + 1
         previous = sec.label or previous
         yield from _numbering(sec.sections, f"{sec.label}{sec.title}")
     if gaps > _GAPS_LISTED:
-        yield Warning("numbering-gap", f"{where}另有 {gaps - _GAPS_LISTED} 处编号不连续",
+        message = (_("numbering under “{parent}” has {n} more gaps") if parent
+                   else _("numbering in the text has {n} more gaps"))
+        yield Warning("numbering-gap", message.format(parent=parent, n=gaps - _GAPS_LISTED),
                       field="outline")
 
 
@@ -188,16 +198,20 @@ def _body(doc: Document) -> Iterator[Warning]:
     dropped = sum(len(d.text) for d in doc.discarded)
     page = body + dropped
     if page and body < SHORT_BODY_SHARE * page:
-        yield Warning("body-short", f"正文只有 {body} 字，不到页面文字（{page} 字）的十分之一："
-                                    "正文可能没有找全，请看已删除的行", field="text")
+        yield Warning("body-short", _(
+            "the text has only {body} characters, under a tenth of the page's text ({page} "
+            "characters): the article may not have been found whole; look at the discarded "
+            "lines").format(body=body, page=page), field="text")
 
 
 # --- what to do -------------------------------------------------------------------------
 
-_LABELS = {"title": "标题", "subtitle": "副标题", "authors": "作者", "date": "日期", "source": "来源"}
-_EXAMPLES = {"title": "title=正确的标题", "subtitle": "subtitle=副标题",
-             "authors": "author=张三（某某县委书记）", "date": "date=2024-03-05",
-             "source": "source=来源"}
+_LABELS = {"title": N_("title"), "subtitle": N_("subtitle"), "authors": N_("author"),
+           "date": N_("date"), "source": N_("source")}
+# What -M takes for each field, with an example value (translated where it is words).
+_EXAMPLES = {"title": ("title", N_("The Right Title")), "subtitle": ("subtitle", N_("Subtitle")),
+             "authors": ("author", N_("Zhang San (county party secretary)")),
+             "date": ("date", "2024-03-05"), "source": ("source", N_("Source"))}
 
 
 def hint(warning: Warning, source_name: str = "", workspace: bool = False) -> str:
@@ -206,24 +220,28 @@ def hint(warning: Warning, source_name: str = "", workspace: bool = False) -> st
     if warning.code == "correction-unused":
         return ""  # the message says which correction; the fix is to edit or remove it
     if f in _EXAMPLES:
-        key, value = _EXAMPLES[f].split("=", 1)
+        key, example = _EXAMPLES[f]
+        value = _(example) if key != "date" else example
         if workspace and source_name:
             key = "authors" if key == "author" else key
             shown = f'["{value}"]' if key == "authors" else f'"{value}"'
-            return f'在 studykit.toml 的 [articles."{source_name}"] 中写 {key} = {shown}'
-        return f'改正：-M {key}="{value}"'
+            return _('in studykit.toml, under [articles."{name}"], write {key} = {value}').format(
+                name=source_name, key=key, value=shown)
+        return _('correct it: -M {key}="{value}"').format(key=key, value=value)
     if f == "outline":
         if workspace and source_name:
-            return (f'核对大纲；在 studykit.toml 的 [articles."{source_name}"] 中写 '
-                    'levels = { "标题文字" = 2 }（0 表示不是标题）')
-        return '核对大纲；改正：-M levels.标题文字=2（0 表示不是标题）'
+            return _('check the outline; in studykit.toml, under [articles."{name}"], write '
+                     'levels = {{ "heading text" = 2 }} (0: not a heading)').format(
+                         name=source_name)
+        return _("check the outline; correct it: -M levels.HEADING=2 (0: not a heading)")
     if f == "text":
         if workspace and source_name:
-            return (f'核对已删除的行；在 studykit.toml 的 [articles."{source_name}"] 中写 '
-                    'keep = ["要恢复的行"] 或 drop = ["要删除的行"]')
-        return '核对已删除的行；改正：-M keep=要恢复的行 或 -M drop=要删除的行'
+            return _('check the discarded lines; in studykit.toml, under [articles."{name}"], '
+                     'write keep = ["line to restore"] or drop = ["line to remove"]').format(
+                         name=source_name)
+        return _("check the discarded lines; correct it: -M keep=LINE or -M drop=LINE")
     return ""
 
 
 def field_label(name: str) -> str:
-    return _LABELS.get(name, name)
+    return _(_LABELS[name]) if name in _LABELS else name

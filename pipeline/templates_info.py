@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.i18n import N_, _
 from pipeline.options import AidOptions, BuildOptions
 from pipeline.templating import builtin_templates_dir, search_path
 
@@ -118,20 +119,21 @@ class TemplateInfo:
 
     @property
     def state(self) -> str:
+        """What the listing says of it (translated where it is shown)."""
         if self.origin == "built-in":
-            return "built-in"
+            return N_("built-in")
         if self.builtin is None:
-            return "workspace (yours)"
-        return "workspace copy, unchanged" if self.same_as_builtin else "workspace, edited"
+            return N_("workspace (yours)")
+        return N_("workspace copy, unchanged") if self.same_as_builtin else N_("workspace, edited")
 
 
 ENGINES = {".html": "jinja", ".md": "jinja", ".j2": "jinja", ".xml": "jinja", ".txt": "jinja",
            ".docx": "docx", ".pptx": "pptx", ".css": "css"}
 NOTES = {
-    "jinja": "Jinja template, rendered in a sandbox; an unknown variable is an error.",
-    "docx": "Word file with docxtpl tags ({{ … }}, {%p for … %}); edit it in Word or WPS.",
-    "pptx": "PowerPoint file: the deck uses its slide layouts and theme; no variables.",
-    "css": "Style sheet loaded by the booklet (not a Jinja template); no variables.",
+    "jinja": N_("Jinja template, rendered in a sandbox; an unknown variable is an error."),
+    "docx": N_("Word file with docxtpl tags ({{ … }}, {%p for … %}); edit it in Word or WPS."),
+    "pptx": N_("PowerPoint file: the deck uses its slide layouts and theme; no variables."),
+    "css": N_("Style sheet loaded by the booklet (not a Jinja template); no variables."),
 }
 
 
@@ -222,12 +224,12 @@ def contexts(opts: BuildOptions | None = None) -> dict[str, tuple[dict[str, Any]
     store: dict[str, Any] = {}
     with _capturing(booklet, "render", store):
         booklet.render_html(booklet.booklet_context([doc], opts, compilation=False), opts)
-    env, _, ctx = store["args"]
+    env, _tpl, ctx = store["args"]
     found["booklet"] = (ctx, _custom_filters(env))
     store.clear()
     with _capturing(marp, "render", store):
         marp.render_outline(doc, opts, build_plan(doc, opts))
-    env, _, ctx = store["args"]
+    env, _tpl, ctx = store["args"]
     found["slides"] = (ctx, _custom_filters(env))
     return found
 
@@ -277,8 +279,9 @@ def find_template(name: str, template_dirs: list[Path]) -> TemplateInfo:
         return exact[0]
     known = ", ".join(i.name for i in infos)
     if exact:
-        raise InputError(f"'{name}' is ambiguous: say which, e.g. {exact[0].name}")
-    raise InputError(f"no template '{name}' (templates: {known})")
+        raise InputError(_("'{name}' is ambiguous: say which, e.g. {name2}").format(
+                             name=name, name2=exact[0].name))
+    raise InputError(_("no template '{name}' (templates: {known})").format(name=name, known=known))
 
 
 def builtin_root() -> Path:

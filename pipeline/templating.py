@@ -16,15 +16,19 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from pipeline.errors import TemplateError
+from pipeline.i18n import _
 
 
 def builtin_templates_dir() -> Path:
-    """The templates shipped with studykit (``templates/`` beside the package)."""
+    """The templates shipped with studykit: ``pipeline/templates`` in an installed
+    studykit (the wheel maps the repository's ``templates/`` there), else the checkout's
+    ``templates/`` beside the package."""
     here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "templates", here / "templates"):
-        if candidate.is_dir():
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / "booklet").is_dir():
             return candidate
-    raise TemplateError("built-in templates not found: reinstall studykit")
+    raise TemplateError(_("built-in templates not found: reinstall studykit "
+                          "(pip install --force-reinstall studykit)"))
 
 
 def search_path(kind: str, template_dirs: list[Path]) -> list[Path]:
@@ -40,7 +44,8 @@ def resolve(kind: str, filename: str, template_dirs: list[Path]) -> Path:
         path = folder / filename
         if path.is_file():
             return path
-    raise TemplateError(f"template not found: {kind}/{filename}")
+    raise TemplateError(_("template not found: {name} (restore the file, or delete your copy "
+                          "to use the built-in one)").format(name=f"{kind}/{filename}"))
 
 
 class _SettingsBytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -99,7 +104,8 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
         template = env.get_template(name)
         return template.render(context)
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template not found: {exc.name}") from exc
+        raise TemplateError(_("template not found: {name} (restore the file, or delete your "
+                              "copy to use the built-in one)").format(name=exc.name)) from exc
     except Exception as exc:
         raise template_error(exc, default_name=name) from exc
 
@@ -110,14 +116,16 @@ def template_error(exc: BaseException, default_name: str = "template") -> Templa
         return exc
     if isinstance(exc, jinja2.TemplateSyntaxError):
         where = _short(exc.filename or exc.name or default_name)
-        return TemplateError(f"{where}:{exc.lineno}: syntax error: {exc.message}")
+        return TemplateError(_("{where}:{line}: syntax error: {message}").format(
+            where=where, line=exc.lineno, message=exc.message))
     where, line = _template_frame(exc)
     where = where or _short(default_name)
     location = f"{where}:{line}" if line else where
     if isinstance(exc, jinja2.UndefinedError):
         return TemplateError(f"{location}: {exc.message}")
     if isinstance(exc, jinja2.exceptions.SecurityError):
-        return TemplateError(f"{location}: not allowed in a template: {exc}")
+        return TemplateError(_("{where}: not allowed in a template: {message}").format(
+            where=location, message=exc))
     return TemplateError(f"{location}: {type(exc).__name__}: {exc}")
 
 

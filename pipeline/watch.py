@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import StudykitError
+from pipeline.i18n import _
 
 Report = Callable[[str, Any], None]
 # Editors' temporary files and our own unfinished outputs are not changes.
@@ -113,7 +114,7 @@ class Watcher:
         try:
             self._safe_rebuild()
             self._watch()
-            self.report("info", "watching for changes (Ctrl-C to stop)")
+            self.report("info", _("watching for changes (Ctrl-C to stop)"))
             while True:
                 if self._observer is not None:
                     if not self.changed.wait(timeout=1.0):
@@ -127,7 +128,7 @@ class Watcher:
                 self._safe_rebuild()
                 self._rewatch()
         except KeyboardInterrupt:
-            self.report("info", "stopped watching")
+            self.report("info", _("stopped watching"))
         finally:
             self.close()
 
@@ -157,6 +158,11 @@ class Watcher:
             from watchdog.events import FileSystemEventHandler
             from watchdog.observers import Observer
         except ImportError:
+            from pipeline.extras import install_hint
+
+            self.report("info", _("file events need watchdog, which is not installed ({command}); "
+                                  "checking for changes every {seconds:g} s instead").format(
+                                      command=install_hint("watch"), seconds=self.interval))
             self._snapshot = self._scan()
             return
         watcher = self

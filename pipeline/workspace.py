@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 from pipeline.config import CONFIG_NAME, DEFAULT_TOML
-from pipeline.errors import OutputError
+from pipeline.errors import OutputError, UsageProblem
+from pipeline.i18n import _, ngettext
 from pipeline.templating import builtin_templates_dir
 
 TEMPLATE_KINDS = ("handout", "booklet", "slides")
@@ -38,14 +39,17 @@ def init_workspace(folder: Path, force: bool = False) -> list[Path]:
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{folder}: exists and is not a folder")
+        raise UsageProblem(_("{folder}: exists and is not a folder: name a new or an existing "
+                             "folder").format(folder=folder))
     plan: list[tuple[Path, Path | None]] = [(folder / CONFIG_NAME, None)]
     plan += [(folder / "templates" / name, src) for name, src in builtin_template_files()]
     existing = [dst for dst, _ in plan if dst.exists()]
     if existing and not force:
         shown = ", ".join(str(p) for p in existing[:3]) + (" …" if len(existing) > 3 else "")
-        raise OutputError(f"{folder}: would overwrite {len(existing)} existing file(s) "
-                          f"({shown}); use --force to replace them")
+        raise UsageProblem(ngettext(
+            "{folder}: would overwrite {n} existing file ({files}); use --force to replace it",
+            "{folder}: would overwrite {n} existing files ({files}); use --force to replace them",
+            len(existing)).format(folder=folder, n=len(existing), files=shown))
     written: list[Path] = []
     try:
         for sub in ("source", "output", "templates"):
@@ -58,8 +62,8 @@ def init_workspace(folder: Path, force: bool = False) -> list[Path]:
                 shutil.copyfile(src, dst)
             written.append(dst)
     except OSError as exc:
-        raise OutputError(f"cannot create workspace {folder}: "
-                          f"{exc.strerror or exc}") from exc
+        raise OutputError(_("cannot create workspace {folder}: {reason}").format(
+            folder=folder, reason=exc.strerror or exc)) from exc
     return written
 
 

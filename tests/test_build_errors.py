@@ -63,7 +63,7 @@ def test_missing_source_stops_before_building(tmp_path, seed, capsys):
     code, stdout, err = run(["build", str(seed), str(tmp_path / "nope.txt"), "-o", str(out)],
                             capsys)
     assert code == EXIT_INPUT
-    assert errors(err) == [f"studykit: error: {tmp_path / 'nope.txt'}: no such file"]
+    assert errors(err) == [f"studykit: error: {tmp_path / 'nope.txt'}: no such file (check the name and the folder)"]
     assert outputs(out) == [] and stdout == ""
 
 

@@ -75,7 +75,7 @@ def test_metadata_on_parse(wechat, capsys):
     assert all(c["origin"] == "-M" for c in doc["corrections"])
 
 
-def test_metadata_on_check_shows_what_was_corrected(wechat, capsys):
+def test_metadata_on_check_shows_what_was_corrected(wechat, capsys, zh):
     code, out, _ = run(["check", str(wechat)], capsys)
     lines = out.splitlines()
     assert lines[1].startswith("警告（") and "[title-suspect]" in lines[2]
@@ -99,14 +99,27 @@ def test_metadata_on_build(wechat, tmp_path, capsys):
     assert squeeze(RIGHT) in text and "张三" in text and "08:30" not in text
 
 
-def test_metadata_needs_one_source_and_title_needs_compile(wechat, tmp_path, capsys):
+def test_metadata_needs_one_source_and_title_is_metadata(wechat, tmp_path, capsys):
     other = tmp_path / "other.txt"
     other.write_text("另一篇\n\n正文。\n", encoding="utf-8")
     code, _, err = run(["build", str(wechat), str(other), "-M", "title=x", "-o", str(tmp_path)],
                        capsys)
-    assert code == 2 and one_error(err).startswith("-M corrects one article")
-    code, _, err = run(["build", str(wechat), "--title", "x", "-o", str(tmp_path)], capsys)
-    assert code == 2 and "use -M title=" in one_error(err)
+    assert code == 2 and one_error(err).startswith("-M and --title correct one article")
+    code, _, err = run(["build", str(wechat), str(other), "--title", "x", "-o", str(tmp_path)],
+                       capsys)
+    assert code == 2 and one_error(err).startswith("-M and --title correct one article")
+    # Without --compile, --title is -M title=…: the same title, the same output name.
+    code, out, err = run(["build", str(wechat), "--title", RIGHT, "--to", "docx",
+                          "-o", str(tmp_path / "t")], capsys)
+    assert code == 0, err
+    by_title = Path(out.split()[0])
+    code, out, err = run(["build", str(wechat), "-M", f"title={RIGHT}", "--to", "docx",
+                          "-o", str(tmp_path / "m")], capsys)
+    assert code == 0, err
+    assert by_title.name == Path(out.split()[0]).name == f"{RIGHT}.handout.docx"
+    code, _, err = run(["build", str(wechat), "--title", RIGHT, "-M", "title=另一个",
+                        "-o", str(tmp_path)], capsys)
+    assert code == 2 and "--title and -M title= name different titles" in one_error(err)
     code, _, err = run(["check", str(wechat), "-M", "date=2024-02-30"], capsys)
     assert code == 2 and one_error(err) == "-M date: '2024-02-30' is not a date like 2024-03-05"
 
@@ -221,7 +234,7 @@ def test_workspace_corrections_applied_and_cached(tmp_path, corpus, capsys, monk
     styles = docx_styles(handout)
     assert styles["二、狠抓工作落实"] != styles["一、提高政治站位"]  # demoted
 
-    code, out, err = run(["check", "source/wechat-copy.txt"], capsys)
+    code, out, err = run(["--lang", "zh", "check", "source/wechat-copy.txt"], capsys)
     assert f"标题：{RIGHT}  ［已改正，studykit.toml；原为：" in out
     assert "├─ L2 二、狠抓工作落实 [已改级，原为 L1]" in out and "恢复：（王小明）（studykit.toml）" in out
     assert "[dropped by correction (studykit.toml)] 要以钉钉子精神" in out

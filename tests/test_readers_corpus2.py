@@ -130,7 +130,7 @@ CASES = [(name, f) for name, exp in EXPECTED.items() for f in FIELDS
     pytest.param(n, f, marks=pytest.mark.xfail(strict=True, reason="general parser: credit lines "
                                                 "at the end (issue 10)"))
     if (n, f) in PARSER_GAPS else (n, f) for n, f in CASES])
-def test_corpus2_reading(name: str, what: str) -> None:
+def test_corpus2_reading(name: str, what: str, zh) -> None:
     exp = EXPECTED[name]
     doc = parsed(name)
     meta = doc.meta
@@ -166,13 +166,13 @@ def test_corpus2_reading(name: str, what: str) -> None:
         assert exp["read_as"] in doc.read_as
 
 
-def test_pdf_read_as_says_pages_and_text_layer(corpus2) -> None:
+def test_pdf_read_as_says_pages_and_text_layer(corpus2, zh) -> None:
     assert parsed("gov_moe_bainian_jieli.pdf").read_as == "PDF，2 页，文字层"
     assert parsed("gongwen_skeleton_test.pdf").source_format == "pdf"
 
 
 @needs_soffice
-def test_doc_read_as_says_libreoffice(corpus2) -> None:
+def test_doc_read_as_says_libreoffice(corpus2, zh) -> None:
     assert parsed("zhuanzheng_shenqing.doc").read_as == ".doc（经 LibreOffice 转换）"
     assert parsed("linux_xuexi_ganwu.wps").read_as == ".wps（经 LibreOffice 转换）"
 

@@ -170,7 +170,7 @@ def test_hidden_text_and_captions_are_discarded_with_reasons():
     assert reasons["隐藏的栏目名"] == "hidden text"
 
 
-def test_truncated_title_is_completed_from_the_page():
+def test_truncated_title_is_completed_from_the_page(zh):
     para = "正文段落的文字足够长，并且带有标点符号，说明这是文章的一部分。"
     page = ("<html><head><title>关于进一步做好基层党建工作的若干...</title></head><body>"
             "<h1>关于进一步做好基层党建工作的若干...</h1><div class='conTxt'>"

@@ -52,7 +52,7 @@ def test_sniff_tells_files_by_their_bytes() -> None:
     assert office.sniff(b"\x00\x01\x02\x03" * 100) is None
 
 
-def test_doc_that_is_html_is_read_as_a_web_page() -> None:
+def test_doc_that_is_html_is_read_as_a_web_page(zh) -> None:
     src = read_source(WORD_HTML.encode(), "旧网页导出.doc")
     assert src.read_as == ".doc 文件，实为网页（HTML）"
     doc = parse(src)
@@ -60,7 +60,7 @@ def test_doc_that_is_html_is_read_as_a_web_page() -> None:
     assert "每月交流一次学习体会" in doc.body[0].text
 
 
-def test_doc_that_is_mhtml_is_read_as_a_web_page() -> None:
+def test_doc_that_is_mhtml_is_read_as_a_web_page(zh) -> None:
     import base64
 
     html = base64.encodebytes(WORD_HTML.encode("utf-8")).decode()
@@ -71,7 +71,7 @@ def test_doc_that_is_mhtml_is_read_as_a_web_page() -> None:
     assert doc.meta.title == "关于开展读书活动的通知" and doc.read_as.endswith("（MHTML）")
 
 
-def test_doc_that_is_docx_or_text_is_read_as_such() -> None:
+def test_doc_that_is_docx_or_text_is_read_as_such(zh) -> None:
     src = read_source(_docx_bytes("学习体会", "认真学习，深入领会精神实质。"), "改了名.doc")
     assert src.read_as == ".doc 文件，实为 Word .docx"
     text = read_source("学习体会\n\n认真学习，深入领会精神实质。\n".encode("gb18030"), "笔记.wps")
@@ -138,7 +138,7 @@ def _fake_soffice(tmp_path: Path, mode: str) -> tuple[Path, Path]:
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
 
 
-def test_conversion_is_headless_with_a_private_profile_and_no_macros(monkeypatch, tmp_path) -> None:
+def test_conversion_is_headless_with_a_private_profile_and_no_macros(monkeypatch, tmp_path, zh) -> None:
     script, log = _fake_soffice(tmp_path, "convert")
     monkeypatch.setattr(office, "soffice_path", lambda: str(script))
     src = read_source(OLE, "旧文件.doc")
@@ -194,7 +194,7 @@ def _our_soffice_processes() -> list[int]:
 
 
 @needs_soffice
-def test_real_libreoffice_converts_rtf_and_odt() -> None:
+def test_real_libreoffice_converts_rtf_and_odt(zh) -> None:
     escaped = "".join(f"\\u{ord(c)}?" for c in "关于开展学习活动的通知")
     rtf = r"{\rtf1\ansi\ansicpg936\deff0{\fonttbl{\f0 SimSun;}}\f0 " + escaped + r"\par}"
     src = read_source(rtf.encode("ascii"), "通知.rtf")

@@ -215,7 +215,7 @@ def _read(path: Path, **kw):
     return read_source(path.read_bytes(), path.name, **kw)
 
 
-def test_made_pdf_paragraphs_furniture_and_look(made) -> None:
+def test_made_pdf_paragraphs_furniture_and_look(made, zh) -> None:
     src = _read(made["running"])
     texts = [ln.text for ln in src.lines]
     assert texts[0] == "关于深入学习贯彻党的二十大精神的通知"
@@ -233,7 +233,7 @@ def test_made_pdf_paragraphs_furniture_and_look(made) -> None:
     assert src.read_as == "PDF，2 页，文字层"
 
 
-def test_made_pdf_parses_into_title_and_sections(made) -> None:
+def test_made_pdf_parses_into_title_and_sections(made, zh) -> None:
     doc = parse(_read(made["running"]))
     assert doc.meta.title == "关于深入学习贯彻党的二十大精神的通知"
     assert [f"{s.label}{s.title}" for s in doc.sections] == ["一、提高政治站位"]
@@ -359,7 +359,7 @@ def _has_tesseract() -> bool:
 
 
 @pytest.mark.skipif(not _has_tesseract(), reason="tesseract-ocr-chi-sim not installed")
-def test_ocr_reads_a_scanned_page() -> None:
+def test_ocr_reads_a_scanned_page(zh) -> None:
     from PIL import Image, ImageDraw, ImageFont
 
     font_path = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
@@ -438,7 +438,7 @@ def test_booklet_round_trip_outline_and_text(round_trip) -> None:
     # every paragraph whole and in order (paragraphs broken across pages rejoined)
     positions = [got.index(t) for t in want]
     assert positions == sorted(positions)
-    assert int(doc.read_as.split("，")[1].split()[0]) >= 4  # several pages
+    assert int(doc.read_as.split(", ")[1].split()[0]) >= 4  # several pages
 
 
 def test_booklet_round_trip_discards_running_heads_folios_cover_and_contents(round_trip) -> None:
@@ -465,13 +465,13 @@ def test_booklet_round_trip_signature(round_trip) -> None:
 # --- the command line and the page say how a source was read ------------------------------
 
 
-def test_check_says_how_the_pdf_was_read(made, capsys) -> None:
+def test_check_says_how_the_pdf_was_read(made, capsys, zh) -> None:
     main(["check", "--input-format", "pdf", str(made["running"])])
     out = capsys.readouterr().out
     assert out.splitlines()[0] == f"文件：{made['running']}（PDF，2 页，文字层）"
 
 
-def test_the_page_accepts_a_pdf_and_says_how_it_was_read(made) -> None:
+def test_the_page_accepts_a_pdf_and_says_how_it_was_read(made, zh) -> None:
     pytest.importorskip("fastapi")
     from pipeline.serve.jobs import Upload, check_report
 

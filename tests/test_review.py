@@ -19,7 +19,7 @@ from pipeline.review import author_problem, hint, title_problems
     ("关于" + "进一步加强和改进" * 8 + "的通知", ["过长（"]),
     ("字体：大 中 小 某某讲话", ["含页面用语“字体：”"]),
 ])
-def test_titles_that_hold_more_than_a_title(title, words):
+def test_titles_that_hold_more_than_a_title(title, words, zh):
     why = title_problems(title)
     for word in words:
         assert any(w.startswith(word) for w in why), (word, why)
@@ -88,7 +88,7 @@ def test_review_runs_again_without_doubling():
     assert review(review(doc)).warnings == doc.warnings
 
 
-def test_hints_say_what_to_do():
+def test_hints_say_what_to_do(zh):
     w = Warning("title-suspect", "标题可能混入了别的文字", field="title")
     assert hint(w) == '改正：-M title="正确的标题"'
     assert hint(w, "wechat.txt", workspace=True) == \
@@ -106,3 +106,11 @@ def test_corpus_titles_that_are_right_are_not_flagged(corpus):
         doc = load_document(corpus / name)
         assert "title-suspect" not in codes(doc), name
         assert "author-suspect" not in codes(doc), name
+
+
+def test_hints_in_english_by_default():
+    w = Warning("title-suspect", "…", field="title")
+    assert hint(w) == 'correct it: -M title="The Right Title"'
+    assert hint(w, "wechat.txt", workspace=True) == \
+        'in studykit.toml, under [articles."wechat.txt"], write title = "The Right Title"'
+    assert title_problems("某某通知 http://www.example.gov.cn/a.html") == ["holds a web address"]

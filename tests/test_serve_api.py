@@ -87,7 +87,7 @@ def test_other_hosts_and_foreign_posts_are_refused(api, seed):
 # --- check -----------------------------------------------------------------------
 
 
-def test_check_shows_the_outline(api, seed):
+def test_check_shows_the_outline(api, seed, zh):
     r = api.post("/api/check", files={"file": ("seed_shiyishi.txt", seed)}, headers=H)
     assert r.status_code == 200
     body = r.json()

@@ -202,10 +202,11 @@ def test_page_upload_build_download_and_error(server, browser, downloads, corpus
     browser.find_element(By.ID, "file-input").send_keys(str(bad))
     error = browser.find_element(By.ID, "error")
     wait.until(EC.visibility_of(error))
-    cli = subprocess.run([sys.executable, "-m", "pipeline", "check", bad.name], cwd=tmp_path,
-                         capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
-    cli_message = cli.stderr.strip().removeprefix("studykit: error: ")
-    assert cli_message == "坏文件.txt: not a text file (binary data)"
+    cli = subprocess.run([sys.executable, "-m", "pipeline", "--lang", "zh", "check", bad.name],
+                         cwd=tmp_path, capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    cli_message = cli.stderr.strip().removeprefix("studykit: 错误：")
+    assert cli_message.startswith("坏文件.txt：不是文本文件（二进制数据）")  # the page is Chinese
     assert cli_message in error.text
     assert browser.find_elements(By.CSS_SELECTOR, "#sources li.source.bad")
     shot(browser, "4-error")

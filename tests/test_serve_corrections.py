@@ -63,7 +63,7 @@ def test_check_gives_fields_warnings_outline_and_lines(api):
     assert body["corrections"] == {} and body["workspace"] is False
 
 
-def test_check_with_corrections_updates_everything(api):
+def test_check_with_corrections_updates_everything(api, zh):
     parsed = check(api)["meta"]
     corr = {"title": RIGHT, "authors": ["某某县委组织部"], "keep": ["（王小明）"],
             "drop": [DROP], "levels": {"（王小明）": 2, "二、狠抓工作落实": 2}}

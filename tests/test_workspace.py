@@ -55,7 +55,7 @@ def test_init_refuses_to_overwrite(tmp_path, capsys):
     assert run(["init", str(ws)], capsys)[0] == 0
     (ws / "studykit.toml").write_text('org = "mine"\n', encoding="utf-8")
     code, _, err = run(["init", str(ws)], capsys)
-    assert code == 4 and "--force" in err and len(err.strip().splitlines()) == 1
+    assert code == 2 and "--force" in err and len(err.strip().splitlines()) == 1
     assert (ws / "studykit.toml").read_text(encoding="utf-8") == 'org = "mine"\n'
     assert run(["init", str(ws), "--force"], capsys)[0] == 0
     assert (ws / "studykit.toml").read_text(encoding="utf-8") == DEFAULT_TOML

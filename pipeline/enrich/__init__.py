@@ -20,12 +20,13 @@ from pipeline.enrich.glossary import found_terms, glossary, load_glossary
 from pipeline.enrich.keypoints import key_points
 from pipeline.enrich.questions import questions
 from pipeline.enrich.quiz import quiz
+from pipeline.i18n import N_, _
 from pipeline.model import Document, Omission, StudyAids
 from pipeline.options import AidOptions
 
 __all__ = ["enrich"]
 
-EMPTY = "文中找不到可用的{what}"
+EMPTY = N_("the text has nothing usable for {what}")
 
 
 def enrich(doc: Document, aids: AidOptions) -> Document:
@@ -49,7 +50,7 @@ def enrich(doc: Document, aids: AidOptions) -> Document:
     if wanted["quiz"] and "quiz" not in skip and table is not None:
         made["quiz"] = quiz(doc, table, analysis)
     omitted = [Omission(aid, skip[aid]) for aid in AID_NAMES if wanted[aid] and aid in skip]
-    omitted += [Omission(aid, EMPTY.format(what=AID_NAMES[aid])) for aid, items in made.items()
+    omitted += [Omission(aid, _(EMPTY).format(what=AID_NAMES[aid])) for aid, items in made.items()
                 if not items and aid not in skip]
     undefined = found_terms(doc, table)[1] if table is not None else []
     study = StudyAids(

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.enrich.text import block_text, document_text
+from pipeline.i18n import N_, _
 from pipeline.model import Document
 
 GENRES = {
@@ -40,15 +41,15 @@ AID_NAMES = {"excerpts": "重点摘编", "glossary": "名词解释", "questions"
 # Aids that make no sense for a genre, and why (check prints the reason).
 LEFT_OUT: dict[str, dict[str, str]] = {
     "news": {
-        "questions": "新闻报道讲述事实，没有可供讨论的论点",
-        "quiz": "新闻报道的细节不宜出填空题",
+        "questions": N_("news reports tell facts: they have no theses to discuss"),
+        "quiz": N_("the details of a news report make poor quiz blanks"),
     },
     "notes": {
-        "excerpts": "学习笔记本身就是要点摘录",
+        "excerpts": N_("study notes are excerpts already"),
     },
 }
 TOO_SHORT = 300  # characters: a text this short has no excerpts, questions or quiz to draw
-SHORT_REASON = "全文不足{n}字，不足以摘编、出题"
+SHORT_REASON = N_("the text is under {n} characters: too short for excerpts or questions")
 
 _REGULATION_TITLE = re.compile(r"(条例|规定|办法|准则|规则|细则|章程|宪法|法|纲要)(（[^）]*）)?$")
 _NOTICE_TITLE = re.compile(r"(通知|通报|公告|通告|批复|函|请示)$")
@@ -119,8 +120,8 @@ def detect(doc: Document) -> Genre:
 
 def left_out(genre: str, chars: int) -> dict[str, str]:
     """Aids this document gets none of, with the reason."""
-    out = dict(LEFT_OUT.get(genre, {}))
+    out = {aid: _(reason) for aid, reason in LEFT_OUT.get(genre, {}).items()}
     if chars < TOO_SHORT:
         for aid in ("excerpts", "questions", "quiz"):
-            out.setdefault(aid, SHORT_REASON.format(n=TOO_SHORT))
+            out.setdefault(aid, _(SHORT_REASON).format(n=TOO_SHORT))
     return out

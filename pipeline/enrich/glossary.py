@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pipeline.enrich.text import document_text
 from pipeline.errors import InputError
+from pipeline.i18n import _
 from pipeline.model import Document, GlossaryEntry
 from pipeline.segment import word_bounds
 
@@ -49,22 +50,25 @@ class Glossary(dict):
 def _parse(data: dict, name: str, table: Glossary) -> None:
     for term, value in data.items():
         if not isinstance(value, dict):
-            raise InputError(f"{name}: entry '{term}' must be a table with a definition "
-                             f"(write [\"{term}\"] then definition = \"…\")")
+            raise InputError(_("{name}: entry '{term}' must be a table with a definition (write "
+                               "[\"{term}\"] then definition = \"…\")").format(name=name, term=term))
         definition = value.get("definition", "")
         source = value.get("source", "")
         aliases = value.get("aliases", [])
         if not isinstance(definition, str) or not isinstance(source, str):
-            raise InputError(f"{name}: entry '{term}': definition and source must be text")
+            raise InputError(_("{name}: entry '{term}': definition and source must be text").format(
+                                 name=name, term=term))
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            raise InputError(f"{name}: entry '{term}': aliases must be a list of text")
+            raise InputError(_("{name}: entry '{term}': aliases must be a list of text").format(
+                                 name=name, term=term))
         unknown = set(value) - FIELDS
         if unknown:
-            raise InputError(f"{name}: entry '{term}': unknown field '{sorted(unknown)[0]}' "
-                             "(use definition, source and aliases)")
+            raise InputError(_("{name}: entry '{term}': unknown field '{value}' (use "
+                               "definition, source and aliases)").format(
+                                 name=name, term=term, value=sorted(unknown)[0]))
         term = term.strip()
         if not term:
-            raise InputError(f"{name}: an entry has an empty name")
+            raise InputError(_("{name}: an entry has an empty name").format(name=name))
         table[term] = GlossaryEntry(term=term, definition=definition.strip(), source=source.strip())
         for alias in aliases:
             if alias.strip():
@@ -86,13 +90,15 @@ def load_glossary(files: list[Path] | None = None) -> Glossary:
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
-            raise InputError(f"{name}: glossary file not found") from exc
+            raise InputError(_("{name}: glossary file not found").format(name=name)) from exc
         except UnicodeDecodeError as exc:
-            raise InputError(f"{name}: glossary file is not UTF-8") from exc
+            raise InputError(_("{name}: glossary file is not UTF-8 (save it as UTF-8)").format(name=name)) from exc
         except OSError as exc:
-            raise InputError(f"{name}: cannot read glossary ({exc.strerror or exc})") from exc
+            raise InputError(_("{name}: cannot read glossary ({reason})").format(
+                                 name=name, reason=exc.strerror or exc)) from exc
         except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"{name}: not a valid TOML glossary: {exc}") from exc
+            raise InputError(_("{name}: not a valid TOML glossary: {exc}").format(
+                                 name=name, exc=exc)) from exc
         _parse(data, name, table)
     return table
 

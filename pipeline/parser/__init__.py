@@ -13,6 +13,7 @@ import copy
 import re
 from dataclasses import replace
 
+from pipeline.i18n import N_, _
 from pipeline.model import Author, Block, Document, Meta, Section
 from pipeline.parser import gongwen, inline
 from pipeline.parser.dates import find_date, is_date_only
@@ -44,7 +45,8 @@ from pipeline.readers.source import SourceText
 
 __all__ = ["parse"]
 
-_READ_AS = {"text": "纯文本", "markdown": "Markdown", "html": "网页", "docx": "Word 文档"}
+_READ_AS = {"text": N_("plain text"), "markdown": "Markdown", "html": N_("web page"),
+            "docx": N_("Word document")}
 
 
 def parse(src: SourceText) -> Document:
@@ -57,7 +59,7 @@ def parse(src: SourceText) -> Document:
     front = official.front if official and official.front else parse_front(lines, notes)
     starts = [] if official else _article_starts(lines, front.body_start)
     doc = Document(source_file=src.name, encoding=src.encoding, source_format=src.format,
-                   read_as=src.read_as or _READ_AS.get(src.format, src.format))
+                   read_as=src.read_as or _(_READ_AS.get(src.format, src.format)))
     if not starts:
         body, end_meta = _split_tail(lines[front.body_start:], notes)
         body = _body_head(body, front.meta, notes)
@@ -88,12 +90,14 @@ def parse(src: SourceText) -> Document:
                               body=tree.body, sections=tree.sections)
             _shift_levels(article.sections, 1)
             doc.sections.append(article)
-        notes.warn("two-articles", f"页面含 {len(doc.sections)} 篇文章，已作为带标记的部分分别排版")
+        notes.warn("two-articles", _("the page holds {n} articles, laid out as marked "
+                                     "parts").format(n=len(doc.sections)))
     if official:
         gongwen.finish(doc, official, lambda body: _build(body, notes))
     doc.meta.breadcrumb = breadcrumb or src.hints.breadcrumb
     if not doc.meta.title:
-        notes.warn("no-title", "没有找到标题（原文可能不完整）；输出文件以源文件名命名")
+        notes.warn("no-title", _("no title found (the original may be incomplete); the outputs "
+                                 "are named after the source file"))
     doc.discarded = sorted(notes.discarded, key=lambda d: d.line)
     doc.warnings = notes.warnings
     inline.collect(doc)

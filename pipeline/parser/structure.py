@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.i18n import _
 from pipeline.model import Block, ListItem, Section
 from pipeline.parser.dates import is_date_only
 from pipeline.parser.lines import Line, Notes
@@ -493,18 +494,24 @@ def _check_numbering(sections: list[Section], notes: Notes) -> None:
                 kind = m.kind
                 want = expected.get(kind, 1)
                 if m.number != want:
-                    where = f"“{parent}”下" if parent else "文首"
+                    where = (_("under “{parent}”").format(parent=parent) if parent
+                             else _("at the start of the text"))
                     if want == 1 and last_seen.get(kind) == m.number - 1:
                         if kind not in continued:
                             continued.add(kind)
-                            notes.warn("numbering-continues",
-                                       f"{sec.label}一级的编号跨部分连续（如{where}从 {sec.label} 起编），"
-                                       "已按原文保留")
+                            notes.warn("numbering-continues", _(
+                                "{label}-level numbering runs on across parts (e.g. {where} it "
+                                "starts at {label}); kept as in the original").format(
+                                    label=sec.label, where=where))
                     elif want == 1:
-                        notes.warn("numbering-starts-late",
-                                   f"{where}的编号从 {sec.label} 开始，不是从{cn_numeral(1)}开始（原文可能不完整）")
+                        notes.warn("numbering-starts-late", _(
+                            "numbering {where} starts at {label}, not at {first} (the original "
+                            "may be incomplete)").format(where=where, label=sec.label,
+                                                          first=cn_numeral(1)))
                     else:
-                        notes.warn("numbering-gap", f"{where}的编号从第{want - 1}项跳到 {sec.label}")
+                        notes.warn("numbering-gap", _(
+                            "numbering {where} jumps from item {n} to {label}").format(
+                                where=where, n=want - 1, label=sec.label))
                 expected[kind] = m.number + 1
                 last_seen[kind] = m.number
             walk(sec.sections, f"{sec.label}{sec.title}")

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.i18n import _
 from pipeline.model import Document
 from pipeline.readers.source import SourceText
 
@@ -32,7 +33,8 @@ def format_for(name: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix not in FORMATS:
         known = ", ".join(sorted(s for s in FORMATS if s))
-        raise InputError(f"{name}: unsupported file type '{suffix}' (supported: {known})")
+        raise InputError(_("{name}: unsupported file type '{suffix}' (supported: {known})").format(
+                             name=name, suffix=suffix, known=known))
     return FORMATS[suffix]
 
 
@@ -40,9 +42,9 @@ def source_path(path: str | Path) -> Path:
     """The path of an existing source file, or the one-line error every command gives."""
     p = Path(path)
     if not p.exists():
-        raise InputError(f"{path}: no such file")
+        raise InputError(_("{path}: no such file (check the name and the folder)").format(path=path))
     if p.is_dir():
-        raise InputError(f"{path}: is a directory, not a file")
+        raise InputError(_("{path}: is a directory, not a file").format(path=path))
     return p
 
 
@@ -57,17 +59,20 @@ def read_bytes(path: str | Path) -> tuple[bytes, str]:
         try:
             size = p.stat().st_size
             if size > MAX_BYTES:
-                raise InputError(f"{name}: file too large ({size // (1024 * 1024)} MiB; "
-                                 f"the limit is {MAX_BYTES // (1024 * 1024)} MiB)")
+                raise InputError(_("{name}: file too large ({size} MiB; the limit is "
+                                   "{MAX_BYTES} MiB)").format(
+                                     name=name, size=size // (1024 * 1024), MAX_BYTES=MAX_BYTES // (1024 * 1024)))
             data = p.read_bytes()
         except PermissionError as exc:
-            raise InputError(f"{name}: permission denied") from exc
+            raise InputError(_("{name}: permission denied (make the file readable to you)").format(name=name)) from exc
         except OSError as exc:
-            raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from exc
+            raise InputError(_("{name}: cannot read ({reason})").format(
+                                 name=name, reason=exc.strerror or exc)) from exc
     if len(data) > MAX_BYTES:
-        raise InputError(f"{name}: input too large (the limit is {MAX_BYTES // (1024 * 1024)} MiB)")
+        raise InputError(_("{name}: input too large (the limit is {MAX_BYTES} MiB)").format(
+                             name=name, MAX_BYTES=MAX_BYTES // (1024 * 1024)))
     if not data.strip():
-        raise InputError(f"{name}: file is empty")
+        raise InputError(_("{name}: file is empty (nothing to read: check that it was saved whole)").format(name=name))
     return data, name
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 
 from pipeline.errors import InputError
+from pipeline.i18n import _
 
 # GBK and GB2312 are subsets of GB18030: decoding as GB18030 never loses a
 # character the narrower codec would have read, and reads the rest too.
@@ -27,7 +28,8 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     text, encoding = _decode(data, name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _looks_binary(text):
-        raise InputError(f"{name}: not a text file (binary data)")
+        raise InputError(_("{name}: not a text file (binary data): give the file its format's extension "
+                           "(.docx, .pdf …) or name the format with --input-format").format(name=name))
     return text, encoding
 
 
@@ -37,10 +39,12 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
             try:
                 return data[len(bom):].decode(enc.replace("-sig", "")), enc
             except UnicodeDecodeError as exc:
-                raise InputError(f"{name}: starts with a {enc} byte-order mark "
-                                 f"but is not valid {enc} (byte {exc.start})") from exc
+                raise InputError(_("{name}: starts with a {enc} byte-order mark but is not "
+                                   "valid {enc} (byte {start})").format(
+                                     name=name, enc=enc, start=exc.start)) from exc
     if b"\x00" in data[:4096] and not _utf16_without_bom(data):
-        raise InputError(f"{name}: not a text file (binary data)")
+        raise InputError(_("{name}: not a text file (binary data): give the file its format's extension "
+                           "(.docx, .pdf …) or name the format with --input-format").format(name=name))
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -66,10 +70,12 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: cannot decode: not UTF-8, UTF-16, GB18030 or Big5 text "
-                         f"(byte {exc.start})") from exc
+        raise InputError(_("{name}: cannot decode: not UTF-8, UTF-16, GB18030 or Big5 text "
+                           "(byte {start}; save it as UTF-8)").format(name=name, start=exc.start)) from exc
     if not _plausible_chinese(text):
-        raise InputError(f"{name}: cannot decode: not UTF-8, UTF-16, GB18030 or Big5 text")
+        raise InputError(_("{name}: cannot decode: not UTF-8, UTF-16, GB18030 or Big5 text (save it as "
+                           "UTF-8)").format(
+                             name=name))
     return text, "gb18030"
 
 

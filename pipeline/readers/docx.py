@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from pipeline.errors import InputError
+from pipeline.i18n import _
 from pipeline.model import Author, Discarded, Meta
 from pipeline.readers.source import SourceLine, SourceText
 
@@ -98,7 +99,8 @@ def read(data: bytes, name: str) -> SourceText:
                                         centered=look.centered))
         _core_hints(doc, hints)
     except (etree.LxmlError, ValueError, KeyError, AttributeError, TypeError) as exc:
-        raise InputError(f"{name}: not a valid .docx file ({_short(exc)})") from exc
+        raise InputError(_("{name}: not a valid .docx file ({reason})").format(
+                             name=name, reason=_short(exc))) from exc
     return SourceText(name=name, format="docx", lines=lines, hints=hints, discarded=discarded)
 
 
@@ -429,25 +431,27 @@ def _open(data: bytes, name: str):  # -> docx.document.Document
 
     bad = f"{name}: not a valid .docx file"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(f"{bad} (encrypted, or an old Word 97-2003 .doc: save it as .docx)")
+        raise InputError(_("{bad} (encrypted, or an old Word 97-2003 .doc: save it as .docx)").format(
+                             bad=bad))
     if not data.startswith(b"PK"):
-        raise InputError(f"{bad} (not a zip archive)")
+        raise InputError(_("{bad} (not a zip archive)").format(bad=bad))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
             if sum(i.file_size for i in infos) > _MAX_UNPACKED:
-                raise InputError(f"{bad} (unpacks to more than "
-                                 f"{_MAX_UNPACKED // (1024 * 1024)} MiB)")
+                raise InputError(_("{bad} (unpacks to more than {MAX_UNPACKED} MiB)").format(
+                                     bad=bad, MAX_UNPACKED=_MAX_UNPACKED // (1024 * 1024)))
             if "word/document.xml" not in {i.filename for i in infos} and \
                     "[Content_Types].xml" not in {i.filename for i in infos}:
-                raise InputError(f"{bad} (a zip archive without a Word document in it)")
+                raise InputError(_("{bad} (a zip archive without a Word document in it)").format(
+                                     bad=bad))
         return docx.Document(io.BytesIO(data))
     except InputError:
         raise
     except zipfile.BadZipFile as exc:
-        raise InputError(f"{bad} (damaged or truncated zip archive)") from exc
+        raise InputError(_("{bad} (damaged or truncated zip archive)").format(bad=bad)) from exc
     except PackageNotFoundError as exc:
-        raise InputError(f"{bad} (no Word document in the archive)") from exc
+        raise InputError(_("{bad} (no Word document in the archive)").format(bad=bad)) from exc
     except (KeyError, ValueError, etree.LxmlError, OSError, EOFError, NotImplementedError,
             zipfile.LargeZipFile, RuntimeError) as exc:
         raise InputError(f"{bad} ({_short(exc)})") from exc
@@ -553,7 +557,7 @@ def _images(p: etree._Element) -> list[str]:
         pr = drawing.find(f".//{_DOC_PR}")
         alt = ((pr.get("descr") or pr.get("title") or "") if pr is not None else "").strip()
         found.append(f"[图片] {alt}".strip())
-    for _ in p.iter(_VML_IMAGE):
+    for _image in p.iter(_VML_IMAGE):
         found.append("[图片]")
     return found
 

@@ -32,6 +32,7 @@ import lxml.html
 from lxml import etree
 
 from pipeline.errors import InputError
+from pipeline.i18n import _
 from pipeline.model import Author, Discarded, Meta, Warning
 from pipeline.parser.fields import COLUMN_WORDS as _COLUMN_WORDS
 from pipeline.parser.fields import OUTLET, field_kind, label_only, parse_fields
@@ -149,20 +150,22 @@ def read(data: bytes, name: str) -> SourceText:
 
     page = _join_broken_title(_join_label_cells(list(_lines(body))), head)
     if not page:
-        raise InputError(f"{name}: no article text found in the HTML page")
+        raise InputError(_("{name}: no article text found in the HTML page").format(name=name))
     container = _find_container(body)
     reason_outside = "outside article"
     if container is None:
         container, share = find_article(body, page)
         reason_outside = "outside article (content finder)"
         if container is None or share < 0.1:
-            warnings.append(Warning("unsure-article", "没有把握找准网页正文（正文不到全页文字的十分之一）："
-                                    "已保留全页文字，请核对并删去多余内容"))
+            warnings.append(Warning("unsure-article", _(
+                "not sure the article was found (its text is under a tenth of the page's): the "
+                "whole page's text is kept; check it and remove what is not the article")))
             container = body
     inside = set(container.iter())
     article = [ln for ln in page if ln.block in inside]
     if not any(not ln.hidden for ln in article):
-        warnings.append(Warning("unsure-article", "网页正文为空：已保留全页文字，请核对"))
+        warnings.append(Warning("unsure-article", _(
+            "the page's article is empty: the whole page's text is kept; check it")))
         container, inside = body, set(body.iter())
         article = page
 
@@ -210,7 +213,9 @@ def read(data: bytes, name: str) -> SourceText:
         if not ln.hidden and len(ln.text) <= 60 and _TAIL_FIELD.match(ln.text) and _head_line(ln):
             keep.add(id(ln))
     if _continues_elsewhere(page, last):
-        warnings.append(Warning("article-continues", "这篇文章分页显示，此页只有一部分：请把其余各页也保存下来"))
+        warnings.append(Warning("article-continues", _(
+            "the article is split over several pages and this is one of them: save the other "
+            "pages too")))
     hints = _hints(head, platform, page, title_at)
     hints.breadcrumb = _crumbs(page, crumbs)
 
@@ -278,7 +283,8 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         return decode(data, name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _looks_binary(text):
-        raise InputError(f"{name}: not a text file (binary data)")
+        raise InputError(_("{name}: not a text file (binary data): give the file its format's extension "
+                           "(.docx, .pdf …) or name the format with --input-format").format(name=name))
     return text, enc
 
 
@@ -289,7 +295,7 @@ def _parse(text: str, name: str) -> etree._Element:
     # early end tag is part of the page.
     text = _END_TAGS.sub("", text)
     if not text.strip():
-        raise InputError(f"{name}: file is empty")
+        raise InputError(_("{name}: file is empty (nothing to read: check that it was saved whole)").format(name=name))
     # huge_tree lifts libxml2's nesting limit from 256 to 2048 levels: pages
     # with many unclosed <div>s are real, and past the limit text is lost.
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
@@ -298,11 +304,12 @@ def _parse(text: str, name: str) -> etree._Element:
         root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.LxmlError, ValueError) as exc:
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(f"{name}: not a readable HTML page ({msg})") from exc
+        raise InputError(_("{name}: not a readable HTML page ({msg})").format(name=name, msg=msg)) from exc
     if root is None:
-        raise InputError(f"{name}: not a readable HTML page")
+        raise InputError(_("{name}: not a readable HTML page").format(name=name))
     if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
-        raise InputError(f"{name}: HTML nested too deeply to read without losing text")
+        raise InputError(_("{name}: HTML nested too deeply to read without losing text").format(
+                             name=name))
     return root
 
 

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from pipeline.errors import EnvironmentProblem, InputError
+from pipeline.i18n import _
 from pipeline.readers import external
 from pipeline.readers.layout import Glyph, Row
 
@@ -42,8 +43,9 @@ def tesseract() -> str | None:
 def require(name: str) -> str:
     exe = tesseract()
     if exe is None:
-        raise EnvironmentProblem(f"{name}: --ocr needs Tesseract with simplified Chinese: install "
-                                 f"the Debian packages {PACKAGES} (apt-get install {PACKAGES})")
+        raise EnvironmentProblem(_("{name}: --ocr needs Tesseract with simplified Chinese: "
+                                   "install the Debian packages {PACKAGES} (apt-get install "
+                                   "{PACKAGES})").format(name=name, PACKAGES=PACKAGES))
     return exe
 
 
@@ -68,14 +70,16 @@ def read_image(png: bytes, number: int, name: str) -> list[Row]:
                                   PAGE_TIMEOUT, cwd=Path(tmp),
                                   env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"})
         except external.TimedOut as exc:
-            raise InputError(f"{name}: OCR of page {number} took longer than "
-                             f"{PAGE_TIMEOUT:g} s and was stopped") from exc
+            raise InputError(_("{name}: OCR of page {number} took longer than {PAGE_TIMEOUT:g} "
+                               "s and was stopped").format(
+                                 name=name, number=number, PAGE_TIMEOUT=PAGE_TIMEOUT)) from exc
         except OSError as exc:
-            raise EnvironmentProblem(f"{name}: Tesseract could not be started "
-                                     f"({exc.strerror or exc})") from exc
+            raise EnvironmentProblem(_("{name}: Tesseract could not be started ({reason})").format(
+                                         name=name, reason=exc.strerror or exc)) from exc
     if result.returncode != 0:
         why = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InputError(f"{name}: OCR of page {number} failed ({why[-1] if why else 'no output'})")
+        raise InputError(_("{name}: OCR of page {number} failed ({value})").format(
+                             name=name, number=number, value=why[-1] if why else 'no output'))
     return rows_from_tsv(result.stdout.decode("utf-8", "replace"), number)
 
 

@@ -22,6 +22,7 @@ import zipfile
 from pathlib import Path
 
 from pipeline.errors import EnvironmentProblem, InputError
+from pipeline.i18n import _
 from pipeline.model import Meta
 from pipeline.readers.source import SourceText
 
@@ -50,32 +51,34 @@ def read(data: bytes, name: str, fmt: str) -> SourceText:
         from pipeline.readers import docx
 
         src = docx.read(data, name)
-        src.read_as = f"{label} 文件，实为 Word .docx"
+        src.read_as = _("{label} file, really a Word .docx").format(label=label)
         return src
     if kind == "pdf":
         from pipeline.readers import pdf
 
         src = pdf.read(data, name)
-        src.read_as = f"{label} 文件，实为 {src.read_as}"
+        src.read_as = _("{label} file, really {what}").format(label=label, what=src.read_as)
         return src
     if kind in ("html", "mhtml"):
         from pipeline.readers import html
 
         src = html.read(mhtml_page(data, name) if kind == "mhtml" else data, name)
-        src.read_as = f"{label} 文件，实为网页（{'MHTML' if kind == 'mhtml' else 'HTML'}）"
+        src.read_as = _("{label} file, really a web page ({kind})").format(
+            label=label, kind="MHTML" if kind == "mhtml" else "HTML")
         return src
     if kind == "text":
         from pipeline.readers import text
 
         src = text.read(data, name)
-        src.read_as = f"{label} 文件，实为纯文本（{src.encoding}）"
+        src.read_as = _("{label} file, really plain text ({encoding})").format(
+            label=label, encoding=src.encoding)
         return src
     if kind == "encrypted":
-        raise InputError(f"{name}: the document is encrypted with a password: open it, save a "
-                         "copy without the password, and try again")
+        raise InputError(_("{name}: the document is encrypted with a password: open it, save a "
+                           "copy without the password, and try again").format(name=name))
     if kind is None:
-        raise InputError(f"{name}: not a {label} file (neither Word, WPS, RTF, OpenDocument, "
-                         "web page nor text)")
+        raise InputError(_("{name}: not a {label} file (neither Word, WPS, RTF, OpenDocument, "
+                           "web page nor text)").format(name=name, label=label))
     return convert_and_read(data, name, label, kind)
 
 
@@ -147,7 +150,8 @@ def mhtml_page(data: bytes, name: str) -> bytes:
                     # tell the HTML reader what the MIME header said
                     payload = (f'<meta charset="{charset}">').encode("ascii") + payload
                 return payload
-    raise InputError(f"{name}: a single-file web page (MHTML) without an HTML part")
+    raise InputError(_("{name}: a single-file web page (MHTML) without an HTML part").format(
+                         name=name))
 
 
 # --- LibreOffice -------------------------------------------------------------------
@@ -175,7 +179,7 @@ def convert_and_read(data: bytes, name: str, label: str, kind: str) -> SourceTex
     # left over from templates ("2", "b", a colleague's user name): not the article's.
     src.hints = Meta()
     src.format = label.lstrip(".")
-    src.read_as = f"{label}（经 LibreOffice 转换）"
+    src.read_as = _("{label} (converted by LibreOffice)").format(label=label)
     return src
 
 
@@ -198,9 +202,9 @@ def convert(data: bytes, name: str, suffix: str, timeout: float | None = None) -
 def _convert(data: bytes, name: str, suffix: str, timeout: float | None) -> bytes:
     exe = soffice_path()
     if exe is None:
-        raise EnvironmentProblem(f"{name}: reading this file needs LibreOffice, which is not "
-                                 f"installed: install the Debian package {PACKAGE} "
-                                 f"(apt-get install {PACKAGE})")
+        raise EnvironmentProblem(_("{name}: reading this file needs LibreOffice, which is not "
+                                   "installed: install the Debian package {PACKAGE} (apt-get "
+                                   "install {PACKAGE})").format(name=name, PACKAGE=PACKAGE))
     limit = TIMEOUT if timeout is None else timeout
     with tempfile.TemporaryDirectory(prefix="studykit-office-") as tmp:
         root = Path(tmp)
@@ -220,8 +224,8 @@ def _convert(data: bytes, name: str, suffix: str, timeout: float | None) -> byte
         result = out_dir / "source.docx"
         if not result.is_file() or result.stat().st_size == 0:
             why = stderr.strip().splitlines()[-1][:160] if stderr.strip() else "no output"
-            raise InputError(f"{name}: LibreOffice could not convert the file ({why}): it may be "
-                             "damaged or encrypted")
+            raise InputError(_("{name}: LibreOffice could not convert the file ({why}): it may "
+                               "be damaged or encrypted").format(name=name, why=why))
         return result.read_bytes()
 
 
@@ -231,9 +235,9 @@ def _run(cmd: list[str], env: dict[str, str], cwd: Path, limit: float, name: str
     try:
         result = external.run(cmd, limit, cwd=cwd, env=env)
     except external.TimedOut as exc:
-        raise InputError(f"{name}: LibreOffice took longer than {limit:g} s to convert the file "
-                         "and was stopped") from exc
+        raise InputError(_("{name}: LibreOffice took longer than {limit:g} s to convert the "
+                           "file and was stopped").format(name=name, limit=limit)) from exc
     except OSError as exc:
-        raise EnvironmentProblem(f"{name}: LibreOffice could not be started "
-                                 f"({exc.strerror or exc})") from exc
+        raise EnvironmentProblem(_("{name}: LibreOffice could not be started ({reason})").format(
+                                     name=name, reason=exc.strerror or exc)) from exc
     return result.stderr.decode("utf-8", "replace")

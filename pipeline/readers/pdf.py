@@ -20,6 +20,7 @@ import threading
 import unicodedata
 
 from pipeline.errors import InputError
+from pipeline.i18n import _, ngettext
 from pipeline.model import Discarded, Meta
 from pipeline.readers.layout import Glyph, Page, build_rows, lay_out
 from pipeline.readers.source import SourceLine, SourceText
@@ -58,14 +59,15 @@ def read(data: bytes, name: str, ocr: bool = False) -> SourceText:
     unread = [n for n, state in enumerate(states, start=1) if state in ("scan", "garbled")]
     if not ocr and all(state != "text" for state in states):
         if "garbled" in states:
-            raise InputError(f"{name}: the PDF's text layer cannot be decoded (its fonts hide "
-                             "which characters they draw): run again with --ocr")
+            raise InputError(_("{name}: the PDF's text layer cannot be decoded (its fonts hide "
+                               "which characters they draw): run again with --ocr").format(
+                                 name=name))
         if "scan" in states:
-            raise InputError(f"{name}: a scanned PDF (page images, no text layer): run again with "
-                             "--ocr (needs tesseract-ocr and tesseract-ocr-chi-sim), or ask for a "
-                             "text PDF or Word file")
-        raise InputError(f"{name}: the PDF has no text (blank pages, or text drawn as shapes): "
-                         "run again with --ocr")
+            raise InputError(_("{name}: a scanned PDF (page images, no text layer): run again "
+                               "with --ocr (needs tesseract-ocr and tesseract-ocr-chi-sim), or "
+                               "ask for a text PDF or Word file").format(name=name))
+        raise InputError(_("{name}: the PDF has no text (blank pages, or text drawn as shapes): "
+                           "run again with --ocr").format(name=name))
     if scans:
         from pipeline.readers import ocr as ocr_mod
 
@@ -85,9 +87,10 @@ def _read_pages(data: bytes, name: str, ocr: bool
     try:
         count = len(pdf)
         if count == 0:
-            raise InputError(f"{name}: the PDF has no pages")
+            raise InputError(_("{name}: the PDF has no pages").format(name=name))
         if count > MAX_PAGES:
-            raise InputError(f"{name}: too many pages ({count}; the limit is {MAX_PAGES})")
+            raise InputError(_("{name}: too many pages ({count}; the limit is {MAX_PAGES})").format(
+                                 name=name, count=count, MAX_PAGES=MAX_PAGES))
         pages: list[Page] = []
         states: list[str] = []
         for index in range(count):
@@ -95,7 +98,8 @@ def _read_pages(data: bytes, name: str, ocr: bool
             try:
                 glyphs, width, height, state = _page_glyphs(page)
             except pdfium.PdfiumError as exc:
-                raise InputError(f"{name}: page {index + 1} cannot be read ({exc})") from exc
+                raise InputError(_("{name}: page {value} cannot be read ({exc})").format(
+                                     name=name, value=index + 1, exc=exc)) from exc
             finally:
                 page.close()
             p = Page(index + 1, width, height)
@@ -147,12 +151,16 @@ def _source(pages: list[Page], name: str, unread: list[int], ocr_pages: list[int
                                 centered=para.centered, page=para.page))
     discarded.sort(key=lambda d: d.line)
     n = len(pages)
-    read_as = f"PDF，{n} 页，文字层"
+    read_as = ngettext("PDF, {n} page, text layer", "PDF, {n} pages, text layer", n).format(n=n)
     if ocr_pages:
-        read_as = (f"PDF，{n} 页，OCR 识别（Tesseract）" if len(ocr_pages) == n
-                   else f"PDF，{n} 页，文字层，其中 {len(ocr_pages)} 页 OCR 识别（Tesseract）")
+        read_as = (ngettext("PDF, {n} page, read by OCR (Tesseract)",
+                            "PDF, {n} pages, read by OCR (Tesseract)", n) if len(ocr_pages) == n
+                   else _("PDF, {n} pages, text layer, {ocr} of them read by OCR (Tesseract)")
+                   ).format(n=n, ocr=len(ocr_pages))
     elif unread:
-        read_as += f"（{len(unread)} 页是扫描图像，未识别）"
+        read_as += ngettext(" ({n} page is a scanned image, not read)",
+                            " ({n} pages are scanned images, not read)",
+                            len(unread)).format(n=len(unread))
     return SourceText(name=name, format="pdf", lines=lines, hints=hints,
                       discarded=discarded, read_as=read_as)
 
@@ -200,20 +208,21 @@ def _nth_sep_start(text: str, n: int) -> int:
 def _open(data: bytes, name: str, pdfium):  # -> pdfium.PdfDocument
     head = data[:1024]
     if b"%PDF-" not in head:
-        raise InputError(f"{name}: not a PDF file (no %PDF header)")
+        raise InputError(_("{name}: not a PDF file (no %PDF header)").format(name=name))
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         message = str(exc).lower()
         if "password" in message:
-            raise InputError(f"{name}: the PDF is encrypted with a password: open it, "
-                             "print or save it without the password, and try again") from exc
+            raise InputError(_("{name}: the PDF is encrypted with a password: open it, print or "
+                               "save it without the password, and try again").format(name=name)) from exc
         if "security" in message:
-            raise InputError(f"{name}: the PDF uses an unsupported encryption scheme") from exc
+            raise InputError(_("{name}: the PDF uses an unsupported encryption scheme").format(
+                                 name=name)) from exc
         if b"%%EOF" not in data[-4096:]:
-            raise InputError(f"{name}: the PDF is truncated (the file ends before its last "
-                             "part; download it again)") from exc
-        raise InputError(f"{name}: damaged PDF file ({exc})") from exc
+            raise InputError(_("{name}: the PDF is truncated (the file ends before its last "
+                               "part; download it again)").format(name=name)) from exc
+        raise InputError(_("{name}: damaged PDF file ({exc})").format(name=name, exc=exc)) from exc
 
 
 # --- one page's characters -----------------------------------------------------

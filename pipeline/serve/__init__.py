@@ -16,6 +16,7 @@ import webbrowser
 from pathlib import Path
 
 from pipeline.errors import EnvironmentProblem
+from pipeline.i18n import _
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -45,11 +46,13 @@ def bind(host: str, port: int) -> socket.socket:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
     except socket.gaierror as exc:
-        raise EnvironmentProblem(f"cannot listen on {host}: unknown address ({exc.strerror})") from exc
+        raise EnvironmentProblem(_("cannot listen on {host}: unknown address ({strerror})").format(
+                                     host=host, strerror=exc.strerror)) from exc
     except OSError as exc:
-        hint = f" (is studykit serve already running? try --port {port + 1})" if port else ""
-        raise EnvironmentProblem(f"cannot listen on {host}:{port}: "
-                                 f"{exc.strerror or exc}{hint}") from exc
+        hint = _(" (is studykit serve already running? try --port {port})").format(
+            port=port + 1) if port else ""
+        raise EnvironmentProblem(_("cannot listen on {host}:{port}: {reason}{hint}").format(
+                                     host=host, port=port, reason=exc.strerror or exc, hint=hint)) from exc
     sock.set_inheritable(True)
     return sock
 
@@ -76,23 +79,27 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool =
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{actual}/"
     loopback = host in ("127.0.0.1", "localhost", "::1")
     allowed = list(LOOPBACK_HOSTS) if loopback else ["*"]
-    settings = Settings(template_dirs=template_dirs, workspace=workspace, allowed_hosts=allowed)
+    from pipeline.i18n import current
+
+    settings = Settings(template_dirs=template_dirs, workspace=workspace, allowed_hosts=allowed,
+                        language=current())
     if workers:
         settings.workers = workers
     app = create_app(settings)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
                             timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
-    click.echo(f"studykit serve: {url}  (Ctrl+C to stop)")
+    click.echo(_("studykit serve: {url}  (Ctrl+C to stop)").format(url=url))
     if workspace:
-        click.echo(f"studykit serve: workspace {workspace}, templates from "
-                   f"{', '.join(map(str, template_dirs)) or 'the built-in ones'}")
+        click.echo(_("studykit serve: workspace {workspace}, templates from {templates}").format(
+            workspace=workspace,
+            templates=", ".join(map(str, template_dirs)) or _("the built-in ones")))
     if not loopback:
-        click.echo(f"studykit serve: warning: listening on {host}: anyone who can reach this "
-                   "computer can use the page (it has no password)", err=True)
+        click.echo(_("studykit serve: warning: listening on {host}: anyone who can reach this "
+                     "computer can use the page (it has no password)").format(host=host), err=True)
     if open_browser:
         if _can_open_browser():
             threading.Timer(1.0, webbrowser.open, args=(url,)).start()
         else:
-            click.echo("studykit serve: no graphical browser here; open the address above")
+            click.echo(_("studykit serve: no graphical browser here; open the address above"))
     server.run(sockets=[sock])

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
+import functools
 import logging
 import os
 import threading
@@ -43,6 +45,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from pipeline import __version__
 from pipeline.errors import InputError, StudykitError
+from pipeline.i18n import _, from_accept_language, normalize, use_language
 from pipeline.serve.jobs import (
     AIDS,
     MAX_FILE_BYTES,
@@ -91,13 +94,53 @@ class Settings:
     keep_seconds: float = 3600
     warm_up: bool = True  # import the writers and build a tiny document at startup
     allowed_hosts: list[str] = field(default_factory=lambda: list(LOOPBACK_HOSTS))
+    # Messages (API errors, the check report, warnings) for a request that does not say:
+    # None is the server's own (studykit serve --lang, or the locale).
+    language: str | None = None
     root: Path | None = None  # where uploads and outputs live (default: a new temp folder)
 
 
 class _TooLarge(HTTPException):
     def __init__(self) -> None:
-        super().__init__(413, f"request too large (the limit is {MAX_REQUEST_BYTES // (1024 * 1024)} "
-                              f"MiB for all files together, {MAX_FILE_BYTES // (1024 * 1024)} MiB each)")
+        super().__init__(413, _("request too large (the limit is {total} MiB for all files "
+                                "together, {each} MiB each): send fewer or smaller files").format(
+                                    total=MAX_REQUEST_BYTES // (1024 * 1024),
+                                    each=MAX_FILE_BYTES // (1024 * 1024)))
+
+
+class Language:
+    """Each request's messages in its language: ``?lang=zh|en``, else the page's own
+    (``X-Studykit-Lang``, the ``lang`` of the page that asks), else a ``lang`` cookie, else
+    the browser's ``Accept-Language``, else the server's (``Settings.language``).
+    Pure ASGI, so the choice (a context variable) holds for everything the request runs,
+    the exception handlers and the build threads included (``State.run`` copies it)."""
+
+    def __init__(self, app, default: str | None = None) -> None:
+        self.app, self.default = app, default
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with use_language(request_language(scope, self.default)):
+            await self.app(scope, receive, send)
+
+
+def request_language(scope, default: str | None = None) -> str | None:
+    """The language a request asks for (see ``Language``)."""
+    from http.cookies import SimpleCookie
+    from urllib.parse import parse_qs
+
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+    cookie = SimpleCookie()
+    with contextlib.suppress(Exception):
+        cookie.load(headers.get("cookie", ""))
+    for value in (query.get("lang", [""])[0], headers.get("x-studykit-lang", ""),
+                  cookie["lang"].value if "lang" in cookie else ""):
+        if normalize(value):
+            return normalize(value)
+    return from_accept_language(headers.get("accept-language")) or default
 
 
 class BodyLimit:
@@ -156,11 +199,12 @@ class State:
         """Run ``fn`` in the build pool; refuse when too many are already waiting."""
         with self.lock:
             if self.pending >= self.settings.max_pending:
-                raise Busy("the server is busy with other builds; try again in a moment")
+                raise Busy(_("the server is busy with other builds; try again in a moment"))
             self.pending += 1
         loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(self.pool, fn, *args)
+        try:  # the request's language goes along into the build thread
+            call = functools.partial(contextvars.copy_context().run, fn, *args)
+            return await loop.run_in_executor(self.pool, call)
         finally:
             with self.lock:
                 self.pending -= 1
@@ -220,7 +264,8 @@ def _corrections(raw, name: str):
     try:
         data = json.loads(raw) if isinstance(raw, str) else raw
     except json.JSONDecodeError as exc:
-        raise InputError(f"{name}: corrections: not valid JSON ({exc.msg})") from exc
+        raise InputError(_("{name}: corrections: not valid JSON ({msg})").format(
+                             name=name, msg=exc.msg)) from exc
     if data is None:
         return None
     return from_mapping(data, f"{name}: corrections", "page")
@@ -234,9 +279,9 @@ def _correction_list(raw, names: list[str]) -> list:
     try:
         items = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise InputError(f"corrections: not valid JSON ({exc.msg})") from exc
+        raise InputError(_("corrections: not valid JSON ({msg})").format(msg=exc.msg)) from exc
     if not isinstance(items, list) or len(items) != len(names):
-        raise InputError("corrections: expected one entry per file, in the files' order")
+        raise InputError(_("corrections: expected one entry per file, in the files' order"))
     return [_corrections(item, name) for item, name in zip(items, names, strict=True)]
 
 
@@ -249,8 +294,9 @@ async def _uploads(files: list) -> list[Upload]:
         name = clean_name(f.filename)
         if len(data) > MAX_FILE_BYTES:
             size = (f.size or len(data)) // (1024 * 1024)
-            raise InputError(f"{name}: file too large ({size} MiB; "
-                                f"the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB)")
+            raise InputError(_("{name}: file too large ({size} MiB; the limit is "
+                               "{MAX_FILE_BYTES} MiB)").format(
+                                 name=name, size=size, MAX_FILE_BYTES=MAX_FILE_BYTES // (1024 * 1024)))
         uploads.append(Upload(name, data))
     return uploads
 
@@ -290,7 +336,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.middleware("http")
     async def guard(request: Request, call_next):
         if request.method == "POST" and request.headers.get(CSRF_HEADER) != "1":
-            return _error("requests must come from the studykit page", 403)
+            return _error(_("requests must come from the studykit page"), 403)
         response = await call_next(request)
         response.headers["Content-Security-Policy"] = (
             "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
@@ -301,21 +347,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    app.add_middleware(Language, default=settings.language)  # outermost: every message
+
     @app.exception_handler(StudykitError)
     async def studykit_error(request: Request, err: StudykitError) -> JSONResponse:
         return _error(str(err), 503 if isinstance(err, Busy) else 400)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        messages = {404: "not found (the build may have expired: build again)",
-                    405: "method not allowed"}
+        messages = {404: _("not found (the build may have expired: build again)"),
+                    405: _("method not allowed")}
         detail = exc.detail if exc.status_code == 413 else messages.get(exc.status_code, exc.detail)
         return _error(str(detail), exc.status_code)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:
         log.error("internal error:\n%s", "".join(traceback.format_exception(exc)))
-        return _error(f"internal error: {type(exc).__name__}: {exc}", 500)
+        return _error(_("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}"),
+                      500)
 
     @app.get("/", response_class=HTMLResponse)
     async def page() -> HTMLResponse:
@@ -341,7 +390,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await form.close()
         if not uploads:
-            return _error("no file in the request")
+            return _error(_("no file in the request: add a file first"))
         name = uploads[0].name
         corrections = _corrections(raw, name) if raw is not None else \
             await asyncio.to_thread(state.stored_corrections, name)
@@ -353,13 +402,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def save_corrections(request: Request) -> JSONResponse:
         """Started in a workspace: one file's corrections into studykit.toml."""
         if settings.workspace is None:
-            return _error("not started in a workspace: corrections stay in this browser tab")
+            return _error(_("not started in a workspace: corrections stay in this browser tab"))
         try:
             body = await request.json()
         except ValueError:
-            return _error("expected JSON: {\"name\": …, \"corrections\": {…}}")
+            return _error(_("expected JSON: {\"name\": …, \"corrections\": {…}}"))
         if not isinstance(body, dict) or not isinstance(body.get("name"), str):
-            return _error("expected JSON: {\"name\": …, \"corrections\": {…}}")
+            return _error(_("expected JSON: {\"name\": …, \"corrections\": {…}}"))
         name = clean_name(body["name"])
         corrections = _corrections(body.get("corrections"), name)
 

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from pipeline.corrections import Corrections
 from pipeline.errors import InputError, StudykitError
+from pipeline.i18n import _
 from pipeline.options import SHEETS, VARIANTS, AidOptions, BuildOptions
 from pipeline.readers import MAX_BYTES
 from pipeline.readers.pdf import PDFIUM_LOCK
@@ -93,10 +94,11 @@ def check_upload(upload: Upload) -> None:
     """The size checks ``read_bytes`` makes on the command line, with the same words."""
     size = len(upload.data)
     if size > MAX_FILE_BYTES:
-        raise InputError(f"{upload.name}: file too large ({size // (1024 * 1024)} MiB; "
-                         f"the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB)")
+        raise InputError(_("{name}: file too large ({size} MiB; the limit is {MAX_FILE_BYTES} "
+                           "MiB)").format(
+                             name=upload.name, size=size // (1024 * 1024), MAX_FILE_BYTES=MAX_FILE_BYTES // (1024 * 1024)))
     if not upload.data.strip():
-        raise InputError(f"{upload.name}: file is empty")
+        raise InputError(_("{name}: file is empty (nothing to read: check that it was saved whole)").format(name=upload.name))
 
 
 def parse_upload(upload: Upload, corrections: Corrections | None = None):
@@ -146,29 +148,34 @@ class BuildSpec:
 
     def __post_init__(self) -> None:
         if not self.outputs:
-            raise InputError("choose at least one output (讲义, 阅读版, 印刷版, 提纲 or 幻灯片)")
+            raise InputError(_("choose at least one output (讲义, 阅读版, 印刷版, 提纲 or 幻灯片)"))
         for name in self.outputs:
             if name not in OUTPUTS:
-                raise InputError(f"unknown output '{name}' (choose from {', '.join(OUTPUTS)})")
+                raise InputError(_("unknown output '{name}' (choose from {value})").format(
+                                     name=name, value=', '.join(OUTPUTS)))
         if self.variant not in VARIANTS:
-            raise InputError(f"unknown style '{self.variant}' (choose from {', '.join(VARIANTS)})")
+            raise InputError(_("unknown style '{variant}' (choose from {value})").format(
+                                 variant=self.variant, value=', '.join(VARIANTS)))
         if self.paper not in ("A5", "B5", "A4"):
-            raise InputError(f"unknown paper size '{self.paper}' (choose from A5, B5, A4)")
+            raise InputError(_("unknown paper size '{paper}' (choose from A5, B5, A4)").format(
+                                 paper=self.paper))
         if self.print_sheet not in SHEETS:
-            raise InputError(f"unknown print sheet '{self.print_sheet}' "
-                             f"(choose from {', '.join(SHEETS)})")
+            raise InputError(_("unknown print sheet '{print_sheet}' (choose from {value})").format(
+                                 print_sheet=self.print_sheet, value=', '.join(SHEETS)))
         for aid in self.aids:
             if aid not in AIDS:
-                raise InputError(f"unknown study aid '{aid}' (choose from {', '.join(AIDS)})")
+                raise InputError(_("unknown study aid '{aid}' (choose from {value})").format(
+                                     aid=aid, value=', '.join(AIDS)))
         if len(self.org) > 100 or len(self.title) > 100:
-            raise InputError("organisation name and title are limited to 100 characters")
+            raise InputError(_("organisation name and title are limited to 100 characters"))
         if self.session_date:
             import datetime
 
             try:
                 datetime.date.fromisoformat(self.session_date)
             except ValueError as exc:
-                raise InputError(f"'{self.session_date}' is not a date like 2026-12-01") from exc
+                raise InputError(_("'{session_date}' is not a date like 2026-12-01").format(
+                                     session_date=self.session_date)) from exc
 
     def options(self, out_dir: Path, template_dirs: list[Path]) -> BuildOptions:
         if self.variant == "plain":
@@ -286,13 +293,14 @@ class Builder:
         """Build ``uploads`` as ``spec`` asks, each with its corrections (same order);
         raises StudykitError with the CLI's message."""
         if not uploads:
-            raise InputError("no source: paste some text or add a file first")
+            raise InputError(_("no source: paste some text or add a file first"))
         if len(uploads) > MAX_FILES:
-            raise InputError(f"too many files ({len(uploads)}; the limit is {MAX_FILES})")
+            raise InputError(_("too many files ({value}; the limit is {MAX_FILES})").format(
+                                 value=len(uploads), MAX_FILES=MAX_FILES))
         fixes = list(corrections or [])
         fixes += [None] * (len(uploads) - len(fixes))
         if len(fixes) != len(uploads):
-            raise InputError("corrections: one entry per file is expected")
+            raise InputError(_("corrections: one entry per file is expected"))
         for up in uploads:
             from pipeline.loading import is_model
             from pipeline.readers import format_for
@@ -373,7 +381,7 @@ class Builder:
             folder.mkdir()
             path = folder / clean_name(up.name)
             if path.parent != folder:  # cannot happen after clean_name; never write elsewhere
-                raise InputError(f"{up.name}: not a valid file name")
+                raise InputError(_("{name}: not a valid file name").format(name=up.name))
             path.write_bytes(up.data)
             paths.append(path)
         return paths

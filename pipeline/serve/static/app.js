@@ -39,7 +39,7 @@
   async function post(url, form) {
     let response;
     try {
-      response = await fetch(url, { method: "POST", body: form, headers: { "X-Studykit": "1" } });
+      response = await fetch(url, { method: "POST", body: form, headers: { "X-Studykit": "1", "X-Studykit-Lang": document.documentElement.lang } });
     } catch (err) {
       throw new Error("无法连接 studykit（服务是否已关闭？）");
     }
@@ -138,7 +138,7 @@
     let response;
     try {
       response = await fetch("/api/corrections", {
-        method: "POST", headers: { "X-Studykit": "1", "Content-Type": "application/json" },
+        method: "POST", headers: { "X-Studykit": "1", "X-Studykit-Lang": document.documentElement.lang, "Content-Type": "application/json" },
         body: JSON.stringify({ name: item.file.name, corrections: item.corr }) });
     } catch (err) {
       item.note = "无法保存改正（服务是否已关闭？）";

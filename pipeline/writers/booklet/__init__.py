@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import TemplateError
+from pipeline.i18n import _
 from pipeline.model import Document
 from pipeline.options import BuildOptions
 from pipeline.outputs import atomic_path, safe_name
@@ -83,7 +84,7 @@ def compilation_paths(opts: BuildOptions) -> tuple[Path, Path]:
 def write_compilation(docs: list[Document], opts: BuildOptions) -> list[Path]:
     """One 学习汇编: cover, one 目录, each article a chapter on a right-hand page, appendices."""
     if not docs:
-        raise TemplateError("nothing to compile: no documents")
+        raise TemplateError(_("nothing to compile: no documents"))
     ensure_fonts()
     reading, printed = compilation_paths(opts)
     from pipeline.writers.booklet import compilation

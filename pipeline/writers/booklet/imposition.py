@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.i18n import _
+
 MM = 72 / 25.4
 # Sheet sizes in PostScript points, landscape (width > height); B sizes are ISO 216.
 SHEETS = {"A4": (841.89, 595.28), "A3": (1190.55, 841.89), "B4": (1000.63, 708.66)}
@@ -82,16 +84,19 @@ def warnings(paper: str, sheet: str = "auto", crop_marks: bool = False,
     paper, chosen = paper.upper(), sheet_for(paper, sheet)
     scale = print_scale(paper, chosen)
     if scale < 0.999:
-        size = f" ({body_pt:g} pt text prints at {body_pt * scale:.1f} pt)" if body_pt else ""
+        size = _(" ({body:g} pt text prints at {printed:.1f} pt)").format(
+            body=body_pt, printed=body_pt * scale) if body_pt else ""
         better = DEFAULT_SHEET.get(paper, "A3")
-        out.append(f"{paper} pages on {chosen} sheets are scaled to {scale:.0%} in the print "
-                   f"PDF{size}; --print-sheet {better} prints them at 100 %")
+        out.append(_("{paper} pages on {sheet} sheets are scaled to {scale:.0%} in the print "
+                     "PDF{size}; --print-sheet {better} prints them at 100 %").format(
+                         paper=paper, sheet=chosen, scale=scale, size=size, better=better))
     page = PAGES.get(paper, PAGES["A5"])
     if crop_marks and not mark_room(*page, chosen):
         roomy = [s for s in SHEETS if mark_room(*page, s) and print_scale(paper, s) >= 0.999]
-        hint = f"--print-sheet {roomy[0]} has room for them" if roomy else \
-            "no sheet studykit prints on has room for them"
-        out.append(f"crop marks left out: two {paper} pages fill the {chosen} sheet; {hint}")
+        hint = _("--print-sheet {sheet} has room for them").format(sheet=roomy[0]) if roomy else \
+            _("no sheet studykit prints on has room for them")
+        out.append(_("crop marks left out: two {paper} pages fill the {sheet} sheet; {hint}")
+                   .format(paper=paper, sheet=chosen, hint=hint))
     return out
 
 Side = tuple[int | None, int | None]  # (left page, right page), 0-based; None = blank

@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from pipeline.errors import EnvironmentProblem
 from pipeline.fonts import require_cjk
+from pipeline.i18n import _
 from pipeline.model import (
     Author,
     Document,
@@ -430,8 +431,8 @@ def layout(html: str, opts: BuildOptions, fetcher: TemplateFetcher | None = None
     try:
         weasyprint = load_weasyprint()
     except (ImportError, OSError) as exc:  # pragma: no cover - a broken install
-        raise EnvironmentProblem(f"WeasyPrint cannot be loaded ({exc}); "
-                                 "install its system libraries (Pango)") from exc
+        raise EnvironmentProblem(_("WeasyPrint cannot be loaded ({exc}); install its system "
+                                   "libraries (Pango)").format(exc=exc)) from exc
     from pipeline.writers.booklet.cjk_justify import inter_character_justification
 
     fetcher = fetcher or TemplateFetcher(search_path("booklet", opts.template_dirs))

@@ -39,6 +39,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from pipeline.errors import TemplateError
+from pipeline.i18n import _
 from pipeline.model import Document
 from pipeline.options import BuildOptions
 from pipeline.outputs import atomic_path
@@ -68,8 +69,8 @@ def write(doc: Document, opts: BuildOptions) -> list[Path]:
     try:
         tpl.init_docx()
     except Exception as exc:  # not a zip, not a Word document, damaged parts
-        raise TemplateError(f"{_short(str(template_path))}: not a readable Word document "
-                            f"({type(exc).__name__})") from exc
+        raise TemplateError(_("{path}: not a readable Word document ({error})").format(
+                                path=_short(str(template_path)), error=type(exc).__name__)) from exc
     if opts.variant == "large-print":
         scale_styles(tpl.docx, LARGE_PRINT)
     if opts.bold_headings:

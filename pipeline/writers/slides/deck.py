@@ -23,6 +23,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from pipeline.errors import TemplateError
+from pipeline.i18n import _
 from pipeline.model import Document
 from pipeline.options import BuildOptions
 from pipeline.templating import resolve
@@ -93,7 +94,8 @@ def _render(plan: list[Slide], opts: BuildOptions, strict: bool) -> bytes:
     try:
         prs = Presentation(str(path))
     except (PackageNotFoundError, KeyError, ValueError, OSError, etree.XMLSyntaxError) as exc:
-        raise TemplateError(f"{path}: not a usable PowerPoint (.pptx) file ({exc})") from exc
+        raise TemplateError(_("{path}: not a usable PowerPoint (.pptx) file ({exc})").format(
+                                path=path, exc=exc)) from exc
     _drop_slides(prs)
     deck = _Deck(prs, strict, large=opts.variant == "large-print")
     for slide in plan:
