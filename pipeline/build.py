@@ -63,13 +63,15 @@ class Job:
     key: str = ""  # hash of everything its outputs depend on
     index: int = 0  # place in the plan: results are reported in this order
     stem: str = ""  # its outputs' name when not the title (sources sharing a title)
+    opts: BuildOptions | None = None  # its own options (a roster row's), else the build's
+    row: str = ""  # a roster row's folder (pipeline.roster)
+    row_number: int = 0  # and its number in the roster
 
     @property
     def name(self) -> str:
-        """What progress and --verbose show: the source's file name."""
-        if self.fmt == "compile":
-            return f"{len(self.sources)} sources"
-        return Path(self.sources[0]).name
+        """What progress and --verbose show: the source's file name (and the roster row)."""
+        name = f"{len(self.sources)} sources" if self.fmt == "compile" else Path(self.sources[0]).name
+        return f"row {self.row_number} ({self.row}): {name}" if self.row else name
 
 
 @dataclass
@@ -120,6 +122,7 @@ def run_job(job: Job, opts: BuildOptions, docs: list[Document] | None = None) ->
     from pipeline.writers import get_writer
 
     start = time.perf_counter()
+    opts = job.opts or opts
     if job.stem:
         opts = dataclasses.replace(opts, output_stem=job.stem)
     try:
@@ -161,6 +164,17 @@ def plan_jobs(sources: list[str], formats: list[str], compile_: bool) -> list[Jo
     for i, job in enumerate(jobs):
         job.index = i
     return jobs
+
+
+def per_row(jobs: list[Job], rows: list) -> list[Job]:
+    """Each job once per roster row (``pipeline.roster.RowPlan``): the row's options, and
+    the row's folder in its cache name."""
+    out = [dataclasses.replace(job, job_id=f"{job.job_id}\0row\0{row.name}", opts=row.opts,
+                               row=row.name, row_number=row.number)
+           for row in rows for job in jobs]
+    for i, job in enumerate(out):
+        job.index = i
+    return out
 
 
 def _source_digests(sources: list[str], opts: BuildOptions) -> dict[str, str]:
@@ -355,18 +369,23 @@ def _pdf_worker_main(conn, parent: int) -> None:
 # --- the build ------------------------------------------------------------------------
 
 OnResult = Callable[[JobResult, int, int], None]
+# Runs the jobs somewhere else (pipeline.scale: a Dask cluster): (jobs, options, finish).
+Runner = Callable[[list[Job], BuildOptions, Callable[[JobResult], None]], None]
 
 
 def build_all(sources: list[str], formats: list[str], opts: BuildOptions,
               compile_: bool = False, *, force: bool = False, jobs: int | None = None,
               executor: Executor | None = None, on_result: OnResult | None = None,
               on_start: Callable[[int, int], None] | None = None,
-              pdf_worker: PdfWorker | None = None) -> BuildResult:
+              pdf_worker: PdfWorker | None = None, rows: list | None = None,
+              runner: Runner | None = None) -> BuildResult:
     """Build what is out of date; never raises for a failing job (see ``BuildResult``).
 
     ``jobs``: worker processes (default: all cores; 1 builds in this process).
     ``executor``: an existing pool to use (``watch`` keeps one warm).
     ``pdf_worker``: a warm ``PdfWorker`` for the booklet of a one-source build.
+    ``rows``: a roster's rows (``pipeline.roster.RowPlan``): every output once per row.
+    ``runner``: runs the jobs instead of this machine's processes (``pipeline.scale``).
     ``on_start(to_build, total)`` once the skips are known; ``on_result(result,
     done, total)`` after each job.  Raises ``InputError`` before building
     anything if a source is missing, and ``OutputError`` if the output folder
@@ -374,13 +393,14 @@ def build_all(sources: list[str], formats: list[str], opts: BuildOptions,
     """
     own_worker = None
     if (pdf_worker is None and executor is None and jobs != 1 and len(set(sources)) == 1
-            and "pdf" in formats and not compile_ and pdf_worker_pays()):
+            and "pdf" in formats and not compile_ and rows is None and runner is None
+            and pdf_worker_pays()):
         # Forked before the sources are hashed and the templates found (jinja2's import):
         # WeasyPrint's import in the worker is the longest path of a one-source build.
         pdf_worker = own_worker = PdfWorker()
     try:
         return _build_all(sources, formats, opts, compile_, force, jobs, executor, on_result,
-                          on_start, pdf_worker)
+                          on_start, pdf_worker, rows, runner)
     finally:
         if own_worker is not None:
             own_worker.close()
@@ -389,22 +409,26 @@ def build_all(sources: list[str], formats: list[str], opts: BuildOptions,
 def _build_all(sources: list[str], formats: list[str], opts: BuildOptions, compile_: bool,
                force: bool, jobs: int | None, executor: Executor | None,
                on_result: OnResult | None, on_start: Callable[[int, int], None] | None,
-               pdf_worker: PdfWorker | None) -> BuildResult:
+               pdf_worker: PdfWorker | None, rows: list | None = None,
+               runner: Runner | None = None) -> BuildResult:
     from pipeline.cache import BuildCache, build_lock, clean_parts, job_key
 
     digests = _source_digests(sources, opts)
     planned = plan_jobs(sources, formats, compile_)
+    if rows is not None:
+        planned = per_row(planned, rows)
     result = BuildResult()
     total = len(planned)
     with build_lock(opts.out_dir) as locked:
         result.cleaned = clean_parts(opts.out_dir, locked)
         cache = BuildCache(opts.out_dir)
         result.renamed = _output_stems(sources, digests, cache, formats, opts)
+        seen: dict[tuple, str] = {}
         for job in planned:
             if job.fmt != "compile":
                 job.stem = result.renamed.get(job.sources[0], "")
             job.key = job_key(job.fmt, [digests[s] for s in job.sources],
-                              dataclasses.replace(opts, output_stem=job.stem))
+                              dataclasses.replace(job.opts or opts, output_stem=job.stem), seen)
         todo: list[Job] = []
         for job in planned:
             hit = None if force else cache.lookup(job.job_id, job.key)
@@ -430,7 +454,10 @@ def _build_all(sources: list[str], formats: list[str], opts: BuildOptions, compi
 
         todo.sort(key=lambda j: (-_COST.get(j.fmt, 0), -_size(j)))
         try:
-            _execute(todo, opts, jobs, executor, finish, pdf_worker)
+            if runner is not None and todo:
+                runner(todo, opts, finish)
+            else:
+                _execute(todo, opts, jobs, executor, finish, pdf_worker)
             _same_title(result, cache)
         finally:
             try:

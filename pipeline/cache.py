@@ -111,9 +111,16 @@ def source_key(content_digest: str, corrections=None) -> str:
     return digest_bytes(f"{content_digest}\0{corrections.digest()}".encode())
 
 
-def job_key(fmt: str, source_digests: list[str], opts: BuildOptions) -> str:
-    parts = [code_fingerprint(), fmt, *source_digests,
-             templates_digest(TEMPLATE_KIND[fmt], opts.template_dirs), options_digest(opts, fmt)]
+def job_key(fmt: str, source_digests: list[str], opts: BuildOptions,
+            seen: dict[tuple, str] | None = None) -> str:
+    """``seen``: template digests already made in this build (a roster's rows share them)."""
+    where = (TEMPLATE_KIND[fmt], tuple(str(d) for d in opts.template_dirs))
+    templates = seen.get(where) if seen is not None else None
+    if templates is None:
+        templates = templates_digest(TEMPLATE_KIND[fmt], opts.template_dirs)
+        if seen is not None:
+            seen[where] = templates
+    parts = [code_fingerprint(), fmt, *source_digests, templates, options_digest(opts, fmt)]
     return digest_bytes("\n".join(parts).encode())
 
 

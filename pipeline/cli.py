@@ -490,11 +490,30 @@ def report_failures(result) -> None:
 
 # --- commands ---------------------------------------------------------------------------
 
+def _scale_options(f):
+    """`build --for ROSTER` (one copy per row) and `--scheduler` (a Dask cluster)."""
+    f = click.option("--scheduler", envvar="STUDYKIT_SCHEDULER", default=None, metavar="ADDRESS",
+                     help="Build on a Dask cluster: tcp://HOST:PORT of a running scheduler, "
+                          "or local:N to start N worker processes here (needs "
+                          "studykit[dask]; also STUDYKIT_SCHEDULER).")(f)
+    f = click.option("--name-by", metavar="COLUMN", default=None,
+                     help="The roster column that names each row's folder [default: the "
+                          "first column].")(f)
+    f = click.option("--for", "roster", type=click.Path(exists=True, dir_okay=False,
+                                                        path_type=Path),
+                     help="A roster (.csv or .xlsx): build once per row, each row's values "
+                          "(org, session_date, place, host, attendees, title …) replacing the "
+                          "build's, into a folder per row, with -o/manifest.csv.")(f)
+    return f
+
+
 @cli.command()
 @_build_options
+@_scale_options
 @click.option("-f", "--force", is_flag=True, help="Rebuild every output, even those up to date.")
 @_verbosity
 def build(force: bool, jobs: int | None, quiet: bool, verbose: bool, debug_: bool,
+          roster: Path | None, name_by: str | None, scheduler: str | None,
           **params) -> None:
     """Build handouts (docx), booklets (pdf) and slides from SOURCES.
 
@@ -512,16 +531,25 @@ def build(force: bool, jobs: int | None, quiet: bool, verbose: bool, debug_: boo
     if to_stdout:
         params["output_dir"] = None
     req = make_request(params)
+    runner = _runner(scheduler)
+    rows, problems = _roster_rows(roster, name_by, req)
     if not State.quiet:
         for note in req.notes:
             warning(note)
     if to_stdout:
+        if roster is not None or runner is not None:
+            raise UsageProblem(_("-o - writes one file to standard output: --for and "
+                                 "--scheduler need a folder (-o DIR)"))
         _build_to_stdout(req, jobs)
         return
-    reporter = Reporter(len(req.sources), show_bar=True)
+    for problem in problems:
+        error(problem.error)
+    copies = len(req.sources) * (len(rows) if rows is not None else 1)
+    reporter = Reporter(copies, show_bar=True)
     try:
         result = build_all(req.sources, req.formats, req.opts, req.compile_, force=force,
-                           jobs=jobs, on_start=reporter.start, on_result=reporter.result)
+                           jobs=jobs, on_start=reporter.start, on_result=reporter.result,
+                           rows=rows, runner=runner)
     finally:
         reporter.close()
     for path in result.outputs:
@@ -533,8 +561,44 @@ def build(force: bool, jobs: int | None, quiet: bool, verbose: bool, debug_: boo
                       "removed {n} unfinished files left by an interrupted build",
                       len(result.cleaned)).format(n=len(result.cleaned)))
     report_failures(result)
-    if result.exit_code:
-        sys.exit(result.exit_code)
+    if roster is not None:
+        _roster_summary(roster, req.opts.out_dir, rows or [], problems, result)
+    code = result.exit_code or (problems[0].exit_code if problems else 0)
+    if code:
+        sys.exit(code)
+
+
+def _runner(scheduler: str | None):
+    """The Dask runner for --scheduler (None: this machine's processes)."""
+    if not scheduler or not scheduler.strip():
+        return None
+    from pipeline.scale import DaskRunner
+
+    return DaskRunner(scheduler, quiet_logs=not State.debug)
+
+
+def _roster_rows(roster: Path | None, name_by: str | None, req: Request):
+    """The rows of --for ROSTER to build and those left out (None, [] without a roster)."""
+    if roster is None:
+        if name_by:
+            raise InputError("--name-by names a column of a --for roster")
+        return None, []
+    from pipeline.roster import plan_roster
+
+    return plan_roster(roster, name_by, req.sources, req.formats, req.compile_, req.opts)
+
+
+def _roster_summary(roster: Path, out_dir: Path, rows: list, problems: list, result) -> None:
+    """Write -o/manifest.csv and say how the rows went."""
+    from pipeline.roster import write_manifest
+
+    manifest = write_manifest(out_dir, rows, problems, result)
+    failed_rows = {r.job.row_number for r in result.of("failed")}
+    bad = len(problems) + len(failed_rows)
+    if not State.quiet:
+        total = len(rows) + len(problems)
+        click.echo(f"studykit: {roster.name}: {total - bad} of {total} rows built or up to date"
+                   + (f", {bad} failed" if bad else "") + f"; see {manifest}", err=True)
 
 
 # How many files each output makes: `-o -` writes one, to standard output.

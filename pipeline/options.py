@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 FORMATS = ("docx", "pdf", "slides")
 VARIANTS = ("official", "large-print", "plain")
 SHEETS = ("auto", "A4", "A3", "B4")
+# A roster row's session details, printed on the 学习记录 page (BuildOptions.row).
+RECORD_FIELDS = ("session_time", "place", "host", "recorder", "attendees")
 
 
 @dataclass
@@ -35,6 +37,9 @@ class BuildOptions:
     out_dir: Path = Path("output")
     org: str = ""  # 十一师党委组织部
     session_date: str | None = None  # ISO date of the study session
+    # A roster row's values by column (pipeline.roster): ``row.<name>`` in the templates and
+    # the 学习记录 page's fields; empty outside a ``--for`` build.
+    row: dict[str, str] = field(default_factory=dict)
     variant: str = "official"
     aids: AidOptions = field(default_factory=AidOptions)
     # Template folders searched before the built-in ones (a workspace's

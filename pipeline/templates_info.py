@@ -40,6 +40,14 @@ VARIABLES: dict[str, str] = {
     "org": "The organisation (`--org`, `org` in studykit.toml), or empty.",
     "session_date": "Date of the study session, ISO, or empty (`--session-date`).",
     "session_date_cn": "The session date in Chinese, or empty.",
+    "row": "The roster row this copy is for (`build --for ROSTER`): every column by name, "
+           "e.g. `row.place`, `row.host`, or a column of your own such as `row.书记`; "
+           "`session_time`, `place`, `host`, `recorder` and `attendees` are there (empty) "
+           "in any build.",
+    "record": "The roster row's 学习记录 page, or none outside a `--for` build: `time`, "
+              "`place`, `host`, `recorder`, `attendees`, `content` (《title》), and `lines` "
+              "(each with `label`, e.g. 主 持 人, and `value`) in print order.  It takes the "
+              "place of the 学习笔记 page.",
     "variant": "`official`, `large-print` or `plain`.",
     "heading_text": "Function: `heading_text(section)`, the heading as printed after its label.",
     "section_name": "Function: `section_name(section)`, label and title, e.g. 一、深学细悟.",
@@ -87,6 +95,8 @@ VARIABLES: dict[str, str] = {
     "folio": "Whether page numbers are printed.",
     "page_offset": "Number of pages before this part (long compilations are laid out in parts).",
     "notes_lines": "How many ruled lines the 学习笔记 page has.",
+    "record_rules": "How many ruled lines fill the 学习记录 page under its fields (0 "
+                    "without a roster row).",
     # slides (pipeline/writers/slides/marp.py: render_outline)
     "slides": "The slide plan: each slide has `kind` (title, agenda, section, content, quote, "
               "table, closing), `title`, `subtitle`, `lines`, `bullets`, `heads`, `quote`, "
@@ -215,7 +225,9 @@ def contexts(opts: BuildOptions | None = None) -> dict[str, tuple[dict[str, Any]
     from pipeline.writers.slides import marp
     from pipeline.writers.slides.plan import build_plan
 
-    opts = opts or BuildOptions(org="某某县委组织部", session_date="2026-12-01")
+    opts = opts or BuildOptions(org="某某县委组织部", session_date="2026-12-01",
+                                row={"org": "某某县委组织部", "place": "党员活动室",
+                                     "host": "张某某", "attendees": "全体党员"})
     doc = example_document()
     found: dict[str, tuple[dict[str, Any], list[str]]] = {
         "common": (template_context(doc, opts), []),

@@ -151,7 +151,7 @@ def objects_section() -> tuple[str, set[str]]:
     sources = [ROOT / "pipeline" / "model.py", ROOT / "pipeline" / "writers" / "context.py",
                ROOT / "pipeline" / "writers" / "booklet" / "typeset.py",
                ROOT / "pipeline" / "writers" / "slides" / "plan.py"]
-    wanted = {"context.py": {"Para"}, "typeset.py": {"Book", "TocEntry"},
+    wanted = {"context.py": {"Para", "SessionRecord", "RecordLine"}, "typeset.py": {"Book", "TocEntry"},
               "plan.py": {"Slide"}}
     documented: set[str] = set()
     for path in sources:

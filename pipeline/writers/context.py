@@ -23,7 +23,7 @@ from pipeline.model import (
     heading_text,
     section_name,
 )
-from pipeline.options import BuildOptions
+from pipeline.options import RECORD_FIELDS, BuildOptions
 from pipeline.writers.titles import break_title
 
 
@@ -58,6 +58,8 @@ def template_context(doc: Document, opts: BuildOptions) -> dict[str, Any]:
         "org": opts.org,
         "session_date": opts.session_date or "",
         "session_date_cn": cn_date(opts.session_date),
+        "row": row_values(opts),
+        "record": session_record(doc, opts),
         "variant": opts.variant,
         "heading_text": heading_text,
         "section_name": section_name,
@@ -75,6 +77,68 @@ def template_context(doc: Document, opts: BuildOptions) -> dict[str, Any]:
 
 
 TITLE_CHARS = 20  # 22 pt title characters on the handout's 156 mm line
+
+
+# --- a roster row: row.<name> and the 学习记录 page ------------------------------------
+
+# The record page's fields in print order: (roster column, label spaced to four characters).
+RECORD_LABELS = (("time", "时\u3000\u3000间"), ("place", "地\u3000\u3000点"),
+                 ("host", "主\u2002持\u2002人"), ("recorder", "记\u2002录\u2002人"),
+                 ("attendees", "参加人员"), ("content", "学习内容"))
+RECORD_OPTIONAL = ("recorder",)  # printed only when the roster has the column
+
+
+def row_values(opts: BuildOptions) -> dict[str, str]:
+    """``row.<name>`` for templates: the roster row's values; the 学习记录 fields are there
+    (empty) in any build, so a template may print them whether or not a roster is used."""
+    return dict.fromkeys(RECORD_FIELDS, "") | dict(opts.row)
+
+
+@dataclass
+class RecordLine:
+    label: str  # 时　　间, 主 持 人 …: four characters wide
+    value: str  # empty: a line to fill in by hand
+
+
+@dataclass
+class SessionRecord:
+    """The 学习记录 page of a roster row: when, where, who chaired, who took part, what was
+    studied.  It takes the place of the 学习笔记 page (and is left out with it)."""
+
+    time: str  # the session date in Chinese and the row's session_time
+    place: str
+    host: str
+    recorder: str
+    attendees: str
+    content: str  # 《title》, what was studied
+    lines: list[RecordLine] = field(default_factory=list)  # the fields, in print order
+
+    def rule_lines(self, page_lines: int, chars_per_line: float) -> int:
+        """How many ruled lines fill the rest of the page: ``page_lines`` less the title,
+        the fields (a long list of names takes several lines) and the heading of the
+        ruled part."""
+        used = 3  # the title and the space under it
+        for line in self.lines:
+            width = display_width(line.label) + 1 + display_width(line.value)
+            used += max(1, math.ceil(width / chars_per_line))
+        return max(4, page_lines - used - 1)
+
+
+def session_record(doc: Document, opts: BuildOptions,
+                   titles: list[str] | None = None) -> SessionRecord | None:
+    """The row's 学习记录 (None in a build without a roster); ``titles``: the articles of a
+    compilation (default: this document's title)."""
+    if not opts.row:
+        return None
+    row = row_values(opts)
+    when = "\u3000".join(t for t in (cn_date(opts.session_date), row["session_time"]) if t)
+    content = "、".join(f"《{t}》" for t in (titles or [doc.meta.title]) if t)
+    rec = SessionRecord(time=_clean(when), place=_clean(row["place"]), host=_clean(row["host"]),
+                        recorder=_clean(row["recorder"]), attendees=_clean(row["attendees"]),
+                        content=_clean(content))
+    rec.lines = [RecordLine(label, getattr(rec, name)) for name, label in RECORD_LABELS
+                 if name not in RECORD_OPTIONAL or name in opts.row]
+    return rec
 
 
 def title_lines(text: str, per_line: float = TITLE_CHARS) -> list[str]:

@@ -312,6 +312,8 @@ def make_styles(doc) -> None:
         style(doc, "摘编出处", east=KAITI, align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0),
         style(doc, "出处字", east=KAITI, kind=WD_STYLE_TYPE.CHARACTER, base=None),
         style(doc, "笔记横线", indent_chars=0, line=Pt(28.9)),
+        style(doc, "记录栏", align=WD_ALIGN_PARAGRAPH.LEFT, indent_chars=0),
+        style(doc, "栏目字", east=HEITI, kind=WD_STYLE_TYPE.CHARACTER, base=None),
         style(doc, "标题加粗", east=FANGSONG, bold=True, kind=WD_STYLE_TYPE.CHARACTER, base=None),
         style(doc, "一级标题字", east=HEITI, kind=WD_STYLE_TYPE.CHARACTER, base=None),
         style(doc, "二级标题字", east=KAITI, kind=WD_STYLE_TYPE.CHARACTER, base=None),
@@ -332,6 +334,7 @@ def make_styles(doc) -> None:
         del st.element.attrib["studykit"]
     doc.styles["笔记横线"].paragraph_format.tab_stops.add_tab_stop(
         TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.LINES)
+    doc.styles["记录栏"].paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
 
 
 PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
@@ -393,6 +396,7 @@ def official_styles(doc) -> None:
     indent(styles["成文日期"], right=4)  # 右空四字
     indent(styles["附件说明"], left=5, first=-3)  # 附件：1.… wraps under the name
     indent(styles["附件名称"], left=5)
+    indent(styles["记录栏"], left=5, first=-5)  # 参加人员：a long list wraps under the names
     banji = styles["版记"]
     indent(banji, left=4, right=1, first=-3, size=BANJI_PT)  # 左空一字; 抄送：… wraps after the colon
     banji.paragraph_format.tab_stops.add_tab_stop(  # 印发日期 右空一字
@@ -573,7 +577,20 @@ def make_body(doc) -> None:
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
 
-    b.tag("{%p if aids.notes_page %}")
+    # A roster row's 学习记录 takes the place of the 学习笔记 page: its fields, each value
+    # on a rule to the margin (a blank one to fill in by hand), then ruled lines.
+    b.tag("{%p if aids.notes_page and record %}")
+    b.p("学习记录", "辅文总标题")
+    b.tag("{%p for line in record.lines %}")
+    # (an empty value is a full-width space: the tab then reaches the margin, not the indent)
+    b.runs("记录栏", ("{{ line.label }}：", "栏目字"), ('{{ line.value or "\u3000" }}', "填空"),
+           ("\t", "填空"))
+    b.tag("{%p endfor %}")
+    b.runs("记录栏", ("学习讨论记录：", "栏目字"))
+    b.tag("{%p for _ in range(record_rules) %}")
+    b.p("\t", "笔记横线")
+    b.tag("{%p endfor %}")
+    b.tag("{%p elif aids.notes_page %}")
     b.p("学习笔记", "辅文总标题")
     for _ in range(NOTE_LINES):
         b.p("\t", "笔记横线")

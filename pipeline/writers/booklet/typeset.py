@@ -43,6 +43,7 @@ from pipeline.writers.context import (
     cc_line,
     cn_date,
     imprint_parts,
+    session_record,
     template_context,
 )
 from pipeline.writers.titles import break_title
@@ -314,6 +315,13 @@ def booklet_context(docs: list[Document], opts: BuildOptions, *, compilation: bo
     # A short text (fewer than two headings) has no 目录: it would list nothing to find.
     show["toc"] = show["toc"] and (compilation or headings >= 2)
     ctx = template_context(docs[0], opts)
+    record = session_record(docs[0], opts, [article_title(d) for d in docs])
+    if record is not None:  # a roster row's 学习记录 takes the 学习笔记 page's place
+        for e in toc:
+            if e.anchor == "aid-notes":
+                e.text = "学习记录"
+    notes_lines = int(NOTES_LINES * float(PAPERS[paper.size].body_size.removesuffix("pt"))
+                      / float(paper.body_size.removesuffix("pt")))
     ctx.update({
         "book": book_for(docs, opts, compilation),
         "compilation": compilation,
@@ -326,8 +334,10 @@ def booklet_context(docs: list[Document], opts: BuildOptions, *, compilation: bo
         "parts": show,
         "folio": folio,
         "page_offset": page_offset,
-        "notes_lines": int(NOTES_LINES * float(PAPERS[paper.size].body_size.removesuffix("pt"))
-                           / float(paper.body_size.removesuffix("pt"))),
+        "notes_lines": notes_lines,
+        "record": record,
+        "record_rules": record.rule_lines(notes_lines + 3, line_room(
+            paper, float(paper.body_size.removesuffix("pt")))) if record is not None else 0,
         "section_name": section_name,
         "running_head": titles.running,
     })

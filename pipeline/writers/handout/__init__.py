@@ -50,6 +50,7 @@ from pipeline.writers.handout.official import centre_signers, embolden_headings
 from pipeline.writers.handout.tables import attach_tables
 
 LARGE_PRINT = 1.25  # 16 pt → 20 pt body, 22 pt → 27.5 pt title
+PAGE_LINES, LINE_CHARS = 22, 28  # the template's page: 22 lines of 28 characters
 # Characters Word treats as "ambiguous": without w:hint="eastAsia" they are
 # drawn in the Latin font (half-width quotes, thin dashes, ① with a gap).
 HINT_CHARS = frozenset("“”‘’—…·※" + "".join(map(chr, range(0x2460, 0x24A0)))
@@ -90,8 +91,12 @@ def write(doc: Document, opts: BuildOptions) -> list[Path]:
 def handout_context(doc: Document, opts: BuildOptions) -> dict[str, Any]:
     context = template_context(doc, opts)
     context["blocks"] = body_paras(doc)
+    scale = LARGE_PRINT if opts.variant == "large-print" else 1.0
     if opts.variant == "large-print":  # fewer title characters fit a line
         context["title_lines"] = title_lines(doc.meta.title, TITLE_CHARS / LARGE_PRINT)
+    record = context["record"]
+    context["record_rules"] = (record.rule_lines(int(PAGE_LINES / scale), LINE_CHARS / scale)
+                               if record is not None else 0)
     return context
 
 
