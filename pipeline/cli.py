@@ -197,8 +197,8 @@ def _build_options(f):
         "glossary": N_("Leave out 名词解释."),
         "questions": N_("Put in / leave out 思考讨论题 (default: on, or as studykit.toml says)."),
         "quiz": N_("Put in / leave out 学习测试 (default: on, or as studykit.toml says)."),
-        "notes": N_("Put in / leave out the 学习笔记 page (default: on, or as studykit.toml "
-                    "says)."),
+        "notes": N_("Put in / leave out the 学习笔记 page (a roster row's 学习记录; default: on, "
+                    "or as studykit.toml says)."),
     }
     for aid, help_text in reversed(aids.items()):
         if aid == "glossary":  # --glossary FILE names a glossary: only the switch-off here

@@ -235,10 +235,11 @@ def connect(address: str, quiet_logs: bool = True) -> Iterator[Any]:
             # A task whose worker dies fails at once: run_on submits it once more itself.
             stack.enter_context(dask.config.set({"distributed.scheduler.allowed-failures": 0}))
             try:
-                cluster = stack.enter_context(LocalCluster(
-                    n_workers=int(m.group(1)), threads_per_worker=1, processes=True,
-                    host="127.0.0.1", dashboard_address=None,
-                    silence_logs=logging.CRITICAL if quiet_logs else logging.WARNING))
+                with _deaf_children():
+                    cluster = stack.enter_context(LocalCluster(
+                        n_workers=int(m.group(1)), threads_per_worker=1, processes=True,
+                        host="127.0.0.1", dashboard_address=None,
+                        silence_logs=logging.CRITICAL if quiet_logs else logging.WARNING))
             except Exception as exc:  # noqa: BLE001 - no ports, no processes
                 raise EnvironmentProblem(f"--scheduler {address}: cannot start the local Dask "
                                          f"workers ({type(exc).__name__}: {exc})") from exc
@@ -250,6 +251,23 @@ def connect(address: str, quiet_logs: bool = True) -> Iterator[Any]:
                 raise EnvironmentProblem(f"--scheduler {address}: cannot reach the Dask "
                                          f"scheduler ({exc})") from exc
         yield client
+
+
+@contextlib.contextmanager
+def _deaf_children() -> Iterator[None]:
+    """Start processes that ignore Ctrl-C (an ignored signal stays ignored in a child): the
+    terminal sends it to every process of the build, and it is this one's to handle — it
+    cancels the jobs and closes the cluster."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class DaskRunner:
