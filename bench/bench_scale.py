@@ -13,8 +13,10 @@ built by the `studykit build --for` command as a user runs it:
 For each: wall time of the command, rows per second, peak memory (the largest
 sum, over one sampling, of the proportional set size — PSS: shared pages split
 between the processes sharing them — of every process taking part: the command
-and its children, for tcp also the scheduler and workers), and the CPU time of
-the command's own process (what does not spread over more workers).  Then the
+and its children, for tcp also the scheduler and workers), the CPU time all of
+them spent per row (user + system: what a row costs, whatever else the machine
+is doing), and the CPU time of the command's own process (what does not spread
+over more workers).  Then the
 planning of a province-sized roster (default 30,000 rows), in this process: read
 the roster, check it, make and key every job, look each up in the cache — what a
 build does before its first job starts.  The machine's load average is printed
@@ -30,6 +32,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -109,18 +112,42 @@ class PeakMemory:
         self._thread.join()
 
 
+def tree_cpu(pids: list[int]) -> float:
+    """User + system seconds of these live processes and their live descendants."""
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        try:
+            root = psutil.Process(pid)
+            for p in [root, *root.children(recursive=True)]:
+                t = p.cpu_times()
+                total += t.user + t.system + t.children_user + t.children_system
+        except psutil.Error:
+            continue
+    return total
+
+
 def build(roster: Path, out: Path, extra: list[str], also_watch: list[int]) -> dict:
     cmd = [sys.executable, "-m", "pipeline", "build", str(SEED), "--for", str(roster),
            "--to", "docx,pdf", "-o", str(out), "-q", *extra]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    outside = tree_cpu(also_watch)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True)
     with PeakMemory([proc.pid, *also_watch]) as mem:
         _, err = proc.communicate()
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # the command and every process it started (each waited for by its parent), and for
+    # tcp the scheduler's and workers' time meanwhile
+    cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+           + tree_cpu(also_watch) - outside)
     if proc.returncode:
         raise RuntimeError(f"{' '.join(extra) or 'pool'}: exit {proc.returncode}: {err[-500:]}")
-    return {"seconds": seconds, "peak_mib": mem.peak / 2**20, "client_cpu_s": mem.root_cpu}
+    return {"seconds": seconds, "peak_mib": mem.peak / 2**20, "client_cpu_s": mem.root_cpu,
+            "cpu_s": cpu}
 
 
 def start_cluster(tmp: Path) -> tuple[str, list[subprocess.Popen]]:
@@ -155,8 +182,9 @@ def stop(procs: list[subprocess.Popen]) -> None:
             p.kill()
 
 
-def plan_only(rows: int, tmp: Path) -> float:
-    """Seconds to plan a ``rows``-row roster build up to its first job (nothing is built)."""
+def plan_only(rows: int, tmp: Path) -> tuple[float, float]:
+    """Seconds to plan a ``rows``-row roster build up to its first job (nothing is built),
+    and this process's peak RSS in MiB after it."""
     sys.path.insert(0, str(ROOT))
     from pipeline.build import build_all
     from pipeline.options import BuildOptions
@@ -172,7 +200,7 @@ def plan_only(rows: int, tmp: Path) -> float:
     build_all([str(SEED)], ["docx", "pdf"], opts, rows=plans,
               runner=lambda todo, o, finish: counted.append(len(todo)))
     assert counted == [2 * rows]
-    return time.perf_counter() - start
+    return time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
@@ -213,15 +241,16 @@ def main() -> None:
           f"load average before {load_before[0]:.2f} {load_before[1]:.2f}, "
           f"after {load_after[0]:.2f} {load_after[1]:.2f}")
     print(f"{'how':<30}{'seconds':>9}{'rows/s':>9}{'vs pool':>9}{'peak MiB':>10}"
-          f"{'client CPU s':>14}")
+          f"{'CPU s/row':>11}{'client CPU s':>14}")
     for name, r in results.items():
         r["rows_per_s"] = args.rows / r["seconds"]
         r["pdf_files"] = made.get(name, 0)
         ratio = f"{r['seconds'] / anchor:.2f}×" if anchor else "-"
         print(f"{name:<30}{r['seconds']:>9.1f}{r['rows_per_s']:>9.2f}{ratio:>9}"
-              f"{r['peak_mib']:>10.0f}{r['client_cpu_s']:>14.1f}")
+              f"{r['peak_mib']:>10.0f}{r['cpu_s'] / args.rows:>11.2f}{r['client_cpu_s']:>14.1f}")
     if planning is not None:
-        print(f"planning {args.plan_rows} rows × docx + pdf up to the first job: {planning:.1f} s")
+        print(f"planning {args.plan_rows} rows × docx + pdf up to the first job: "
+              f"{planning[0]:.1f} s, peak RSS of this process {planning[1]:.0f} MiB")
     if args.json:
         args.json.write_text(json.dumps({"rows": args.rows, "load_before": load_before,
                                          "load_after": load_after, "results": results,

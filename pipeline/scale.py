@@ -197,8 +197,9 @@ def run_shipped(job: Job, opts: BuildOptions, fingerprint: str, sources: dict[st
         here = dataclasses.replace(
             opts, out_dir=out, template_dirs=[root / "templates"],
             aids=dataclasses.replace(opts.aids, glossary_files=[
-                local[str(p)] for p in opts.aids.glossary_files]),
-            slides_template=local[str(opts.slides_template)] if opts.slides_template else None,
+                local[str(Path(p))] for p in opts.aids.glossary_files]),
+            slides_template=local[str(Path(opts.slides_template))] if opts.slides_template
+            else None,
             corrections={src.get(k, k): v for k, v in opts.corrections.items()})
         res = run_job(dataclasses.replace(job, sources=tuple(src[s] for s in job.sources),
                                           opts=None), here)

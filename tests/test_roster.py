@@ -239,11 +239,13 @@ def test_record_lines_and_the_ruled_lines_left_for_them():
         ("时\u3000\u3000间", "2026年12月1日\u3000下午3:00"), ("地\u3000\u3000点", "活动室"),
         ("主\u2002持\u2002人", ""), ("参加人员", ""), ("学习内容", "《学习材料》")]
     short = rec.rule_lines(22, 28)
-    opts.row["attendees"] = "、".join(["张三丰"] * 40)  # 159 characters: six lines
+    opts.row["attendees"] = "、".join(["张三丰"] * 40)  # 159 characters: 7 lines of 23
     opts.row["recorder"] = "李四"
     longer = session_record(doc, opts)
     assert ("记\u2002录\u2002人", "李四") in [(x.label, x.value) for x in longer.lines]
-    assert longer.rule_lines(22, 28) == short - 1 - 5
+    assert longer.rule_lines(22, 28) == short - 1 - 6
+    opts.row["attendees"] = "、".join(["张三丰"] * 60)  # 11 lines: 2 rules would be left
+    assert session_record(doc, opts).rule_lines(22, 28) == 2 + 21  # … so the next page too
     assert session_record(doc, opts, ["甲", "乙"]).content == "《甲》、《乙》"
 
 

@@ -8,6 +8,7 @@ of their own (a Dask client leaves threads behind, and later tests fork).
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import shutil
@@ -217,3 +218,49 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path, corpus):
     assert len(lines) == 1 and lines[0].startswith(
         "studykit: error: --scheduler tcp://127.0.0.1:9: cannot reach the Dask scheduler")
     assert not list((tmp_path / "o").rglob("*.docx"))
+
+
+# --- a job is a pure function of what it is sent (no cluster needed to see it) ---------
+
+def test_a_shipped_job_builds_from_its_inputs_alone(tmp_path, corpus):
+    """run_shipped in this process: the source, templates and glossary arrive as bytes,
+    the outputs leave as bytes, the same as a build here, and errors name the user's files."""
+    from pipeline.build import plan_jobs, run_job
+    from pipeline.cache import code_fingerprint
+    from pipeline.corrections import Corrections
+    from pipeline.errors import EXIT_ENVIRONMENT
+    from pipeline.options import AidOptions, BuildOptions
+    from pipeline.scale import gather_inputs, run_shipped
+    from pipeline.templating import builtin_templates_dir
+
+    seed = str(shutil.copy(corpus / SEED, tmp_path / SEED))
+    glossary = tmp_path / "mine.toml"
+    glossary.write_text('["四个意识"]\ndefinition = "本地释义：政治意识、大局意识、核心意识、看齐意识。"\n'
+                        'source = "某某县委组织部"\n', encoding="utf-8")
+    mine = tmp_path / "templates" / "handout"
+    mine.mkdir(parents=True)
+    shutil.copy(builtin_templates_dir() / "handout" / "handout.docx", mine / "handout.docx")
+    opts = BuildOptions(out_dir=tmp_path / "here", template_dirs=[tmp_path / "templates"],
+                        aids=AidOptions(glossary_files=[glossary]), row={"org": "一支部"},
+                        corrections={seed: Corrections(title="新的标题")})
+    [job] = plan_jobs([seed], ["docx"], False)
+    inputs = gather_inputs([job], opts)
+    shipped = run_shipped(job, opts, code_fingerprint(), *inputs.for_job(job, opts))
+    assert shipped.status == "built", shipped.error
+    assert list(shipped.files) == ["新的标题/新的标题.handout.docx"]
+    local = run_job(job, opts)
+    with zipfile.ZipFile(local.outputs[0]) as z:
+        here = {n: z.read(n) for n in z.namelist()}
+    with zipfile.ZipFile(io.BytesIO(shipped.files["新的标题/新的标题.handout.docx"])) as z:
+        assert {n: z.read(n) for n in z.namelist()} == here
+    assert "本地释义" in here["word/document.xml"].decode()
+
+    glossary.write_text("not = [toml", encoding="utf-8")
+    broken = run_shipped(job, opts, code_fingerprint(), *gather_inputs([job], opts).for_job(job, opts))
+    assert broken.status == "failed" and broken.error.startswith(f"{glossary}: not a valid TOML")
+    assert "studykit-job-" not in broken.error
+
+    other = run_shipped(job, opts, "another studykit",
+                        *inputs.for_job(job, opts))
+    assert other.status == "failed" and other.exit_code == EXIT_ENVIRONMENT
+    assert "runs another studykit" in other.error and "install the same one" in other.error

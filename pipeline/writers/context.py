@@ -115,13 +115,15 @@ class SessionRecord:
 
     def rule_lines(self, page_lines: int, chars_per_line: float) -> int:
         """How many ruled lines fill the rest of the page: ``page_lines`` less the title,
-        the fields (a long list of names takes several lines) and the heading of the
-        ruled part."""
+        the fields (a value wraps beside its label: a long list of names takes several
+        lines) and the heading of the ruled part.  Fewer than four left: they run on to
+        fill the next page too, so there is always room to write."""
         used = 3  # the title and the space under it
         for line in self.lines:
-            width = display_width(line.label) + 1 + display_width(line.value)
-            used += max(1, math.ceil(width / chars_per_line))
-        return max(4, page_lines - used - 1)
+            column = max(1.0, chars_per_line - display_width(line.label) - 1)
+            used += max(1, math.ceil(display_width(line.value) / column))
+        left = max(0, page_lines - used - 1)
+        return left if left >= 4 else left + page_lines - 1
 
 
 def session_record(doc: Document, opts: BuildOptions,
