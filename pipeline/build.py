@@ -71,7 +71,10 @@ class Job:
     def name(self) -> str:
         """What progress and --verbose show: the source's file name (and the roster row)."""
         name = f"{len(self.sources)} sources" if self.fmt == "compile" else Path(self.sources[0]).name
-        return f"row {self.row_number} ({self.row}): {name}" if self.row else name
+        if not self.row:
+            return name
+        return _("row {number} ({folder}): {source}").format(number=self.row_number,
+                                                             folder=self.row, source=name)
 
 
 @dataclass

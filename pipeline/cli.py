@@ -581,7 +581,7 @@ def _roster_rows(roster: Path | None, name_by: str | None, req: Request):
     """The rows of --for ROSTER to build and those left out (None, [] without a roster)."""
     if roster is None:
         if name_by:
-            raise InputError("--name-by names a column of a --for roster")
+            raise InputError(_("--name-by names a column of a --for roster"))
         return None, []
     from pipeline.roster import plan_roster
 
@@ -597,8 +597,11 @@ def _roster_summary(roster: Path, out_dir: Path, rows: list, problems: list, res
     bad = len(problems) + len(failed_rows)
     if not State.quiet:
         total = len(rows) + len(problems)
-        click.echo(f"studykit: {roster.name}: {total - bad} of {total} rows built or up to date"
-                   + (f", {bad} failed" if bad else "") + f"; see {manifest}", err=True)
+        line = _("{file}: {ok} of {total} rows built or up to date, {bad} failed; see "
+                 "{manifest}") if bad else _("{file}: {ok} of {total} rows built or up to "
+                                             "date; see {manifest}")
+        info(line.format(file=roster.name, ok=total - bad, total=total, bad=bad,
+                         manifest=manifest))
 
 
 # How many files each output makes: `-o -` writes one, to standard output.
@@ -666,12 +669,12 @@ def watch(jobs: int | None, interval: float, quiet: bool, verbose: bool, debug_:
 
 # `build -h` and `watch -h` list their options under these headings.
 build.option_groups = watch.option_groups = [
-    (N_("Input"), ["workspace", "metadata", "title", "ocr"]),
+    (N_("Input"), ["workspace", "metadata", "title", "ocr", "roster", "name_by"]),
     (N_("Outputs"), ["to", "output_dir", "compile_", "force"]),
     (N_("Look"), ["variant", "org", "session_date", "paper", "print_sheet", "creep",
                   "crop_marks", "bold_headings", "template_dirs", "slides_template"]),
     (N_("Study aids"), ["excerpts", "glossary", "questions", "quiz", "notes", "glossaries"]),
-    (N_("Performance"), ["jobs", "interval"]),
+    (N_("Performance"), ["jobs", "scheduler", "interval"]),
     (N_("Messages"), ["quiet", "verbose", "debug_"]),
 ]
 

@@ -50,7 +50,7 @@ def _units(paragraph: str) -> list[str]:
             units.append(" ")
         elif token in _OPENING:
             pending_open += token
-        elif units and (token[0] in _CLOSING) and units[-1] != " ":
+        elif units and (token[0] in _CLOSING) and units[-1] != " " and not pending_open:
             units[-1] += token
         else:
             units.append(pending_open + token)

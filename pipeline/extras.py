@@ -16,6 +16,7 @@ from pipeline.i18n import ngettext
 EXTRAS: dict[str, tuple[str, ...]] = {
     "serve": ("fastapi", "uvicorn", "python-multipart", "tomlkit"),
     "watch": ("watchdog",),
+    "dask": ("distributed",),
 }
 
 

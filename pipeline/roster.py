@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import InputError, StudykitError
+from pipeline.i18n import _, ngettext
 from pipeline.options import BuildOptions
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class RosterRow:
     values: dict[str, str]  # column name → the cell's text, stripped
 
     def label(self) -> str:
-        return f"row {self.number}"
+        return _("row {number}").format(number=self.number)
 
 
 @dataclass
@@ -122,14 +123,15 @@ def read_roster(path: Path) -> Roster:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        raise InputError(f"{path.name}: old Excel (.xls) files are not read: save it as .xlsx "
-                         "or .csv")
+        raise InputError(_("{file}: old Excel (.xls) files are not read: save it as .xlsx "
+                           "or .csv").format(file=path.name))
     if suffix not in SUFFIXES:
-        raise InputError(f"{path.name}: a roster is a .csv or .xlsx file")
+        raise InputError(_("{file}: a roster is a .csv or .xlsx file").format(file=path.name))
     try:
         grid = _xlsx_rows(path) if suffix in (".xlsx", ".xlsm") else _csv_rows(path)
     except OSError as exc:
-        raise InputError(f"{path.name}: cannot read: {exc.strerror or exc}") from exc
+        raise InputError(_("{file}: cannot read: {reason}").format(
+            file=path.name, reason=exc.strerror or exc)) from exc
     return _from_grid(path, grid)
 
 
@@ -144,7 +146,8 @@ def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter="\t" if tabs else ","))
     except csv.Error as exc:
-        raise InputError(f"{path.name}: not a readable CSV file ({exc})") from exc
+        raise InputError(_("{file}: not a readable CSV file ({reason})").format(
+            file=path.name, reason=exc)) from exc
     return [(i, [c.strip() for c in row]) for i, row in enumerate(rows, 1)]
 
 
@@ -153,20 +156,23 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
         import openpyxl
         from openpyxl.utils.exceptions import InvalidFileException
     except ImportError as exc:  # pragma: no cover - a base dependency
-        raise InputError(f"{path.name}: reading .xlsx needs openpyxl: pip install openpyxl") from exc
+        raise InputError(_("{file}: reading .xlsx needs openpyxl: pip install openpyxl").format(
+            file=path.name)) from exc
     import zipfile
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"{path.name}: not a readable .xlsx file ({type(exc).__name__})") from exc
+        raise InputError(_("{file}: not a readable .xlsx file ({reason})").format(
+            file=path.name, reason=type(exc).__name__)) from exc
     try:
         if not book.worksheets:
-            raise InputError(f"{path.name}: the workbook has no sheet")
+            raise InputError(_("{file}: the workbook has no sheet").format(file=path.name))
         out = []
         for i, row in enumerate(book.worksheets[0].iter_rows(values_only=True), 1):
             if i > MAX_ROWS:
-                raise InputError(f"{path.name}: more than {MAX_ROWS} rows")
+                raise InputError(_("{file}: more than {n} rows").format(file=path.name,
+                                                                         n=MAX_ROWS))
             out.append((i, [_cell_text(v) for v in row]))
         return out
     finally:
@@ -198,7 +204,8 @@ def _from_grid(path: Path, grid: list[tuple[int, list[str]]]) -> Roster:
     name = path.name
     filled = [(n, cells) for n, cells in grid if any(cells)]
     if not filled:
-        raise InputError(f"{name}: empty: a roster has a heading row, then one row per copy")
+        raise InputError(_("{file}: empty: a roster has a heading row, then one row per "
+                           "copy").format(file=name))
     head_number, headings = filled[0]
     columns: list[str] = []
     seen: dict[str, str] = {}
@@ -208,12 +215,14 @@ def _from_grid(path: Path, grid: list[tuple[int, list[str]]]) -> Roster:
             continue
         col = column_name(heading)
         if col in seen:
-            raise InputError(f"{name}: the headings '{seen[col]}' and '{heading}' are the same "
-                             f"column ({col})")
+            raise InputError(_("{file}: the headings '{first}' and '{second}' are the same "
+                               "column ({column})").format(file=name, first=seen[col],
+                                                           second=heading, column=col))
         seen[col] = heading
         columns.append(col)
     if not seen:
-        raise InputError(f"{name}: row {head_number} has no column headings")
+        raise InputError(_("{file}: row {number} has no column headings").format(
+            file=name, number=head_number))
     roster = Roster(path, [c for c in columns if c])
     for number, cells in filled[1:]:
         values: dict[str, str] = {}
@@ -222,12 +231,13 @@ def _from_grid(path: Path, grid: list[tuple[int, list[str]]]) -> Roster:
             if col:
                 values[col] = cell
             elif cell and not (i < len(headings) and headings[i].startswith("#")):
-                raise InputError(f"{name}: row {number} has a value in column {i + 1}, "
-                                 "which has no heading")
+                raise InputError(_("{file}: row {number} has a value in column {column}, "
+                                   "which has no heading").format(file=name, number=number,
+                                                                  column=i + 1))
         if any(values.values()):
             roster.rows.append(RosterRow(number, values))
     if not roster.rows:
-        raise InputError(f"{name}: no rows below the headings")
+        raise InputError(_("{file}: no rows below the headings").format(file=name))
     return roster
 
 
@@ -237,10 +247,13 @@ def check_columns(roster: Roster, used_by_templates: set[str]) -> None:
     if not unknown:
         return
     known = ", ".join(f"{c.name} ({c.aliases[0]})" if c.aliases else c.name for c in COLUMNS)
-    raise InputError(f"{roster.name}: unknown column{'s' if len(unknown) > 1 else ''} "
-                     f"{', '.join(repr(c) for c in unknown)} (known: {known}; a column of "
-                     "your own must be read by a template as row.NAME, and a heading "
-                     "starting with # is ignored)")
+    raise InputError(ngettext(
+        "{file}: unknown column {columns} (known: {known}; a column of your own must be read "
+        "by a template as row.NAME, and a heading starting with # is ignored)",
+        "{file}: unknown columns {columns} (known: {known}; a column of your own must be read "
+        "by a template as row.NAME, and a heading starting with # is ignored)",
+        len(unknown)).format(file=roster.name, columns=", ".join(repr(c) for c in unknown),
+                             known=known))
 
 
 def template_row_fields(formats: list[str], compile_: bool, template_dirs: list[Path]) -> set[str]:
@@ -305,8 +318,9 @@ def name_column(roster: Roster, name_by: str | None) -> str:
         return roster.columns[0]
     col = column_name(name_by)
     if col not in roster.columns:
-        raise InputError(f"--name-by {name_by}: {roster.name} has no such column (its columns: "
-                         f"{', '.join(roster.columns)})")
+        raise InputError(_("--name-by {column}: {file} has no such column (its columns: "
+                           "{columns})").format(column=name_by, file=roster.name,
+                                                columns=", ".join(roster.columns)))
     return col
 
 
@@ -317,8 +331,9 @@ def plan_rows(roster: Roster, base: BuildOptions, sources: list[str], compile_: 
 
     col = name_column(roster, name_by)
     if "title" in roster.columns and not compile_ and len(set(sources)) > 1:
-        raise InputError(f"{roster.name}: the title column gives one article's title: build one "
-                         "article, or several with --compile (the booklet's title)")
+        raise InputError(_("{file}: the title column gives one article's title: build one "
+                           "article, or several with --compile (the booklet's title)").format(
+                               file=roster.name))
     taken = {MANIFEST_NAME.casefold()}
     plans: list[RowPlan] = []
     problems: list[RowProblem] = []
@@ -327,11 +342,12 @@ def plan_rows(roster: Roster, base: BuildOptions, sources: list[str], compile_: 
         folder = _unique(safe_name(raw, fallback=""), taken) if raw.strip() else ""
         try:
             if not folder:
-                raise InputError(f"{col} is empty, and it names the row's folder")
+                raise InputError(_("{column} is empty, and it names the row's folder").format(
+                    column=col))
             opts = row_options(row, base, folder, sources, compile_, roster.name)
         except StudykitError as err:
-            problems.append(RowProblem(row.number, folder, f"{roster.name}: {row.label()}: {err}",
-                                       err.exit_code))
+            problems.append(RowProblem(row.number, folder, _("{file}: row {number}: {error}").format(
+                file=roster.name, number=row.number, error=err), err.exit_code))
             continue
         plans.append(RowPlan(row.number, folder, opts))
     return plans, problems
@@ -373,19 +389,20 @@ def row_options(row: RosterRow, base: BuildOptions, folder: str, sources: list[s
         word = v["variant"].strip()
         variant = VARIANT_WORDS.get(word, word.lower())
         if variant not in VARIANTS:
-            raise InputError(f"variant: '{word}' is not one of {', '.join(VARIANTS)} "
-                             f"({', '.join(VARIANT_WORDS)})")
+            raise InputError(_("variant: '{value}' is not one of {choices} ({words})").format(
+                value=word, choices=", ".join(VARIANTS), words=", ".join(VARIANT_WORDS)))
         if base.variant == "plain" and variant != "plain":
-            raise InputError(f"variant: '{word}' in a plain build (--variant plain), which makes "
-                             "no study aids: build without --variant plain, and give plain in "
-                             "the rows that want it")
+            raise InputError(_("variant: '{value}' in a plain build (--variant plain), which "
+                               "makes no study aids: build without --variant plain, and give "
+                               "plain in the rows that want it").format(value=word))
         opts.variant = variant
         if variant == "plain":
             opts.aids = AidOptions.none()
     if v.get("paper"):
         paper = {p.lower(): p for p in PAPERS}.get(v["paper"].strip().lower())
         if paper is None:
-            raise InputError(f"paper: '{v['paper']}' is not one of {', '.join(PAPERS)}")
+            raise InputError(_("paper: '{value}' is not one of {choices}").format(
+                value=v["paper"], choices=", ".join(PAPERS)))
         opts.paper = paper
     if v.get("title"):
         if compile_:
@@ -428,7 +445,7 @@ def write_manifest(out_dir: Path, plans: list[RowPlan], problems: list[RowProble
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(["row", "folder", "status", "files", "error"])
-    for _, cells in sorted(lines):
+    for _number, cells in sorted(lines):
         writer.writerow(cells)
     path = Path(out_dir) / MANIFEST_NAME
     write_atomic(path, ("\ufeff" + buf.getvalue()).encode("utf-8"))

@@ -39,13 +39,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import EXIT_BUG, EXIT_ENVIRONMENT, EnvironmentProblem, InputError
+from pipeline.i18n import _
 
 if TYPE_CHECKING:
     from pipeline.build import Job, JobResult
     from pipeline.options import BuildOptions
 
 ENV_VAR = "STUDYKIT_SCHEDULER"
-INSTALL = "pip install 'studykit[dask]'"
 CONNECT_TIMEOUT = 20  # seconds to reach a scheduler
 RETRIES = 1  # a failed task is submitted once more
 _LOCAL = re.compile(r"local:(\d+)")
@@ -59,24 +59,29 @@ def parse_address(value: str) -> str:
     m = _LOCAL.fullmatch(value)
     if m:
         if not 1 <= int(m.group(1)) <= 512:
-            raise InputError(f"--scheduler {value}: the number of local workers must be "
-                             "from 1 to 512")
+            raise InputError(_("--scheduler {address}: the number of local workers must be "
+                               "from 1 to 512").format(address=value))
         return value
     if value.startswith("local"):
-        raise InputError(f"--scheduler {value}: expected local:N, e.g. local:4")
+        raise InputError(_("--scheduler {address}: expected local:N, e.g. local:4").format(
+            address=value))
     if "://" not in value:
         value = "tcp://" + value
     if not re.fullmatch(r"[a-z0-9+]+://[^\s/]+(:\d+)?/?", value):
-        raise InputError(f"--scheduler {value}: expected tcp://HOST:PORT or local:N")
+        raise InputError(_("--scheduler {address}: expected tcp://HOST:PORT or local:N").format(
+            address=value))
     return value
 
 
 def require_dask() -> None:
     """A one-line error naming the extra when Dask's ``distributed`` is not installed."""
-    import importlib.util
+    from pipeline.extras import install_hint, missing
 
-    if importlib.util.find_spec("distributed") is None:
-        raise EnvironmentProblem(f"--scheduler needs Dask, which is not installed: {INSTALL}")
+    absent = missing("dask")
+    if absent:
+        raise EnvironmentProblem(_("--scheduler needs Dask ({parts}), which is not installed: "
+                                   "{command}").format(parts=", ".join(absent),
+                                                       command=install_hint("dask")))
 
 
 # --- what travels ----------------------------------------------------------------------
@@ -148,7 +153,8 @@ def _read(path: Path) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        raise InputError(_("{file}: cannot read: {reason}").format(
+            file=path, reason=exc.strerror or exc)) from exc
 
 
 # --- on the worker -----------------------------------------------------------------------
@@ -159,12 +165,22 @@ _ONE_AT_A_TIME = threading.Lock()
 
 
 def run_shipped(job: Job, opts: BuildOptions, fingerprint: str, sources: dict[str, bytes],
-                templates: dict[str, bytes], files: dict[str, bytes]) -> Shipped:
+                templates: dict[str, bytes], files: dict[str, bytes],
+                language: str | None = None) -> Shipped:
     """Run one job in a temporary folder made of its inputs; its outputs back as bytes.
 
-    Runs on a Dask worker.  Errors of the job are its result; an exception out of
-    here (a full disk) is the task failing, which the client retries once.
+    Runs on a Dask worker, its messages in ``language`` (the build's).  Errors of the job
+    are its result; an exception out of here (a full disk) is the task failing, which
+    the client retries once.
     """
+    from pipeline.i18n import use_language
+
+    with use_language(language):
+        return _run_shipped(job, opts, fingerprint, sources, templates, files)
+
+
+def _run_shipped(job: Job, opts: BuildOptions, fingerprint: str, sources: dict[str, bytes],
+                 templates: dict[str, bytes], files: dict[str, bytes]) -> Shipped:
     import socket
 
     from pipeline.build import run_job
@@ -174,8 +190,9 @@ def run_shipped(job: Job, opts: BuildOptions, fingerprint: str, sources: dict[st
         from pipeline import __version__
 
         return Shipped("failed", exit_code=EXIT_ENVIRONMENT,
-                       error=f"the Dask worker on {socket.gethostname()} runs another studykit "
-                             f"({__version__}, other code): install the same one on every worker")
+                       error=_("the Dask worker on {host} runs another studykit ({version}, "
+                               "other code): install the same one on every worker").format(
+                                   host=socket.gethostname(), version=__version__))
     with _ONE_AT_A_TIME, tempfile.TemporaryDirectory(prefix="studykit-job-") as tmp:
         root = Path(tmp)
         names: dict[str, str] = {}  # path here → the name the user knows
@@ -242,15 +259,17 @@ def connect(address: str, quiet_logs: bool = True) -> Iterator[Any]:
                         host="127.0.0.1", dashboard_address=None,
                         silence_logs=logging.CRITICAL if quiet_logs else logging.WARNING))
             except Exception as exc:  # noqa: BLE001 - no ports, no processes
-                raise EnvironmentProblem(f"--scheduler {address}: cannot start the local Dask "
-                                         f"workers ({type(exc).__name__}: {exc})") from exc
+                raise EnvironmentProblem(_("--scheduler {address}: cannot start the local Dask "
+                                           "workers ({reason})").format(
+                    address=address, reason=f"{type(exc).__name__}: {exc}")) from exc
             client = stack.enter_context(Client(cluster))
         else:
             try:
                 client = stack.enter_context(Client(address, timeout=CONNECT_TIMEOUT))
             except (OSError, TimeoutError) as exc:
-                raise EnvironmentProblem(f"--scheduler {address}: cannot reach the Dask "
-                                         f"scheduler ({exc})") from exc
+                raise EnvironmentProblem(_("--scheduler {address}: cannot reach the Dask "
+                                           "scheduler ({reason})").format(
+                    address=address, reason=exc)) from exc
         yield client
 
 
@@ -305,8 +324,9 @@ def run_on(client: Any, todo: list[Job], opts: BuildOptions, inputs: Inputs,
 
     from pipeline.build import JobResult
     from pipeline.cache import code_fingerprint
+    from pipeline.i18n import current
 
-    fingerprint = code_fingerprint()
+    fingerprint, language = code_fingerprint(), current()
     pending = list(reversed(todo))  # popped from the end: the plan's order (longest first)
     tries: dict[int, int] = {}
     running: dict[Any, Job] = {}
@@ -316,7 +336,7 @@ def run_on(client: Any, todo: list[Job], opts: BuildOptions, inputs: Inputs,
     def submit(job: Job) -> None:
         o = job.opts or opts
         fut = client.submit(task, dataclasses.replace(job, opts=None), o, fingerprint,
-                            *inputs.for_job(job, o),
+                            *inputs.for_job(job, o), language,
                             key=f"studykit-{job.fmt}-{uuid.uuid4().hex}", pure=False)
         running[fut] = job
         done.add(fut)
@@ -350,12 +370,12 @@ def run_on(client: Any, todo: list[Job], opts: BuildOptions, inputs: Inputs,
 
 def _lost(exc: BaseException) -> str:
     """The one line for a job that failed on the cluster ``RETRIES + 1`` times."""
-    tries = f"{RETRIES + 1} times"
     if type(exc).__name__ == "KilledWorker":
-        return (f"internal error: the Dask worker running it died, {tries} (killed, out of "
-                "memory or crashed: see the workers' logs)")
+        return _("internal error: the Dask worker running it died, {n} times (killed, out of "
+                 "memory or crashed: see the workers' logs)").format(n=RETRIES + 1)
     first = (str(exc).strip().splitlines() or [""])[0][:200]
-    return f"internal error: the Dask job failed {tries} ({type(exc).__name__}: {first})"
+    return _("internal error: the Dask job failed {n} times ({reason})").format(
+        n=RETRIES + 1, reason=f"{type(exc).__name__}: {first}")
 
 
 def _written(job: Job, o: BuildOptions, shipped: Shipped) -> JobResult:

@@ -102,6 +102,12 @@ def test_wrapping_never_starts_a_line_with_closing_punctuation():
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")
 
 
+def test_wrapping_keeps_an_opening_bracket_before_what_follows_it():
+    from pipeline.cli_help import wrap
+
+    assert wrap("名单（.csv 或 .xlsx）：每行一份", 80) == "名单（.csv 或 .xlsx）：每行一份"
+
+
 def test_environment_decides_the_language():
     assert language_from_environment({"LANG": "zh_CN.UTF-8"}) == "zh"
     assert language_from_environment({"LANG": "zh_TW.UTF-8"}) == "zh"

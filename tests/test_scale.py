@@ -192,17 +192,19 @@ def test_bad_scheduler_addresses_are_one_line(tmp_path, corpus, capsys, given, m
 
 
 def test_without_dask_the_error_names_the_extra(tmp_path, corpus, capsys, monkeypatch):
-    import importlib.util
+    from pipeline.extras import EXTRAS
 
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "distributed" else real(name, *a))
+    monkeypatch.setitem(EXTRAS, "dask", ("studykit-no-such-part",))
     monkeypatch.setenv("STUDYKIT_SCHEDULER", "local:2")
     seed = shutil.copy(corpus / SEED, tmp_path / SEED)
     code, _, err = run(["build", str(seed), "-o", str(tmp_path / "o")], capsys)
     assert code == 5
-    assert err.strip() == ("studykit: error: --scheduler needs Dask, which is not installed: "
-                           "pip install 'studykit[dask]'")
+    assert err == ("studykit: error: --scheduler needs Dask (studykit-no-such-part), which is "
+                   "not installed: pip install 'studykit[dask]'\n")
+    assert not (tmp_path / "o").exists()
+    code, _, err = run(["--lang", "zh", "build", str(seed), "-o", str(tmp_path / "o")], capsys)
+    assert code == 5 and err == ("studykit: 错误：--scheduler 需要 Dask（studykit-no-such-part），"
+                                 "但没有安装：pip install 'studykit[dask]'\n")
 
 
 def test_an_unreachable_scheduler_is_one_line(tmp_path, corpus):
