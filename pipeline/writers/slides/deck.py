@@ -148,6 +148,67 @@ def set_run_fonts(run, latin: str, ea: str, size: float | None = None) -> None:
     ea_el.set("typeface", ea)
 
 
+class _SlideAdder:
+    """``prs.slides.add_slide`` in time independent of the deck's length.
+
+    python-pptx looks for the next slide id, the new slide's relationship and
+    the next slide and notes part names by scanning every slide already there,
+    so n slides cost n² (2,000 headings took minutes).  Here the id and part-name counters
+    start where python-pptx's own search says and count up, and a new slide
+    part is related without looking for an existing relationship (it has none).
+    Falls back to python-pptx's ``add_slide`` if its internals have changed.
+    """
+
+    def __init__(self, prs) -> None:
+        self.prs = prs
+        try:
+            from pptx.parts.slide import SlidePart
+
+            self.slide_part = SlidePart
+            self.ids = prs.slides._sldIdLst
+            self.next_id = self.ids._next_id
+            self.rels = prs.part._rels
+            _count_partnames(prs.part.package)
+            self.fast = callable(getattr(self.rels, "_add_relationship", None))
+        except (AttributeError, ImportError):  # pragma: no cover - another python-pptx
+            self.fast = False
+
+    def add(self, layout):
+        if not self.fast:  # pragma: no cover
+            return self.prs.slides.add_slide(layout)
+        part = self.prs.part
+        name = part.package.next_partname("/ppt/slides/slide%d.xml")
+        slide_part = self.slide_part.new(name, part.package, layout.part)
+        rId = self.rels._add_relationship(RT.SLIDE, slide_part)
+        slide = slide_part.slide
+        slide.shapes.clone_layout_placeholders(layout)
+        self.ids._add_sldId(id=self.next_id, rId=rId)
+        self.next_id += 1
+        return slide
+
+
+def _count_partnames(package) -> None:
+    """Give ``package`` a ``next_partname`` that scans the parts once per name pattern."""
+    from pptx.opc.packuri import PackURI
+
+    used: dict[str, tuple[set[str], list[int]]] = {}
+
+    def next_partname(tmpl: str):
+        if tmpl not in used:
+            prefix = tmpl[: (tmpl % 42).find("42")]
+            names = {str(p.partname) for p in package.iter_parts()
+                     if p.partname.startswith(prefix)}
+            used[tmpl] = (names, [1])
+        names, counter = used[tmpl]
+        while tmpl % counter[0] in names:
+            counter[0] += 1
+        name = tmpl % counter[0]
+        names.add(name)
+        return PackURI(name)
+
+    package.next_partname = next_partname
+
+
 class _Deck:
     """Adds plan slides to a presentation, one layout role at a time."""
 
@@ -156,13 +217,14 @@ class _Deck:
         self.strict = strict
         self.sizes = LARGE_PRINT_SIZES if large else SIZES
         self.one_line = LARGE_PRINT_ONE_LINE if large else ONE_LINE
+        self.adder = _SlideAdder(prs)
         fonts = theme_fonts(prs)
         self.heading_fonts, self.body_fonts = fonts["major"], fonts["minor"]
         self.layouts = {role: pick_layout(prs, role) for role in LAYOUT_NAMES}
 
     def add(self, plan: Slide) -> None:
         role = ROLE[plan.kind]
-        slide = self.prs.slides.add_slide(self.layouts[role])
+        slide = self.adder.add(self.layouts[role])
         title_ph, bodies = _placeholders(slide)
         notes = list(plan.notes)
         used = []
