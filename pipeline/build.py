@@ -117,32 +117,43 @@ def run_job(job: Job, opts: BuildOptions, docs: list[Document] | None = None) ->
 
     ``docs``: the job's sources already read and prepared (else they are read here).
     """
+    from pipeline.limits import output_limits
     from pipeline.writers import get_writer
 
     start = time.perf_counter()
     if job.stem:
         opts = dataclasses.replace(opts, output_stem=job.stem)
     try:
-        if docs is None:
-            docs = [prepare(load(s, opts), opts) for s in job.sources]
-        if job.fmt == "compile":
-            from pipeline.writers.booklet import write_compilation
+        with output_limits(opts.timeout, worker=_IN_WORKER):
+            if docs is None:
+                docs = [prepare(load(s, opts), opts) for s in job.sources]
+            if job.fmt == "compile":
+                from pipeline.writers.booklet import write_compilation
 
-            outputs = write_compilation(docs, opts)
-        else:
-            outputs = get_writer(job.fmt)(docs[0], opts)
+                outputs = write_compilation(docs, opts)
+            else:
+                outputs = get_writer(job.fmt)(docs[0], opts)
         return JobResult(job, "built", [Path(p) for p in outputs],
                          seconds=time.perf_counter() - start)
     except Exception as exc:
         return _failure(job, exc, start)
 
 
+_IN_WORKER = False  # set in worker processes: a job stuck in C code may end the process
+
+
 def _failure(job: Job, exc: Exception, start: float) -> JobResult:
     """A failed job's result: one line, its exit code, the traceback for --debug."""
+    from pipeline.limits import describe
+
     seconds, trace = time.perf_counter() - start, traceback.format_exc()
     if isinstance(exc, StudykitError):
         return JobResult(job, "failed", error=str(exc), exit_code=exc.exit_code,
                          seconds=seconds, traceback=trace)
+    limit = describe(exc)
+    if limit:  # out of memory under the limit
+        return JobResult(job, "failed", error=limit, exit_code=EXIT_INPUT, seconds=seconds,
+                         traceback=trace)
     # a bug in a writer: report it, build the rest
     return JobResult(job, "failed", error=_("internal error: {error}").format(
                          error=f"{type(exc).__name__}: {exc}"),
@@ -224,6 +235,8 @@ def _on_sigterm(signum, frame) -> None:  # noqa: ARG001
 def _worker_init(parent: int, formats: tuple[str, ...]) -> None:
     from pipeline.cache import close_inherited_locks
 
+    global _IN_WORKER
+    _IN_WORKER = True
     close_inherited_locks()  # forked while the parent held the build lock
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -22,15 +24,16 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from pipeline.errors import TemplateError
+from pipeline.errors import TemplateError, plain_reason
 from pipeline.i18n import _
 from pipeline.model import Document
 from pipeline.options import BuildOptions
-from pipeline.templating import resolve
+from pipeline.templating import _short, resolve
 from pipeline.writers.context import column_shares
 from pipeline.writers.slides import textfit
 from pipeline.writers.slides.plan import ELLIPSIS, Limits, Slide, build_plan
 from pipeline.writers.titles import break_title
+from pipeline.ziplimits import read_checked
 
 DEFAULT_EA = "Microsoft YaHei"
 PT = 12700  # EMU per point
@@ -73,9 +76,11 @@ def render_deck(doc: Document, opts: BuildOptions, plan: list[Slide] | None = No
     """The deck as .pptx bytes; re-plans with fewer key points per slide if a box is small."""
     limits = Limits.for_variant(opts.variant)
     plan = plan or build_plan(doc, opts, limits)
+    template = template_bytes(opts)
     while True:
         try:
-            return _render(plan, opts, strict=limits.bullets > 1)
+            return _render(plan, template, strict=limits.bullets > 1,
+                           large=opts.variant == "large-print")
         except _Overflow:
             limits = dataclasses.replace(limits, bullets=limits.bullets - 1,
                                          agenda=max(1, limits.agenda - 1),
@@ -89,15 +94,27 @@ def template_path(opts: BuildOptions) -> Path:
         resolve("slides", "slides.pptx", opts.template_dirs)
 
 
-def _render(plan: list[Slide], opts: BuildOptions, strict: bool) -> bytes:
+def template_bytes(opts: BuildOptions) -> tuple[str, bytes]:
+    """(name, bytes) of the .pptx template, unpacked once within limits (``ziplimits``)."""
     path = template_path(opts)
+    name = _short(str(path))
+    data = read_checked(path, TemplateError, "not a usable PowerPoint (.pptx) file", name,
+                        required=("ppt/presentation.xml", "[Content_Types].xml"))
+    return name, data
+
+
+def _render(plan: list[Slide], template: tuple[str, bytes], strict: bool,
+            large: bool = False) -> bytes:
+    name, data = template
     try:
-        prs = Presentation(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, OSError, etree.XMLSyntaxError) as exc:
+        prs = Presentation(io.BytesIO(data))
+        _drop_slides(prs)
+        deck = _Deck(prs, strict, large=large)
+    except (PackageNotFoundError, KeyError, ValueError, OSError, EOFError, AttributeError,
+            IndexError, TypeError, NotImplementedError, zipfile.BadZipFile, zlib.error,
+            etree.LxmlError) as exc:
         raise TemplateError(_("{path}: not a usable PowerPoint (.pptx) file ({exc})").format(
-                                path=path, exc=exc)) from exc
-    _drop_slides(prs)
-    deck = _Deck(prs, strict, large=opts.variant == "large-print")
+                                path=name, exc=plain_reason(exc))) from exc
     for slide in plan:
         deck.add(slide)
     out = io.BytesIO()

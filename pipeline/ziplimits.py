@@ -1,0 +1,102 @@
+"""Zip containers (.docx sources, .docx and .pptx templates) opened within limits.
+
+A small .docx may unpack to gigabytes (a "zip bomb"), and a zip's directory
+may lie about the sizes.  ``check_zip`` looks at the directory first (cheap
+refusals), then decompresses every member in small steps, counting what
+really comes out, and stops as soon as the total or a member's compression
+ratio goes over the limit.  The caller then opens the *same bytes* with its
+library (python-docx, python-pptx), which can no longer unpack more than was
+counted.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+
+from pipeline.errors import StudykitError
+
+MAX_UNPACKED = 100 * 1024 * 1024  # all members together, decompressed
+MAX_RATIO = 200  # decompressed / compressed size of one member (XML gives ~5–20)
+MAX_MEMBERS = 10_000
+_RATIO_FROM = 1024 * 1024  # small members may compress better (runs of spaces)
+_CHUNK = 256 * 1024
+
+
+class ZipLimitError(ValueError):
+    """What is wrong with the archive, in words; the caller adds the file name."""
+
+
+def check_zip(data: bytes, *, max_unpacked: int = MAX_UNPACKED, max_ratio: float = MAX_RATIO,
+              required: tuple[str, ...] = ()) -> None:
+    """Raise ``ZipLimitError`` unless ``data`` is a readable zip within the limits.
+
+    ``required``: member names of which at least one must be present.
+    """
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
+        raise ZipLimitError("damaged or truncated zip archive") from exc
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise ZipLimitError(f"more than {MAX_MEMBERS:,} files in the archive")
+        names = {i.filename for i in infos}
+        if required and not names.intersection(required):
+            raise ZipLimitError("a zip archive, but not of the expected kind")
+        if sum(i.file_size for i in infos) > max_unpacked:
+            raise ZipLimitError(_too_big(max_unpacked))
+        total = 0
+        for info in infos:
+            if info.is_dir():
+                continue
+            total = _count_member(zf, info, total, max_unpacked, max_ratio)
+
+
+def _count_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, total: int, max_unpacked: int,
+                  max_ratio: float) -> int:
+    size = 0
+    try:
+        with zf.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                size += len(chunk)
+                if total + size > max_unpacked:
+                    raise ZipLimitError(_too_big(max_unpacked))
+                if size > _RATIO_FROM and size > max_ratio * max(info.compress_size, 1):
+                    raise ZipLimitError(f"{info.filename} unpacks to more than {max_ratio:g} "
+                                        "times its packed size (a zip bomb?)")
+    except ZipLimitError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        raise ZipLimitError(f"damaged archive: {info.filename} cannot be unpacked") from exc
+    except NotImplementedError as exc:
+        raise ZipLimitError(f"{info.filename} is packed in a way that cannot be read "
+                            "(encrypted, or an unusual compression)") from exc
+    except RuntimeError as exc:  # encrypted members
+        raise ZipLimitError(f"{info.filename} is encrypted") from exc
+    return total + size
+
+
+def _too_big(limit: int) -> str:
+    return f"unpacks to more than {limit // (1024 * 1024)} MiB"
+
+
+def read_checked(path, error: type[StudykitError], problem: str, shown: str = "",
+                 **limits) -> bytes:
+    """A container file's bytes, checked; failures are ``error('<shown>: <problem> (why)')``,
+    e.g. problem "not a readable Word document"."""
+    shown = shown or str(path)
+    limit = limits.get("max_unpacked", MAX_UNPACKED)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise error(f"{shown}: cannot read ({exc.strerror or exc})") from exc
+    if len(data) > limit:
+        raise error(f"{shown}: {problem} (larger than {limit // (1024 * 1024)} MiB)")
+    try:
+        check_zip(data, **limits)
+    except ZipLimitError as exc:
+        raise error(f"{shown}: {problem} ({exc})") from exc
+    return data
