@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import logging
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,7 +142,36 @@ def css_stack(families: list[str]) -> str:
 
 def cjk_filter(text: Any) -> Markup:
     """Escape text for HTML and keep forbidden line starts/ends together (kinsoku)."""
-    return Markup(protect(str(escape("" if text is None else text))))
+    return Markup(split_boxes(protect(str(escape("" if text is None else text)))))
+
+
+# WeasyPrint re-encodes a text box's remaining text for every line it breaks, so a
+# paragraph of one box costs its length squared (a 300,000-character run-on paragraph
+# took minutes).  Longer texts are cut into boxes of about this many characters by
+# empty inline elements, where a line could break anyway: after a Han character or a
+# closing mark, before one that may start a line.
+BOX_CHARS = 1000
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_BOX_CUT = re.compile(f"(?<=[{_HAN}，。、；：？！”’）》」』])(?=[{_HAN}“‘（《「『])")
+
+
+def split_boxes(html_text: str, size: int = BOX_CHARS) -> str:
+    """Escaped, kinsoku-protected text with ``<span></span>`` every ``size`` or so characters."""
+    if len(html_text) <= size:
+        return html_text
+    parts, start = [], 0
+    while len(html_text) - start > size:
+        cut = _BOX_CUT.search(html_text, start + size // 2, start + size)
+        end = cut.start() if cut else start + size
+        if not cut:  # no safe point within reach: look on, one match, linear overall
+            cut = _BOX_CUT.search(html_text, start + size)
+            if cut is None:
+                break
+            end = cut.start()
+        parts.append(html_text[start:end])
+        start = end
+    parts.append(html_text[start:])
+    return "<span></span>".join(parts)
 
 
 # --- what the templates see -------------------------------------------------
