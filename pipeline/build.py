@@ -43,7 +43,8 @@ def load(source: str, opts: BuildOptions | None = None) -> Document:
     from pipeline.loading import load_document
 
     return load_document(source, corrections=opts.corrections.get(source) if opts else None,
-                         ocr=opts.ocr if opts else False)
+                         ocr=opts.ocr if opts else False,
+                         encoding_errors=opts.encoding_errors if opts else "strict")
 
 
 def prepare(doc: Document, opts: BuildOptions) -> Document:

@@ -63,6 +63,13 @@ def cli(lang: str | None, debug: bool, quiet: bool, verbose: bool) -> None:
     State.verbose = verbose and not quiet
 
 
+_ENCODING_ERRORS = click.option(
+    "--encoding-errors", type=click.Choice(["strict", "replace"]), default="strict",
+    show_default=True,
+    help="What to do with bytes no encoding reads: stop with an error, or replace each "
+         "with � and say how many.")
+
+
 def _reading_options(f):
     """What `parse` and `check` share: the input format, corrections, the workspace."""
     options = [
@@ -73,6 +80,7 @@ def _reading_options(f):
         click.option("--ocr", is_flag=True,
                      help="Read scanned PDF pages with Tesseract OCR (tesseract-ocr-chi-sim)."),
         _metadata_option,
+        _ENCODING_ERRORS,
         click.option("-w", "--workspace", type=click.Path(exists=True, file_okay=False,
                                                           path_type=Path),
                      help="The workspace whose corrections ([articles.\"FILE\"] in "
@@ -91,7 +99,7 @@ _metadata_option = click.option(
 
 
 def _read_corrected(source: str, input_format: str | None, metadata: tuple[str, ...],
-                    workspace: Path | None, ocr: bool = False):
+                    workspace: Path | None, ocr: bool = False, encoding_errors: str = "strict"):
     """The source's model with the workspace's and -M corrections; and whether in a workspace."""
     from pipeline.config import find_workspace, load_config
     from pipeline.corrections import Corrections, from_metadata
@@ -103,7 +111,17 @@ def _read_corrected(source: str, input_format: str | None, metadata: tuple[str, 
         corrections = load_config(root).articles.get(Path(source).name, corrections)
     if metadata:
         corrections = corrections.merged(from_metadata(metadata))
-    return load_document(source, input_format, corrections, ocr=ocr), root is not None
+    doc = load_document(source, input_format, corrections, ocr=ocr,
+                        encoding_errors=encoding_errors)
+    _warn_replaced(doc)
+    return doc, root is not None
+
+
+def _warn_replaced(doc) -> None:
+    """--encoding-errors replace: say on standard error how many bytes were replaced."""
+    for w in doc.warnings:
+        if w.code == "encoding-errors" and not State.quiet:
+            click.echo(f"studykit: warning: {doc.source_file}: {w.message}", err=True)
 
 
 @cli.command()
@@ -113,12 +131,12 @@ def _read_corrected(source: str, input_format: str | None, metadata: tuple[str, 
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output (- for standard output).")
 def parse(source: str, fmt: str, input_format: str | None, metadata: tuple[str, ...],
-          workspace: Path | None, ocr: bool, output: Path | None) -> None:
+          encoding_errors: str, workspace: Path | None, ocr: bool, output: Path | None) -> None:
     """Parse SOURCE (a file, or - for standard input) and print the document model.
 
     The model, edited, builds like a source: `studykit build article.json`.
     """
-    doc, _ = _read_corrected(source, input_format, metadata, workspace, ocr)
+    doc, _ = _read_corrected(source, input_format, metadata, workspace, ocr, encoding_errors)
     _emit(output, doc.to_json() + "\n")
 
 
@@ -131,7 +149,7 @@ def parse(source: str, fmt: str, input_format: str | None, metadata: tuple[str, 
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Your own glossary file (TOML), may be repeated: its definitions count.")
 def check(source: str, input_format: str | None, metadata: tuple[str, ...],
-          workspace: Path | None, ocr: bool, output: Path | None,
+          encoding_errors: str, workspace: Path | None, ocr: bool, output: Path | None,
           glossaries: tuple[Path, ...]) -> None:
     """Show how SOURCE was understood: what to review (with how to correct it), metadata,
     outline, corrections applied, discarded lines, and the study aids it gets (genre, aids
@@ -140,7 +158,8 @@ def check(source: str, input_format: str | None, metadata: tuple[str, ...],
     from pipeline.options import AidOptions
     from pipeline.report import render_check
 
-    doc, in_workspace = _read_corrected(source, input_format, metadata, workspace, ocr)
+    doc, in_workspace = _read_corrected(source, input_format, metadata, workspace, ocr,
+                                        encoding_errors)
     doc = enrich(doc, AidOptions(glossary_files=list(glossaries)))
     report = render_check(doc, Path(source).name if source != "-" else "",
                           workspace=in_workspace and source != "-" and not metadata)
@@ -266,6 +285,7 @@ def _build_options(f):
                      help="Processes to build with [default: all cores]."),
         click.option("--ocr", is_flag=True,
                      help="Read scanned PDF pages with Tesseract OCR (tesseract-ocr-chi-sim)."),
+        _ENCODING_ERRORS,
         click.option("--timeout", type=click.FloatRange(min=0), default=None,
                      help="Seconds each output may take before it is stopped with an error "
                           "[default: 120, or `timeout` in studykit.toml; 0: no limit]."),
@@ -370,7 +390,8 @@ def make_request(params: dict) -> Request:
                         slides_template=slides_template,
                         compile_title=params["title"] if params["compile_"] else "",
                         ocr=bool(params.get("ocr")),
-                        timeout=cfg.timeout if params.get("timeout") is None else params["timeout"])
+                        timeout=cfg.timeout if params.get("timeout") is None else params["timeout"],
+                        encoding_errors=params.get("encoding_errors") or "strict")
     opts.corrections, notes = _request_corrections(sources, _title_metadata(params), cfg,
                                                    from_folder=not params["sources"])
     if "pdf" in formats or params["compile_"]:
