@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 import os
 import signal
 import sys
@@ -225,7 +226,7 @@ def _die_with_parent(parent: int) -> None:
             libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):  # pragma: no cover
             pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
+    if parent and os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
 
 
@@ -235,9 +236,11 @@ def _on_sigterm(signum, frame) -> None:  # noqa: ARG001
 
 def _worker_init(parent: int, formats: tuple[str, ...]) -> None:
     from pipeline.cache import close_inherited_locks
+    from pipeline.diagnostics import capture
 
     global _IN_WORKER
     _IN_WORKER = True
+    capture(logging.getLogger().isEnabledFor(logging.DEBUG))  # as in the parent (--debug)
     close_inherited_locks()  # forked while the parent held the build lock
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -260,8 +263,10 @@ def make_pool(workers: int | None = None, formats: tuple[str, ...] = ()) -> Proc
         ctx = mp.get_context("forkserver")
     else:  # pragma: no cover - Windows, macOS default
         ctx = mp.get_context("spawn")
+    # A forked worker's parent is this process; a fork server's workers are its children.
+    parent = os.getpid() if ctx.get_start_method() == "fork" else 0
     return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=ctx,
-                               initializer=_worker_init, initargs=(os.getpid(), formats))
+                               initializer=_worker_init, initargs=(parent, formats))
 
 
 def stop_pool(pool: ProcessPoolExecutor) -> None:

@@ -830,6 +830,9 @@ def main(argv: list[str] | None = None) -> None:
             value=bad))
         sys.exit(EXIT_INPUT)
     State.debug = "--debug" in args
+    from pipeline.diagnostics import capture
+
+    capture(State.debug)
     try:
         code = cli.main(args=args, prog_name="studykit", standalone_mode=False)
         if isinstance(code, int) and code:
