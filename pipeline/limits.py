@@ -41,7 +41,8 @@ def timeout_message(seconds: float) -> str:
     return f"took longer than {seconds:g} s (the time limit; raise it with --timeout)"
 
 
-MEMORY_MESSAGE = f"needed more memory than the limit ({MEMORY_MIB} MiB)"
+def memory_message() -> str:
+    return f"needed more memory than the limit ({MEMORY_MIB} MiB)"
 
 
 def _address_space() -> int:
@@ -53,7 +54,7 @@ def _address_space() -> int:
         return 0
 
 
-def limit_memory(mib: int = MEMORY_MIB) -> int | None:
+def limit_memory(mib: int | None = None) -> int | None:
     """Let this process's address space grow at most ``mib`` MiB from now on.
 
     Returns the previous soft limit (for ``restore_memory``), or None where
@@ -63,6 +64,7 @@ def limit_memory(mib: int = MEMORY_MIB) -> int | None:
         import resource
     except ImportError:  # pragma: no cover - Windows
         return None
+    mib = MEMORY_MIB if mib is None else mib
     used = _address_space()
     if not used or mib <= 0:
         return None
@@ -158,5 +160,5 @@ def describe(exc: BaseException) -> str | None:
     if isinstance(exc, LimitExceeded):
         return str(exc)
     if isinstance(exc, MemoryError):
-        return MEMORY_MESSAGE
+        return memory_message()
     return None

@@ -28,12 +28,14 @@ class ZipLimitError(ValueError):
     """What is wrong with the archive, in words; the caller adds the file name."""
 
 
-def check_zip(data: bytes, *, max_unpacked: int = MAX_UNPACKED, max_ratio: float = MAX_RATIO,
+def check_zip(data: bytes, *, max_unpacked: int | None = None, max_ratio: float | None = None,
               required: tuple[str, ...] = ()) -> None:
     """Raise ``ZipLimitError`` unless ``data`` is a readable zip within the limits.
 
     ``required``: member names of which at least one must be present.
     """
+    max_unpacked = MAX_UNPACKED if max_unpacked is None else max_unpacked
+    max_ratio = MAX_RATIO if max_ratio is None else max_ratio
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
@@ -87,7 +89,7 @@ def read_checked(path, error: type[StudykitError], problem: str, shown: str = ""
     """A container file's bytes, checked; failures are ``error('<shown>: <problem> (why)')``,
     e.g. problem "not a readable Word document"."""
     shown = shown or str(path)
-    limit = limits.get("max_unpacked", MAX_UNPACKED)
+    limit = limits.get("max_unpacked") or MAX_UNPACKED
     try:
         with open(path, "rb") as fh:
             data = fh.read(limit + 1)

@@ -129,6 +129,10 @@ def _attribution(before: str, cut: bool = False) -> tuple[str, str]:
         subject = subject[: w.start()]
     elif subject.endswith(("中", "上")) and len(subject) > 3 and whole:
         source, subject = subject[:-1], ""
+    subject = subject.lstrip("”’」』 ")  # the end of the quotation before, not a name
+    opening = max(subject.rfind(ch) for ch in _OPENING)
+    if opening >= 0 and not any(ch in subject[opening:] for ch in _CLOSING):
+        subject = subject[opening + 1:]  # after a mark never closed: a stray, not a name
     subject = re.sub(r"^(正如|如|就像|诚如|同时|其中|对此|他|她)", "", subject).strip()
     if len(subject) > 20:
         subject = ""

@@ -397,7 +397,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         messages = {404: _("not found (the build may have expired: build again)"),
                     405: _("method not allowed")}
         detail = exc.detail if exc.status_code == 413 else messages.get(exc.status_code, exc.detail)
-        return _error(str(detail), exc.status_code)
+        response = _error(str(detail), exc.status_code)
+        if exc.status_code in (408, 413):  # the rest of the body is not wanted: hang up
+            response.headers["Connection"] = "close"
+        return response
 
     @app.exception_handler(ClientDisconnect)
     async def client_gone(request: Request, exc: ClientDisconnect) -> JSONResponse:

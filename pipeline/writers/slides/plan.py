@@ -395,19 +395,21 @@ def _conserve(slides: list[Slide], texts: list[str]) -> None:
     """
     if not slides:
         return
-    have = _squash("\n".join(n for s in slides for n in s.notes))
+    notes = [_squash(n) for s in slides for n in s.notes]
+    have = "".join(notes)
     cursor = 0
-    added, added_keys = "", set()  # texts added here, also looked for (recent ones, or whole)
+    whole = set(notes)  # a text that is a whole note (or was added) is found anywhere
+    added = ""  # texts added here, also looked for (the recent ones)
     for text in texts:
         key = _squash(text)
-        if not key or key in added_keys:
+        if not key:
             continue
         found = have.find(key, cursor, cursor + len(key) + _REACH)
         if found < 0:
             found = have.find(key, max(cursor - _REACH - len(key), 0), cursor + len(key))
         if found >= 0:
             cursor = max(cursor, found + len(key))
-        elif added.find(key, max(len(added) - _REACH - len(key), 0)) < 0:
+        elif key not in whole and added.find(key, max(len(added) - _REACH - len(key), 0)) < 0:
             slides[-1].notes.append(text)
             added += key
-            added_keys.add(key)
+            whole.add(key)
