@@ -332,9 +332,13 @@ class PdfWorker:
         except (EOFError, OSError) as exc:
             self._proc.join(timeout=5)
             code = self._proc.exitcode
-            res = JobResult(job, "failed", exit_code=EXIT_BUG,
-                            error=_("internal error: a build process stopped ({reason})").format(
-                                reason=exc or code))
+            if code == 1:  # ended by the time limit's last resort (pipeline.limits.GRACE)
+                res = JobResult(job, "failed", exit_code=EXIT_INPUT,
+                                error=_("stopped: still running well past the time limit"))
+            else:
+                res = JobResult(job, "failed", exit_code=EXIT_BUG,
+                                error=_("internal error: a build process stopped ({reason})")
+                                .format(reason=exc or code))
         self.busy = False
         return res
 
@@ -556,7 +560,7 @@ def _execute(todo: list[Job], opts: BuildOptions, jobs: int | None,
         for fut in as_completed(futures):
             try:
                 res = fut.result()
-            except Exception as exc:  # a worker died (killed, out of memory)
+            except Exception as exc:  # a worker died (killed, out of memory, stuck in C code)
                 res = JobResult(futures[fut], "failed", exit_code=EXIT_BUG,
                                 error=_("internal error: a build process stopped ({reason})")
                                 .format(reason=exc))

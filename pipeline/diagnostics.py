@@ -16,21 +16,36 @@ import warnings
 _OWN = "studykit"  # our own loggers keep their handlers (serve's warnings)
 
 
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a message comes (tests swap it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("studykit: debug: %(name)s: %(message)s"))
+
+    @property  # type: ignore[override]
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:  # StreamHandler.__init__ sets it
+        pass
+
+
 def capture(debug: bool) -> None:
     """Route library output: to standard error with ``debug``, else nowhere."""
     logging.captureWarnings(True)  # warnings.warn → the "py.warnings" logger
     root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _Stderr)]:
+        root.removeHandler(handler)
     if debug:
-        if not any(getattr(h, "_studykit", False) for h in root.handlers):
-            handler = logging.StreamHandler(sys.stderr)
-            handler.setFormatter(logging.Formatter("studykit: debug: %(name)s: %(message)s"))
-            handler._studykit = True  # type: ignore[attr-defined]
-            root.addHandler(handler)
+        root.addHandler(_Stderr())
         root.setLevel(logging.DEBUG)
         warnings.simplefilter("default")
         sys.unraisablehook = sys.__unraisablehook__
         return
-    if not root.handlers:
+    root.setLevel(logging.WARNING)
+    if not any(isinstance(h, logging.NullHandler) for h in root.handlers):
         root.addHandler(logging.NullHandler())  # no "last resort" printing to stderr
     warnings.simplefilter("ignore")
     sys.unraisablehook = _ignore_unraisable
