@@ -18,6 +18,9 @@ import zlib
 from pipeline.errors import StudykitError
 
 MAX_UNPACKED = 100 * 1024 * 1024  # all members together, decompressed
+# The XML parts together: python-docx and python-pptx parse every one into a tree of
+# about 15 times its size (32 MiB of markup: ~0.6 GB, 20 s).  A 300-page report has 5–15 MiB.
+MAX_XML = 32 * 1024 * 1024
 MAX_RATIO = 200  # decompressed / compressed size of one member (XML gives ~5–20)
 MAX_MEMBERS = 10_000
 _RATIO_FROM = 1024 * 1024  # small members may compress better (runs of spaces)
@@ -29,13 +32,14 @@ class ZipLimitError(ValueError):
 
 
 def check_zip(data: bytes, *, max_unpacked: int | None = None, max_ratio: float | None = None,
-              required: tuple[str, ...] = ()) -> None:
+              max_xml: int | None = None, required: tuple[str, ...] = ()) -> None:
     """Raise ``ZipLimitError`` unless ``data`` is a readable zip within the limits.
 
     ``required``: member names of which at least one must be present.
     """
     max_unpacked = MAX_UNPACKED if max_unpacked is None else max_unpacked
     max_ratio = MAX_RATIO if max_ratio is None else max_ratio
+    max_xml = MAX_XML if max_xml is None else max_xml
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
@@ -49,11 +53,22 @@ def check_zip(data: bytes, *, max_unpacked: int | None = None, max_ratio: float 
             raise ZipLimitError("a zip archive, but not of the expected kind")
         if sum(i.file_size for i in infos) > max_unpacked:
             raise ZipLimitError(_too_big(max_unpacked))
-        total = 0
+        if sum(i.file_size for i in infos if _is_xml(i)) > max_xml:
+            raise ZipLimitError(_too_big(max_xml, "of XML"))
+        total = xml = 0
         for info in infos:
             if info.is_dir():
                 continue
-            total = _count_member(zf, info, total, max_unpacked, max_ratio)
+            size = _count_member(zf, info, total, max_unpacked, max_ratio)
+            total += size
+            if _is_xml(info):
+                xml += size
+                if xml > max_xml:
+                    raise ZipLimitError(_too_big(max_xml, "of XML"))
+
+
+def _is_xml(info: zipfile.ZipInfo) -> bool:
+    return info.filename.lower().endswith((".xml", ".rels"))
 
 
 def _count_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, total: int, max_unpacked: int,
@@ -77,11 +92,11 @@ def _count_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, total: int, max_un
                             "(encrypted, or an unusual compression)") from exc
     except RuntimeError as exc:  # encrypted members
         raise ZipLimitError(f"{info.filename} is encrypted") from exc
-    return total + size
+    return size
 
 
-def _too_big(limit: int) -> str:
-    return f"unpacks to more than {limit // (1024 * 1024)} MiB"
+def _too_big(limit: int, what: str = "") -> str:
+    return f"unpacks to more than {limit // (1024 * 1024)} MiB{' ' + what if what else ''}"
 
 
 def read_checked(path, error: type[StudykitError], problem: str, shown: str = "",

@@ -164,7 +164,11 @@ def test_docx_that_unpacks_too_far_is_refused(monkeypatch):
     data = _docx(body)
     assert len(data) < 400_000  # a small file …
     with pytest.raises(InputError, match="unpacks to more than 4 MiB"):
-        read_source(data, "bomb.docx")  # … refused while unpacking, not after
+        read_source(data, "bomb.docx")  # … refused before python-docx unpacks it
+    monkeypatch.setattr(ziplimits, "MAX_UNPACKED", 100 * 1024 * 1024)
+    monkeypatch.setattr(ziplimits, "MAX_XML", 4 * 1024 * 1024)
+    with pytest.raises(InputError, match="unpacks to more than 4 MiB of XML"):
+        read_source(data, "bomb.docx")
 
 
 def test_docx_zip_bomb_ratio_is_refused():
@@ -642,3 +646,26 @@ def _without(member: str) -> bytes:
             if info.filename != member:
                 zf.writestr(info.filename, src.read(info))
     return out.getvalue()
+
+
+@pytest.mark.parametrize("own_templates", [False, True])
+def test_weasyprint_giving_up_is_not_an_internal_error(tmp_path, monkeypatch, own_templates):
+    from pipeline.writers.booklet import typeset
+
+    class Fake:
+        class HTML:
+            def __init__(self, **kwargs):
+                pass
+
+            def render(self, **kwargs):
+                raise AssertionError  # as WeasyPrint did on a space before U+2029
+
+    monkeypatch.setattr(typeset, "load_weasyprint", lambda: Fake)
+    dirs = []
+    if own_templates:
+        (tmp_path / "templates" / "booklet").mkdir(parents=True)
+        (tmp_path / "templates" / "booklet" / "booklet.css").write_text("p { }", encoding="utf-8")
+        dirs = [tmp_path / "templates"]
+    with pytest.raises(TemplateError if own_templates else InputError,
+                       match="WeasyPrint could not lay out the booklet"):
+        typeset.layout("<p>x</p>", BuildOptions(template_dirs=dirs))

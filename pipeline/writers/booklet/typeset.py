@@ -466,10 +466,35 @@ def layout(html: str, opts: BuildOptions, fetcher: TemplateFetcher | None = None
     from pipeline.writers.booklet.cjk_justify import inter_character_justification
 
     fetcher = fetcher or TemplateFetcher(search_path("booklet", opts.template_dirs))
-    with inter_character_justification():
-        return weasyprint.HTML(string=html, base_url=fetcher.base_url,
-                               url_fetcher=fetcher.weasyprint_fetcher()).render(
-                                   font_config=_shared_fonts.get(fetcher.folders))
+    try:
+        with inter_character_justification():
+            return weasyprint.HTML(string=html, base_url=fetcher.base_url,
+                                   url_fetcher=fetcher.weasyprint_fetcher()).render(
+                                       font_config=_shared_fonts.get(fetcher.folders))
+    except (AssertionError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+            ZeroDivisionError, RecursionError) as exc:
+        raise _layout_failed(exc, opts) from exc
+
+
+def _layout_failed(exc: BaseException, opts: BuildOptions) -> Exception:
+    """WeasyPrint gave up on the HTML: the user's templates made it (exit 3), or the text did.
+
+    Such a failure is not studykit's bug to report as one (exit 70): the page is
+    what a template and a source made of it.
+    """
+    from pipeline.errors import InputError, TemplateError, plain_reason
+
+    reason = plain_reason(exc) if str(exc).strip() else "an internal check failed"
+    own = [Path(d) / "booklet" for d in opts.template_dirs if (Path(d) / "booklet").is_dir()]
+    if any(f.is_file() for d in own for f in d.iterdir()):
+        return TemplateError(f"{', '.join(_short_dir(d) for d in own)}: WeasyPrint could not lay "
+                             f"out the booklet these templates make ({reason})")
+    return InputError(f"WeasyPrint could not lay out the booklet ({reason})")
+
+
+def _short_dir(path: Path) -> str:
+    parts = path.parts
+    return "/".join(parts[parts.index("templates"):]) if "templates" in parts else str(path)
 
 
 class _SharedFonts:
