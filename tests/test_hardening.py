@@ -669,3 +669,26 @@ def test_weasyprint_giving_up_is_not_an_internal_error(tmp_path, monkeypatch, ow
     with pytest.raises(TemplateError if own_templates else InputError,
                        match="WeasyPrint could not lay out the booklet"):
         typeset.layout("<p>x</p>", BuildOptions(template_dirs=dirs))
+
+
+HOSTILE = st.text(alphabet=st.sampled_from(list("“”‘’「」『』《》（）【】。！？，、；：…—\n\n #一二三、（）1.①学习党的他指出说")
+                                           + ["\u2028", "\u2029", "\x0b", "\ufeff", "\u3000"]),
+                  max_size=4000)
+
+
+@settings(max_examples=80, deadline=None)
+@given(HOSTILE, st.sampled_from(["a.txt", "a.md"]))
+def test_fuzzed_text_gives_a_model_of_linear_size_or_a_clear_error(text, name):
+    """The fuzzing of issue 11 as a property: no internal error, and a model that does not
+    grow faster than its text (the stray-quote model was quadratic)."""
+    from pipeline.parser import parse
+    from pipeline.report import render_check
+
+    try:
+        doc = parse(read_source(text.encode(), name))
+    except InputError as err:
+        assert "\n" not in str(err)
+        return
+    size = len(doc.to_json())
+    assert size <= 40 * len(text) + 20_000, (size, len(text))
+    assert render_check(doc)
