@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
@@ -81,6 +82,10 @@ class Bounds:
 
     def __contains__(self, pos: object) -> bool:
         return isinstance(pos, int) and 0 <= pos < len(self.marks) and bool(self.marks[pos])
+
+    def __iter__(self) -> Iterator[int]:
+        """The offsets, in order."""
+        return (i for i, mark in enumerate(self.marks) if mark)
 
 
 # jieba segments runs of Han characters and ASCII word characters separately: cutting the
