@@ -121,7 +121,7 @@ def _warn_replaced(doc) -> None:
     """--encoding-errors replace: say on standard error how many bytes were replaced."""
     for w in doc.warnings:
         if w.code == "encoding-errors" and not State.quiet:
-            click.echo(f"studykit: warning: {doc.source_file}: {w.message}", err=True)
+            warning(_("{name}: {message}").format(name=doc.source_file, message=w.message))
 
 
 @cli.command()
@@ -323,8 +323,8 @@ def _workspace_sources(folder: Path) -> list[str]:
 def _check_compile(compile_: bool, formats: list[str]) -> None:
     """--compile makes the booklet: without pdf among the outputs it would do nothing."""
     if compile_ and "pdf" not in formats:
-        raise click.UsageError("--compile makes one booklet (pdf) of all sources: add pdf to "
-                               f"--to (now {','.join(formats)})")
+        raise click.UsageError(_("--compile makes one booklet (pdf) of all sources: add pdf to "
+                                 "--to (now {formats})").format(formats=",".join(formats)))
 
 
 def make_request(params: dict) -> Request:

@@ -226,7 +226,8 @@ def config_from_dict(data: dict[str, Any], root: Path | None = None,
             setattr(cfg, key, value)
         elif key == "timeout":
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise bad(key, f"expected a number of seconds (0: no limit), got {value!r}")
+                raise bad(key, _("expected a number of seconds (0: no limit), got {value!r}").format(
+                    value=value))
             cfg.timeout = float(value)
         elif key == "glossaries":
             items = [value] if isinstance(value, str) else value

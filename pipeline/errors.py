@@ -52,22 +52,24 @@ def plain_reason(exc: BaseException) -> str:
     import zipfile
     import zlib
 
+    from pipeline.i18n import _
+
     if isinstance(exc, MemoryError):
-        return "not enough memory"
+        return _("not enough memory")
     if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
-        return "damaged or truncated zip archive"
+        return _("damaged or truncated zip archive")
     if isinstance(exc, KeyError):
         missing = str(exc.args[0]) if exc.args else ""
-        return f"'{missing}' is missing" if missing else "a part is missing"
+        return _("'{part}' is missing").format(part=missing) if missing else _("a part is missing")
     if isinstance(exc, UnicodeError):
-        return "text in an unreadable encoding"
+        return _("text in an unreadable encoding")
     if isinstance(exc, ZeroDivisionError):
-        return "division by zero"
+        return _("division by zero")
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     if " object at 0x" in text:
         import re
 
-        text = re.sub(r"<[^<>]* object at 0x[0-9a-f]+>", "the file", text)
+        text = re.sub(r"<[^<>]* object at 0x[0-9a-f]+>", _("the file"), text)
     if type(exc).__module__.startswith("lxml") or type(exc).__name__ == "XMLSyntaxError":
-        return f"damaged XML ({text})" if text else "damaged XML"
-    return text[:160] or "unreadable"
+        return _("damaged XML ({detail})").format(detail=text) if text else _("damaged XML")
+    return text[:160] or _("unreadable")

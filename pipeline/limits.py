@@ -25,6 +25,7 @@ import threading
 from collections.abc import Iterator
 
 from pipeline.errors import EXIT_INPUT, StudykitError
+from pipeline.i18n import _
 
 DEFAULT_TIMEOUT = 120.0  # seconds per output
 MEMORY_MIB = 4096  # address space an output may add to a process
@@ -38,11 +39,12 @@ class LimitExceeded(StudykitError):
 
 
 def timeout_message(seconds: float) -> str:
-    return f"took longer than {seconds:g} s (the time limit; raise it with --timeout)"
+    return _("took longer than {seconds} s (the time limit; raise it with --timeout)").format(
+        seconds=f"{seconds:g}")
 
 
 def memory_message() -> str:
-    return f"needed more memory than the limit ({MEMORY_MIB} MiB)"
+    return _("needed more memory than the limit ({limit} MiB)").format(limit=MEMORY_MIB)
 
 
 def _address_space() -> int:

@@ -85,7 +85,8 @@ def check_output_file(path: Path) -> Path:
     path = Path(path)
     parent = path.parent
     if not parent.is_dir():
-        raise OutputError(f"cannot write {path}: no such folder: {parent}")
+        raise OutputError(_("cannot write {path}: no such folder: {folder}").format(
+            path=path, folder=parent))
     refuse_special(path)
     return path
 
@@ -97,14 +98,15 @@ def refuse_special(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {_reason(exc)}") from exc
+        raise OutputError(_("cannot write {path}: {reason}").format(
+            path=path, reason=_reason(exc))) from exc
     if stat.S_ISREG(mode):
         return
-    kind = ("a symbolic link" if stat.S_ISLNK(mode) else "a folder" if stat.S_ISDIR(mode)
-            else "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
-            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
-    raise OutputError(f"not writing {path}: it is {kind}, not a regular file "
-                      "(name another file, or - for standard output)")
+    kind = (_("a symbolic link") if stat.S_ISLNK(mode) else _("a folder") if stat.S_ISDIR(mode)
+            else _("a FIFO") if stat.S_ISFIFO(mode) else _("a socket") if stat.S_ISSOCK(mode)
+            else _("a device"))
+    raise OutputError(_("not writing {path}: it is {kind}, not a regular file (name another "
+                        "file, or - for standard output)").format(path=path, kind=kind))
 
 
 @contextlib.contextmanager

@@ -62,8 +62,8 @@ def confine(path: Path | str, folders: list[Path] | list[str]) -> Path:
     for folder in folders:
         if real.is_relative_to(os.path.realpath(folder)):
             return real
-    raise TemplateError(f"{_short(str(path))}: not used: it is a link to {real}, "
-                        "outside the template folders")
+    raise TemplateError(_("{path}: not used: it is a link to {target}, outside the template "
+                          "folders").format(path=_short(str(path)), target=real))
 
 
 class _ConfinedLoader(jinja2.FileSystemLoader):
@@ -94,12 +94,13 @@ class Sandbox(SandboxedEnvironment):
                 if isinstance(seq, str | list | tuple) and isinstance(times, int) \
                         and len(seq) * times > MAX_REPEAT:
                     raise jinja2.exceptions.SecurityError(
-                        f"'*' would make {len(seq) * times:,} items "
-                        f"(at most {MAX_REPEAT:,})")
+                        _("'*' would make {count} items (at most {limit})").format(
+                            count=f"{len(seq) * times:,}", limit=f"{MAX_REPEAT:,}"))
         elif operator == "**" and isinstance(right, int) and isinstance(left, int) \
                 and abs(right) > MAX_EXPONENT and abs(left) > 1:
             raise jinja2.exceptions.SecurityError(
-                f"'**' with an exponent of {right:,} (at most {MAX_EXPONENT:,})")
+                _("'**' with an exponent of {exponent} (at most {limit})").format(
+                    exponent=f"{right:,}", limit=f"{MAX_EXPONENT:,}"))
         return super().call_binop(context, operator, left, right)
 
 
@@ -183,7 +184,8 @@ def template_error(exc: BaseException, default_name: str = "template") -> Templa
     if isinstance(exc, jinja2.exceptions.SecurityError):
         return TemplateError(_("{where}: not allowed in a template: {message}").format(
             where=location, message=exc))
-    return TemplateError(f"{location}: {describe(exc) or plain_reason(exc)}")
+    return TemplateError(_("{where}: {message}").format(
+        where=location, message=describe(exc) or plain_reason(exc)))
 
 
 def _template_frame(exc: BaseException) -> tuple[str, int]:

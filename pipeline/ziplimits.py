@@ -16,6 +16,7 @@ import zipfile
 import zlib
 
 from pipeline.errors import StudykitError
+from pipeline.i18n import _
 
 MAX_UNPACKED = 100 * 1024 * 1024  # all members together, decompressed
 # The XML parts together: python-docx and python-pptx parse every one into a tree of
@@ -28,7 +29,14 @@ _CHUNK = 256 * 1024
 
 
 class ZipLimitError(ValueError):
-    """What is wrong with the archive, in words; the caller adds the file name."""
+    """What is wrong with the archive, in words; the caller adds the file name.
+
+    ``wrong_kind``: a readable zip, but none of the members asked for is in it.
+    """
+
+    def __init__(self, message: str, wrong_kind: bool = False) -> None:
+        super().__init__(message)
+        self.wrong_kind = wrong_kind
 
 
 def check_zip(data: bytes, *, max_unpacked: int | None = None, max_ratio: float | None = None,
@@ -43,18 +51,19 @@ def check_zip(data: bytes, *, max_unpacked: int | None = None, max_ratio: float 
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
-        raise ZipLimitError("damaged or truncated zip archive") from exc
+        raise ZipLimitError(_("damaged or truncated zip archive")) from exc
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
-            raise ZipLimitError(f"more than {MAX_MEMBERS:,} files in the archive")
+            raise ZipLimitError(_("more than {count} files in the archive").format(
+                count=f"{MAX_MEMBERS:,}"))
         names = {i.filename for i in infos}
         if required and not names.intersection(required):
-            raise ZipLimitError("a zip archive, but not of the expected kind")
+            raise ZipLimitError(_("a zip archive, but not of the expected kind"), wrong_kind=True)
         if sum(i.file_size for i in infos) > max_unpacked:
             raise ZipLimitError(_too_big(max_unpacked))
         if sum(i.file_size for i in infos if _is_xml(i)) > max_xml:
-            raise ZipLimitError(_too_big(max_xml, "of XML"))
+            raise ZipLimitError(_too_big(max_xml, xml=True))
         total = xml = 0
         for info in infos:
             if info.is_dir():
@@ -64,7 +73,7 @@ def check_zip(data: bytes, *, max_unpacked: int | None = None, max_ratio: float 
             if _is_xml(info):
                 xml += size
                 if xml > max_xml:
-                    raise ZipLimitError(_too_big(max_xml, "of XML"))
+                    raise ZipLimitError(_too_big(max_xml, xml=True))
 
 
 def _is_xml(info: zipfile.ZipInfo) -> bool:
@@ -81,39 +90,47 @@ def _count_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, total: int, max_un
                 if total + size > max_unpacked:
                     raise ZipLimitError(_too_big(max_unpacked))
                 if size > _RATIO_FROM and size > max_ratio * max(info.compress_size, 1):
-                    raise ZipLimitError(f"{info.filename} unpacks to more than {max_ratio:g} "
-                                        "times its packed size (a zip bomb?)")
+                    raise ZipLimitError(_("{part} unpacks to more than {ratio} times its packed "
+                                          "size (a zip bomb?)").format(
+                                              part=info.filename, ratio=f"{max_ratio:g}"))
     except ZipLimitError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-        raise ZipLimitError(f"damaged archive: {info.filename} cannot be unpacked") from exc
+        raise ZipLimitError(_("damaged archive: {part} cannot be unpacked").format(
+            part=info.filename)) from exc
     except NotImplementedError as exc:
-        raise ZipLimitError(f"{info.filename} is packed in a way that cannot be read "
-                            "(encrypted, or an unusual compression)") from exc
+        raise ZipLimitError(_("{part} is packed in a way that cannot be read (encrypted, or an "
+                              "unusual compression)").format(part=info.filename)) from exc
     except RuntimeError as exc:  # encrypted members
-        raise ZipLimitError(f"{info.filename} is encrypted") from exc
+        raise ZipLimitError(_("{part} is encrypted").format(part=info.filename)) from exc
     return size
 
 
-def _too_big(limit: int, what: str = "") -> str:
-    return f"unpacks to more than {limit // (1024 * 1024)} MiB{' ' + what if what else ''}"
+def _too_big(limit: int, xml: bool = False) -> str:
+    if xml:
+        return _("unpacks to more than {size} MiB of XML").format(size=limit // (1024 * 1024))
+    return _("unpacks to more than {size} MiB").format(size=limit // (1024 * 1024))
 
 
-def read_checked(path, error: type[StudykitError], problem: str, shown: str = "",
+
+def read_checked(path, error: type[StudykitError], message: str, shown: str = "",
                  **limits) -> bytes:
-    """A container file's bytes, checked; failures are ``error('<shown>: <problem> (why)')``,
-    e.g. problem "not a readable Word document"."""
+    """A container file's bytes, checked; a failure is ``error(message.format(path=shown,
+    reason=why))``: ``message`` is translated, e.g. "{path}: not a readable Word document
+    ({error})" (the reason is given as ``reason``, ``error`` and ``exc``)."""
     shown = shown or str(path)
     limit = limits.get("max_unpacked") or MAX_UNPACKED
     try:
         with open(path, "rb") as fh:
             data = fh.read(limit + 1)
     except OSError as exc:
-        raise error(f"{shown}: cannot read ({exc.strerror or exc})") from exc
+        raise error(_("{path}: cannot read ({reason})").format(
+            path=shown, reason=exc.strerror or exc)) from exc
     if len(data) > limit:
-        raise error(f"{shown}: {problem} (larger than {limit // (1024 * 1024)} MiB)")
+        why = _("larger than {size} MiB").format(size=limit // (1024 * 1024))
+        raise error(message.format(path=shown, reason=why, error=why, exc=why))
     try:
         check_zip(data, **limits)
     except ZipLimitError as exc:
-        raise error(f"{shown}: {problem} ({exc})") from exc
+        raise error(message.format(path=shown, reason=exc, error=exc, exc=exc)) from exc
     return data

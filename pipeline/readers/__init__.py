@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from pipeline.errors import InputError
-from pipeline.i18n import _
+from pipeline.i18n import _, ngettext
 from pipeline.model import Document, Warning
 from pipeline.readers.source import SourceText
 
@@ -95,9 +95,12 @@ def read_source(data: bytes, name: str, fmt: str | None = None, ocr: bool = Fals
         src = _clean(_read_source(data, name, fmt, ocr))
     if state.replaced:
         src.warnings.append(Warning(
-            code="encoding-errors",
-            message=f"有 {state.replaced} 个字节无法按 {src.encoding or '任何编码'} 解码，"
-                    "已替换为 �（--encoding-errors replace）"))
+            "encoding-errors",
+            ngettext("{count} byte could not be read as {encoding} and was replaced by � "
+                     "(--encoding-errors replace)",
+                     "{count} bytes could not be read as {encoding} and were replaced by � "
+                     "(--encoding-errors replace)", state.replaced).format(
+                         count=state.replaced, encoding=src.encoding or "?")))
     return src
 
 

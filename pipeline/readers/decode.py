@@ -53,7 +53,8 @@ _CURRENT: contextvars.ContextVar[Decoding | None] = contextvars.ContextVar("deco
 def decoding(errors: str = "strict") -> Iterator[Decoding]:
     """Decode the sources read inside the block with ``errors`` ("strict" or "replace")."""
     if errors not in ERRORS:
-        raise InputError(f"--encoding-errors: '{errors}' is not one of {', '.join(ERRORS)}")
+        raise InputError(_("--encoding-errors: '{value}' is not one of {choices}").format(
+            value=errors, choices=", ".join(ERRORS)))
     state = Decoding(errors)
     token = _CURRENT.set(state)
     try:

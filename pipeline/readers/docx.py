@@ -443,16 +443,17 @@ def _open(data: bytes, name: str):  # -> docx.document.Document
     try:
         check_zip(data, required=("word/document.xml", "[Content_Types].xml"))
     except ZipLimitError as exc:
-        if "not of the expected kind" in str(exc):
-            raise InputError(f"{bad} (a zip archive without a Word document in it)") from exc
-        raise InputError(f"{bad} ({exc})") from exc
+        if exc.wrong_kind:
+            raise InputError(_("{bad} (a zip archive without a Word document in it)").format(
+                bad=bad)) from exc
+        raise InputError(_("{bad} ({reason})").format(bad=bad, reason=exc)) from exc
     try:
         return docx.Document(io.BytesIO(data))
     except PackageNotFoundError as exc:
         raise InputError(_("{bad} (no Word document in the archive)").format(bad=bad)) from exc
     except (KeyError, ValueError, etree.LxmlError, OSError, EOFError, NotImplementedError,
             zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, RuntimeError) as exc:
-        raise InputError(f"{bad} ({plain_reason(exc)})") from exc
+        raise InputError(_("{bad} ({reason})").format(bad=bad, reason=plain_reason(exc))) from exc
 
 
 def _outline(ppr: etree._Element | None) -> int | None:

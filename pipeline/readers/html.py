@@ -321,8 +321,8 @@ def _remove_code(root: etree._Element, name: str = "") -> None:
             for el in list(root.iter(tag)):
                 _drop(el)
     except ValueError as exc:  # text lxml will not hold: not produced by any page seen
-        raise InputError(f"{name or 'the page'}: not a readable HTML page (characters that "
-                         "cannot appear in a document)") from exc
+        raise InputError(_("{name}: not a readable HTML page (characters that cannot appear "
+                           "in a document)").format(name=name or "?")) from exc
 
 
 _CHAR_REF = re.compile(r"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});?")

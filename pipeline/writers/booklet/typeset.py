@@ -484,12 +484,14 @@ def _layout_failed(exc: BaseException, opts: BuildOptions) -> Exception:
     """
     from pipeline.errors import InputError, TemplateError, plain_reason
 
-    reason = plain_reason(exc) if str(exc).strip() else "an internal check failed"
+    reason = plain_reason(exc) if str(exc).strip() else _("an internal check failed")
     own = [Path(d) / "booklet" for d in opts.template_dirs if (Path(d) / "booklet").is_dir()]
     if any(f.is_file() for d in own for f in d.iterdir()):
-        return TemplateError(f"{', '.join(_short_dir(d) for d in own)}: WeasyPrint could not lay "
-                             f"out the booklet these templates make ({reason})")
-    return InputError(f"WeasyPrint could not lay out the booklet ({reason})")
+        return TemplateError(_("{folders}: WeasyPrint could not lay out the booklet these "
+                               "templates make ({reason})").format(
+                                   folders=", ".join(_short_dir(d) for d in own), reason=reason))
+    return InputError(_("WeasyPrint could not lay out the booklet ({reason})").format(
+        reason=reason))
 
 
 def _short_dir(path: Path) -> str:

@@ -68,7 +68,8 @@ def write(doc: Document, opts: BuildOptions) -> list[Path]:
     """Render the handout; returns ``[output/<title>/<title>.handout.docx]``."""
     template_path = resolve("handout", "handout.docx", opts.template_dirs)
     out = output_path(doc, opts, "handout.docx")
-    data = read_checked(template_path, TemplateError, "not a readable Word document",
+    data = read_checked(template_path, TemplateError,
+                        _("{path}: not a readable Word document ({error})"),
                         _short(str(template_path)),
                         required=("word/document.xml", "[Content_Types].xml"))
     tpl = DocxTemplate(io.BytesIO(data))

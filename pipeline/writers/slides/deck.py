@@ -98,7 +98,8 @@ def template_bytes(opts: BuildOptions) -> tuple[str, bytes]:
     """(name, bytes) of the .pptx template, unpacked once within limits (``ziplimits``)."""
     path = template_path(opts)
     name = _short(str(path))
-    data = read_checked(path, TemplateError, "not a usable PowerPoint (.pptx) file", name,
+    data = read_checked(path, TemplateError,
+                        _("{path}: not a usable PowerPoint (.pptx) file ({exc})"), name,
                         required=("ppt/presentation.xml", "[Content_Types].xml"))
     return name, data
 
