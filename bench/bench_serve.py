@@ -5,7 +5,8 @@ Starts the server (``python -m pipeline serve --no-browser`` on a free port of
 127.0.0.1) unless ``--url`` names one already running on this computer, then:
 
 1. warm-up: one build of each corpus file, one after the other, so every font
-   and template is loaded; the server's resident memory (RSS) after it is the
+   and template is loaded; the memory of the server and its worker processes (summed
+   PSS) after it is the
    baseline;
 2. ``--requests`` builds (default 20) of corpus files, all sent at once from
    as many client threads, each with its own organisation name so that none is
@@ -113,10 +114,12 @@ def rebuild_times(base: str, files: list[Path], outputs: list[str]) -> dict:
 
 
 def rss(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    return 0
+    """Bytes of memory of the server and its worker processes (summed PSS: pages the
+    forked workers share are counted once)."""
+    sys.path.insert(0, str(ROOT))
+    from bench.bench_booklet import _pss_tree_kib
+
+    return _pss_tree_kib(pid) * 1024
 
 
 def wait_idle(base: str, timeout: float = 120) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 import os
 import signal
 import sys
@@ -43,7 +44,8 @@ def load(source: str, opts: BuildOptions | None = None) -> Document:
     from pipeline.loading import load_document
 
     return load_document(source, corrections=opts.corrections.get(source) if opts else None,
-                         ocr=opts.ocr if opts else False)
+                         ocr=opts.ocr if opts else False,
+                         encoding_errors=opts.encoding_errors if opts else "strict")
 
 
 def prepare(doc: Document, opts: BuildOptions) -> Document:
@@ -122,6 +124,7 @@ def run_job(job: Job, opts: BuildOptions, docs: list[Document] | None = None) ->
 
     ``docs``: the job's sources already read and prepared (else they are read here).
     """
+    from pipeline.limits import output_limits
     from pipeline.writers import get_writer
 
     start = time.perf_counter()
@@ -129,26 +132,36 @@ def run_job(job: Job, opts: BuildOptions, docs: list[Document] | None = None) ->
     if job.stem:
         opts = dataclasses.replace(opts, output_stem=job.stem)
     try:
-        if docs is None:
-            docs = [prepare(load(s, opts), opts) for s in job.sources]
-        if job.fmt == "compile":
-            from pipeline.writers.booklet import write_compilation
+        with output_limits(opts.timeout, worker=_IN_WORKER):
+            if docs is None:
+                docs = [prepare(load(s, opts), opts) for s in job.sources]
+            if job.fmt == "compile":
+                from pipeline.writers.booklet import write_compilation
 
-            outputs = write_compilation(docs, opts)
-        else:
-            outputs = get_writer(job.fmt)(docs[0], opts)
+                outputs = write_compilation(docs, opts)
+            else:
+                outputs = get_writer(job.fmt)(docs[0], opts)
         return JobResult(job, "built", [Path(p) for p in outputs],
                          seconds=time.perf_counter() - start)
     except Exception as exc:
         return _failure(job, exc, start)
 
 
+_IN_WORKER = False  # set in worker processes: a job stuck in C code may end the process
+
+
 def _failure(job: Job, exc: Exception, start: float) -> JobResult:
     """A failed job's result: one line, its exit code, the traceback for --debug."""
+    from pipeline.limits import describe
+
     seconds, trace = time.perf_counter() - start, traceback.format_exc()
     if isinstance(exc, StudykitError):
         return JobResult(job, "failed", error=str(exc), exit_code=exc.exit_code,
                          seconds=seconds, traceback=trace)
+    limit = describe(exc)
+    if limit:  # out of memory under the limit
+        return JobResult(job, "failed", error=limit, exit_code=EXIT_INPUT, seconds=seconds,
+                         traceback=trace)
     # a bug in a writer: report it, build the rest
     return JobResult(job, "failed", error=_("internal error: {error}").format(
                          error=f"{type(exc).__name__}: {exc}"),
@@ -230,7 +243,7 @@ def _die_with_parent(parent: int) -> None:
             libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):  # pragma: no cover
             pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
+    if parent and os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
 
 
@@ -240,7 +253,11 @@ def _on_sigterm(signum, frame) -> None:  # noqa: ARG001
 
 def _worker_init(parent: int, formats: tuple[str, ...]) -> None:
     from pipeline.cache import close_inherited_locks
+    from pipeline.diagnostics import capture
 
+    global _IN_WORKER
+    _IN_WORKER = True
+    capture(logging.getLogger().isEnabledFor(logging.DEBUG))  # as in the parent (--debug)
     close_inherited_locks()  # forked while the parent held the build lock
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -263,8 +280,10 @@ def make_pool(workers: int | None = None, formats: tuple[str, ...] = ()) -> Proc
         ctx = mp.get_context("forkserver")
     else:  # pragma: no cover - Windows, macOS default
         ctx = mp.get_context("spawn")
+    # A forked worker's parent is this process; a fork server's workers are its children.
+    parent = os.getpid() if ctx.get_start_method() == "fork" else 0
     return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=ctx,
-                               initializer=_worker_init, initargs=(os.getpid(), formats))
+                               initializer=_worker_init, initargs=(parent, formats))
 
 
 def stop_pool(pool: ProcessPoolExecutor) -> None:
@@ -330,9 +349,13 @@ class PdfWorker:
         except (EOFError, OSError) as exc:
             self._proc.join(timeout=5)
             code = self._proc.exitcode
-            res = JobResult(job, "failed", exit_code=EXIT_BUG,
-                            error=_("internal error: a build process stopped ({reason})").format(
-                                reason=exc or code))
+            if code == 1:  # ended by the time limit's last resort (pipeline.limits.GRACE)
+                res = JobResult(job, "failed", exit_code=EXIT_INPUT,
+                                error=_("stopped: still running well past the time limit"))
+            else:
+                res = JobResult(job, "failed", exit_code=EXIT_BUG,
+                                error=_("internal error: a build process stopped ({reason})")
+                                .format(reason=exc or code))
         self.busy = False
         return res
 
@@ -567,7 +590,7 @@ def _execute(todo: list[Job], opts: BuildOptions, jobs: int | None,
         for fut in as_completed(futures):
             try:
                 res = fut.result()
-            except Exception as exc:  # a worker died (killed, out of memory)
+            except Exception as exc:  # a worker died (killed, out of memory, stuck in C code)
                 res = JobResult(futures[fut], "failed", exit_code=EXIT_BUG,
                                 error=_("internal error: a build process stopped ({reason})")
                                 .format(reason=exc))

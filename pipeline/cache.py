@@ -93,6 +93,7 @@ def options_digest(opts: BuildOptions, fmt: str) -> str:
     data.pop("template_dirs")  # their contents are hashed by templates_digest
     data.pop("out_dir")  # the cache lives in it
     data.pop("corrections", None)  # per source: in that source's digest (source_key)
+    data.pop("timeout", None)  # a limit on making it, not part of the output
     for key, formats in _ONLY_FOR.items():
         if fmt not in formats:
             data.pop(key, None)

@@ -63,6 +63,13 @@ def cli(lang: str | None, debug: bool, quiet: bool, verbose: bool) -> None:
     State.verbose = verbose and not quiet
 
 
+_ENCODING_ERRORS = click.option(
+    "--encoding-errors", type=click.Choice(["strict", "replace"]), default="strict",
+    show_default=True,
+    help="What to do with bytes no encoding reads: stop with an error, or replace each "
+         "with � and say how many.")
+
+
 def _reading_options(f):
     """What `parse` and `check` share: the input format, corrections, the workspace."""
     options = [
@@ -73,6 +80,7 @@ def _reading_options(f):
         click.option("--ocr", is_flag=True,
                      help="Read scanned PDF pages with Tesseract OCR (tesseract-ocr-chi-sim)."),
         _metadata_option,
+        _ENCODING_ERRORS,
         click.option("-w", "--workspace", type=click.Path(exists=True, file_okay=False,
                                                           path_type=Path),
                      help="The workspace whose corrections ([articles.\"FILE\"] in "
@@ -91,7 +99,7 @@ _metadata_option = click.option(
 
 
 def _read_corrected(source: str, input_format: str | None, metadata: tuple[str, ...],
-                    workspace: Path | None, ocr: bool = False):
+                    workspace: Path | None, ocr: bool = False, encoding_errors: str = "strict"):
     """The source's model with the workspace's and -M corrections; and whether in a workspace."""
     from pipeline.config import find_workspace, load_config
     from pipeline.corrections import Corrections, from_metadata
@@ -103,7 +111,17 @@ def _read_corrected(source: str, input_format: str | None, metadata: tuple[str, 
         corrections = load_config(root).articles.get(Path(source).name, corrections)
     if metadata:
         corrections = corrections.merged(from_metadata(metadata))
-    return load_document(source, input_format, corrections, ocr=ocr), root is not None
+    doc = load_document(source, input_format, corrections, ocr=ocr,
+                        encoding_errors=encoding_errors)
+    _warn_replaced(doc)
+    return doc, root is not None
+
+
+def _warn_replaced(doc) -> None:
+    """--encoding-errors replace: say on standard error how many bytes were replaced."""
+    for w in doc.warnings:
+        if w.code == "encoding-errors" and not State.quiet:
+            warning(_("{name}: {message}").format(name=doc.source_file, message=w.message))
 
 
 @cli.command()
@@ -111,49 +129,54 @@ def _read_corrected(source: str, input_format: str | None, metadata: tuple[str, 
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
               help="Output format of the model.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
+              help="Write to this file instead of standard output (- for standard output).")
 def parse(source: str, fmt: str, input_format: str | None, metadata: tuple[str, ...],
-          workspace: Path | None, ocr: bool, output: Path | None) -> None:
+          encoding_errors: str, workspace: Path | None, ocr: bool, output: Path | None) -> None:
     """Parse SOURCE (a file, or - for standard input) and print the document model.
 
     The model, edited, builds like a source: `studykit build article.json`.
     """
-    from pipeline.outputs import write_atomic
-
-    doc, _ = _read_corrected(source, input_format, metadata, workspace, ocr)
-    text = doc.to_json() + "\n"
-    if output:
-        write_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
+    doc, _ = _read_corrected(source, input_format, metadata, workspace, ocr, encoding_errors)
+    _emit(output, doc.to_json() + "\n")
 
 
 @cli.command()
 @_reading_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report to this file instead of standard output.")
+              help="Write the report to this file instead of standard output "
+                   "(- for standard output).")
 @click.option("--glossary", "glossaries", multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Your own glossary file (TOML), may be repeated: its definitions count.")
 def check(source: str, input_format: str | None, metadata: tuple[str, ...],
-          workspace: Path | None, ocr: bool, output: Path | None,
+          encoding_errors: str, workspace: Path | None, ocr: bool, output: Path | None,
           glossaries: tuple[Path, ...]) -> None:
     """Show how SOURCE was understood: what to review (with how to correct it), metadata,
     outline, corrections applied, discarded lines, and the study aids it gets (genre, aids
     left out and why, formulations without definition)."""
     from pipeline.enrich import enrich
     from pipeline.options import AidOptions
-    from pipeline.outputs import write_atomic
     from pipeline.report import render_check
 
-    doc, in_workspace = _read_corrected(source, input_format, metadata, workspace, ocr)
+    doc, in_workspace = _read_corrected(source, input_format, metadata, workspace, ocr,
+                                        encoding_errors)
     doc = enrich(doc, AidOptions(glossary_files=list(glossaries)))
     report = render_check(doc, Path(source).name if source != "-" else "",
                           workspace=in_workspace and source != "-" and not metadata)
-    if output:
-        write_atomic(output, report)
-    else:
-        click.echo(report, nl=False)
+    _emit(output, report)
+
+
+def _emit(output: Path | None, data: str | bytes) -> None:
+    """To standard output (no -o, or -o -), or atomically to a new or regular file."""
+    if output is None or str(output) == "-":
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            click.echo(data, nl=False)
+        return
+    from pipeline.outputs import check_output_file, write_atomic
+
+    write_atomic(check_output_file(output), data)
 
 
 # --- build and watch: options shared by both ------------------------------------------
@@ -262,6 +285,10 @@ def _build_options(f):
                      help="Processes to build with [default: all cores]."),
         click.option("--ocr", is_flag=True,
                      help="Read scanned PDF pages with Tesseract OCR (tesseract-ocr-chi-sim)."),
+        _ENCODING_ERRORS,
+        click.option("--timeout", type=click.FloatRange(min=0), default=None,
+                     help="Seconds each output may take before it is stopped with an error "
+                          "[default: 120, or `timeout` in studykit.toml; 0: no limit]."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -293,6 +320,13 @@ def _workspace_sources(folder: Path) -> list[str]:
             and p.suffix and not p.name.startswith((".", "~$"))]
 
 
+def _check_compile(compile_: bool, formats: list[str]) -> None:
+    """--compile makes the booklet: without pdf among the outputs it would do nothing."""
+    if compile_ and "pdf" not in formats:
+        raise click.UsageError(_("--compile makes one booklet (pdf) of all sources: add pdf to "
+                                 "--to (now {formats})").format(formats=",".join(formats)))
+
+
 def make_request(params: dict) -> Request:
     """Merge built-in defaults < studykit.toml < command line, and pick the sources."""
     from pipeline.config import CONFIG_NAME, Config, find_workspace, iso_date, load_config
@@ -313,6 +347,7 @@ def make_request(params: dict) -> Request:
     else:
         watch.extend(Path(s) for s in sources)
     formats = _formats(params["to"]) if params["to"] else list(cfg.outputs)
+    _check_compile(params["compile_"], formats)
     template_dirs = list(params["template_dirs"])
     if root is not None and cfg.templates_dir.is_dir():
         template_dirs.append(cfg.templates_dir)
@@ -354,7 +389,9 @@ def make_request(params: dict) -> Request:
                         bold_headings=given("bold_headings", cfg.bold_headings),
                         slides_template=slides_template,
                         compile_title=params["title"] if params["compile_"] else "",
-                        ocr=bool(params.get("ocr")))
+                        ocr=bool(params.get("ocr")),
+                        timeout=cfg.timeout if params.get("timeout") is None else params["timeout"],
+                        encoding_errors=params.get("encoding_errors") or "strict")
     opts.corrections, notes = _request_corrections(sources, _title_metadata(params), cfg,
                                                    from_folder=not params["sources"])
     if "pdf" in formats or params["compile_"]:
@@ -780,14 +817,14 @@ def templates_show(template_dirs: list[Path], name: str, output: Path | None) ->
     folder to start a customisation.  Word and PowerPoint templates are not
     printed: their location is shown, and --output copies them.
     """
-    from pipeline.outputs import write_atomic
     from pipeline.templates_info import find_template
 
     found = find_template(name, template_dirs)
     source = found.builtin or found.resolved
     if output is not None:
-        write_atomic(output, source.read_bytes())
-        info(_("copied {name} to {path}").format(name=found.name, path=output))
+        _emit(output, source.read_bytes())
+        if str(output) != "-":
+            info(_("copied {name} to {path}").format(name=found.name, path=output))
     elif found.binary:
         kind = _("a Word file") if found.engine == "docx" else _("a PowerPoint file")
         click.echo(_("{name} is {kind}, not printed: the built-in one is {path}; copy it with: "
@@ -860,6 +897,9 @@ def main(argv: list[str] | None = None) -> None:
             value=bad))
         sys.exit(EXIT_INPUT)
     State.debug = "--debug" in args
+    from pipeline.diagnostics import capture
+
+    capture(State.debug)
     try:
         code = cli.main(args=args, prog_name="studykit", standalone_mode=False)
         if isinstance(code, int) and code:

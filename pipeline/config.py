@@ -72,6 +72,10 @@ glossaries = []
 # A .pptx whose slide layouts the deck uses; empty: templates/slides/slides.pptx.
 slides_template = ""
 
+# Seconds each output (handout, booklet, slides) may take before it is stopped with
+# an error, as --timeout; 0: no limit.
+timeout = 120
+
 # Study aids, each on (true) or off (false); --no-quiz etc. switch one off for a build.
 [aids]
 excerpts = true    # 重点摘编
@@ -113,6 +117,7 @@ class Config:
     templates: str = "templates"
     glossaries: list[str] = field(default_factory=list)
     slides_template: str = ""
+    timeout: float = 120.0
     aids: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(AIDS, True))
     # [articles."FILE"]: the user's corrections of one source, by its file name.
     articles: dict[str, Corrections] = field(default_factory=dict)
@@ -219,6 +224,11 @@ def config_from_dict(data: dict[str, Any], root: Path | None = None,
             if not isinstance(value, bool):
                 raise bad(key, _("expected true or false"))
             setattr(cfg, key, value)
+        elif key == "timeout":
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise bad(key, _("expected a number of seconds (0: no limit), got {value!r}").format(
+                    value=value))
+            cfg.timeout = float(value)
         elif key == "glossaries":
             items = [value] if isinstance(value, str) else value
             if not isinstance(items, list):

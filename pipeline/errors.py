@@ -41,3 +41,35 @@ class UsageProblem(StudykitError):
     --force, `-o -` with several outputs): exit 2, like a wrong option."""
 
     exit_code = EXIT_INPUT
+
+
+def plain_reason(exc: BaseException) -> str:
+    """Why a library call failed, in words for a one-line message.
+
+    Never a Python type name or an object's repr (``KeyError``, ``<_io.BytesIO
+    object at 0x…>``): users read these lines, not programmers.
+    """
+    import zipfile
+    import zlib
+
+    from pipeline.i18n import _
+
+    if isinstance(exc, MemoryError):
+        return _("not enough memory")
+    if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
+        return _("damaged or truncated zip archive")
+    if isinstance(exc, KeyError):
+        missing = str(exc.args[0]) if exc.args else ""
+        return _("'{part}' is missing").format(part=missing) if missing else _("a part is missing")
+    if isinstance(exc, UnicodeError):
+        return _("text in an unreadable encoding")
+    if isinstance(exc, ZeroDivisionError):
+        return _("division by zero")
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if " object at 0x" in text:
+        import re
+
+        text = re.sub(r"<[^<>]* object at 0x[0-9a-f]+>", _("the file"), text)
+    if type(exc).__module__.startswith("lxml") or type(exc).__name__ == "XMLSyntaxError":
+        return _("damaged XML ({detail})").format(detail=text) if text else _("damaged XML")
+    return text[:160] or _("unreadable")

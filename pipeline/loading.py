@@ -24,17 +24,20 @@ def is_model(name: str | Path, fmt: str | None = None) -> bool:
 
 
 def load_document(source: str | Path, fmt: str | None = None,
-                  corrections: Corrections | None = None, ocr: bool = False) -> Document:
+                  corrections: Corrections | None = None, ocr: bool = False,
+                  encoding_errors: str = "strict") -> Document:
     """Read ``source`` ("-" is standard input) with its corrections applied and reviewed
-    (``ocr``: read a PDF's scanned pages with Tesseract)."""
+    (``ocr``: read a PDF's scanned pages with Tesseract; ``encoding_errors``: see
+    ``pipeline.readers.read_source``)."""
     from pipeline.readers import read_bytes
 
     data, name = read_bytes(source)
-    return load_bytes(data, name, fmt, corrections, ocr)
+    return load_bytes(data, name, fmt, corrections, ocr, encoding_errors)
 
 
 def load_bytes(data: bytes, name: str, fmt: str | None = None,
-               corrections: Corrections | None = None, ocr: bool = False) -> Document:
+               corrections: Corrections | None = None, ocr: bool = False,
+               encoding_errors: str = "strict") -> Document:
     """The same from bytes already read (the page's uploads)."""
     from pipeline.review import review
 
@@ -51,7 +54,7 @@ def load_bytes(data: bytes, name: str, fmt: str | None = None,
         from pipeline.parser import parse
         from pipeline.readers import read_source
 
-        src = read_source(data, name, fmt, ocr=ocr)
+        src = read_source(data, name, fmt, ocr=ocr, encoding_errors=encoding_errors)
         doc = parse(src)
         lines = {line.lineno: line.text for line in src.lines} if corrections else None
     return review(apply(doc, corrections, lines))

@@ -61,3 +61,8 @@ class BuildOptions:
     # several that share a title (see pipeline.names).
     output_stem: str = ""
     ocr: bool = False  # read scanned PDF pages with Tesseract (--ocr)
+    # Seconds each output may take (--timeout, studykit.toml ``timeout``); 0: no limit.
+    # Not part of what an output depends on: the build cache ignores it.
+    timeout: float = 120.0
+    # "strict": a source with bytes no encoding reads is an error; "replace": they become U+FFFD.
+    encoding_errors: str = "strict"

@@ -7,6 +7,7 @@ and every failure becomes one line naming the template file, line and tag.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from pipeline.errors import TemplateError
+from pipeline.errors import TemplateError, plain_reason
 from pipeline.i18n import _
 
 
@@ -40,12 +41,67 @@ def search_path(kind: str, template_dirs: list[Path]) -> list[Path]:
 
 def resolve(kind: str, filename: str, template_dirs: list[Path]) -> Path:
     """The file a template name resolves to: a workspace override or the built-in."""
-    for folder in search_path(kind, template_dirs):
+    folders = search_path(kind, template_dirs)
+    for folder in folders:
         path = folder / filename
         if path.is_file():
+            confine(path, folders)
             return path
     raise TemplateError(_("template not found: {name} (restore the file, or delete your copy "
                           "to use the built-in one)").format(name=f"{kind}/{filename}"))
+
+
+def confine(path: Path | str, folders: list[Path] | list[str]) -> Path:
+    """``path`` with its links resolved, if that lies inside one of the template ``folders``.
+
+    Otherwise a TemplateError naming the file: a template that is a link (or
+    lies in a linked folder) pointing elsewhere, say at ``/etc/passwd``, must
+    not print that file into an output.
+    """
+    real = Path(os.path.realpath(path))
+    for folder in folders:
+        if real.is_relative_to(os.path.realpath(folder)):
+            return real
+    raise TemplateError(_("{path}: not used: it is a link to {target}, outside the template "
+                          "folders").format(path=_short(str(path)), target=real))
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader, refusing files whose real path is outside its folders."""
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        confine(filename, list(self.searchpath))
+        return source, filename, uptodate
+
+
+# The sandbox's range() stops at 100,000 items; these stop the operators that
+# would otherwise allocate gigabytes in one step ('x' * 10**10, 9 ** 10**9).
+MAX_REPEAT = 10_000_000  # characters or items a * may make
+MAX_EXPONENT = 10_000
+
+
+class Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, plus limits on ``*`` and ``**``; time and memory are limited
+    around the render (``pipeline.limits``)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(times, int) \
+                        and len(seq) * times > MAX_REPEAT:
+                    raise jinja2.exceptions.SecurityError(
+                        _("'*' would make {count} items (at most {limit})").format(
+                            count=f"{len(seq) * times:,}", limit=f"{MAX_REPEAT:,}"))
+        elif operator == "**" and isinstance(right, int) and isinstance(left, int) \
+                and abs(right) > MAX_EXPONENT and abs(left) > 1:
+            raise jinja2.exceptions.SecurityError(
+                _("'**' with an exponent of {exponent} (at most {limit})").format(
+                    exponent=f"{right:,}", limit=f"{MAX_EXPONENT:,}"))
+        return super().call_binop(context, operator, left, right)
 
 
 class _SettingsBytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -80,8 +136,8 @@ def bytecode_cache() -> jinja2.BytecodeCache | None:
 
 
 def make_env(kind: str, template_dirs: list[Path], *, autoescape: bool = False) -> SandboxedEnvironment:
-    loader = jinja2.FileSystemLoader([str(p) for p in search_path(kind, template_dirs)])
-    env = SandboxedEnvironment(
+    loader = _ConfinedLoader([str(p) for p in search_path(kind, template_dirs)])
+    env = Sandbox(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,
@@ -95,7 +151,7 @@ def make_env(kind: str, template_dirs: list[Path], *, autoescape: bool = False) 
 
 def sandboxed_env(**kwargs: Any) -> SandboxedEnvironment:
     """A loader-less sandboxed environment (docxtpl renders from strings)."""
-    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, **kwargs)
+    return Sandbox(undefined=jinja2.StrictUndefined, **kwargs)
 
 
 def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
@@ -118,6 +174,8 @@ def template_error(exc: BaseException, default_name: str = "template") -> Templa
         where = _short(exc.filename or exc.name or default_name)
         return TemplateError(_("{where}:{line}: syntax error: {message}").format(
             where=where, line=exc.lineno, message=exc.message))
+    from pipeline.limits import describe
+
     where, line = _template_frame(exc)
     where = where or _short(default_name)
     location = f"{where}:{line}" if line else where
@@ -126,7 +184,8 @@ def template_error(exc: BaseException, default_name: str = "template") -> Templa
     if isinstance(exc, jinja2.exceptions.SecurityError):
         return TemplateError(_("{where}: not allowed in a template: {message}").format(
             where=location, message=exc))
-    return TemplateError(f"{location}: {type(exc).__name__}: {exc}")
+    return TemplateError(_("{where}: {message}").format(
+        where=location, message=describe(exc) or plain_reason(exc)))
 
 
 def _template_frame(exc: BaseException) -> tuple[str, int]:

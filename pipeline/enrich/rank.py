@@ -56,6 +56,9 @@ def content_words(text: str) -> frozenset[str]:
                      if len(w) >= 2 and t.startswith(CONTENT_TAGS) and w not in STOP)
 
 
+MAX_SHARING = 200  # sentences a linking word may be shared by (see textrank)
+
+
 def textrank(bags: list[frozenset[str]], damping: float = 0.85, rounds: int = 40,
              common: float = 0.1, neighbours: int = 12) -> list[float]:
     """PageRank over the sentence-similarity graph; scores average 1.
@@ -70,7 +73,10 @@ def textrank(bags: list[frozenset[str]], damping: float = 0.85, rounds: int = 40
     for i, bag in enumerate(bags):
         for w in bag:
             where[w].append(i)
-    limit = max(3, int(common * n))
+    # … and at most MAX_SHARING of them: the pairs of sentences sharing a word grow with the
+    # square of its count, which made a run-on text of a few common words quadratic (a 4 MB
+    # one took 2 GB); below 2,000 sentences (a 60,000-character report) nothing changes.
+    limit = max(3, min(int(common * n), MAX_SHARING))
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for ids in where.values():
         if len(ids) < 2 or len(ids) > limit:

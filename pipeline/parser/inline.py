@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterator
 
 from pipeline.model import Block, Document, Quote, Section, Term, block_lines, section_name
@@ -18,28 +19,62 @@ _MIN_QUOTE = 10  # shorter quoted phrases are formulations or emphasis, not quot
 
 
 _SENTENCE_MARKS = re.compile(r"[“‘「『”’」』。！？]")
+_OPENING = "“‘「『"
+_CLOSING = "”’」』"
+_ENDS = "。！？"
+# A quotation is at most this long (``_QUOTE``): an opening mark whose closing
+# mark has not come by then is a stray one, and no longer holds sentences together.
+_QUOTE_REACH = 600
+# What is kept of a quotation's sentence, and how far back its speaker is looked for:
+# a run-on "sentence" (no full stop for pages) is not copied once per quotation.
+_MAX_SENTENCE = 800
+_CONTEXT = 100
+_ATTRIBUTION_REACH = 200
 
 
 def sentences(text: str) -> list[str]:
-    """Split after 。！？ outside quotation marks (a quoted sentence stays whole)."""
+    """Split after 。！？ outside quotation marks (a quoted sentence stays whole).
+
+    Linear: an opening mark counts only while its quotation could still close
+    (``_QUOTE_REACH`` characters), so one stray “ does not glue the rest of a
+    paragraph into one sentence.
+    """
     out: list[str] = []
-    depth = 0
+    opened: deque[int] = deque()  # positions of the open quotation marks, innermost last
     start = 0
     for m in _SENTENCE_MARKS.finditer(text):
         ch, i = m.group(), m.start()
-        if ch in "“‘「『":
-            depth += 1
-        elif ch in "”’」』":
-            depth = max(depth - 1, 0)
-            if depth == 0 and i > 0 and text[i - 1] in "。！？":
+        while opened and i - opened[0] > _QUOTE_REACH:
+            opened.popleft()
+        if ch in _OPENING:
+            opened.append(i)
+        elif ch in _CLOSING:
+            if opened:
+                opened.pop()
+            if not opened and i > 0 and text[i - 1] in _ENDS:
                 out.append(text[start:i + 1])
                 start = i + 1
-        elif depth == 0:
+        elif not opened:
             out.append(text[start:i + 1])
             start = i + 1
     if start < len(text):
         out.append(text[start:])
     return out
+
+
+def _sentence_of(sentence: str, start: int, end: int) -> str:
+    """The sentence a quotation at ``sentence[start:end]`` stands in, at most
+    ``_MAX_SENTENCE`` characters: of a longer one, the clause around the quotation."""
+    if len(sentence) <= _MAX_SENTENCE:
+        return sentence.strip()
+    lo = max(start - _CONTEXT, 0)
+    cut = max(sentence.rfind(ch, lo, start) for ch in _ENDS + "；")
+    lo = cut + 1 if cut >= 0 else lo
+    hi = min(end + _CONTEXT, len(sentence))
+    cut = min((k for k in (sentence.find(ch, end, hi) for ch in _ENDS + "；") if k >= 0),
+              default=-1)
+    hi = cut + 1 if cut >= 0 else hi
+    return sentence[lo:hi].strip()
 
 
 def _paragraph_texts(blocks: list[Block]) -> Iterator[str]:
@@ -74,10 +109,15 @@ def is_formulation(text: str) -> bool:
         text.isdigit() and len(text) >= 3)
 
 
-def _attribution(before: str) -> tuple[str, str]:
-    """'习近平总书记在党的二十大报告中指出，' → ('习近平总书记', '党的二十大报告')."""
-    clause = re.split(r"[。；！？]", before)[-1].rstrip("，,:：\u3000 ")
-    clause = clause.split("，")[-1]
+def _attribution(before: str, cut: bool = False) -> tuple[str, str]:
+    """'习近平总书记在党的二十大报告中指出，' → ('习近平总书记', '党的二十大报告').
+
+    ``cut``: ``before`` is only the end of a longer text; a clause that fills
+    all of it is longer than any speaker or source.
+    """
+    text = before.rstrip("，,:：\u3000 ")
+    k = max(text.rfind(ch) for ch in "。；！？，")
+    clause, whole = text[k + 1:], k >= 0 or not cut
     v = _VERB.search(clause)
     if not v:
         return "", ""
@@ -87,8 +127,12 @@ def _attribution(before: str) -> tuple[str, str]:
     if w:
         source = w.group(1)
         subject = subject[: w.start()]
-    elif subject.endswith(("中", "上")) and len(subject) > 3:
+    elif subject.endswith(("中", "上")) and len(subject) > 3 and whole:
         source, subject = subject[:-1], ""
+    subject = subject.lstrip("”’」』 ")  # the end of the quotation before, not a name
+    opening = max(subject.rfind(ch) for ch in _OPENING)
+    if opening >= 0 and not any(ch in subject[opening:] for ch in _CLOSING):
+        subject = subject[opening + 1:]  # after a mark never closed: a stray, not a name
     subject = re.sub(r"^(正如|如|就像|诚如|同时|其中|对此|他|她)", "", subject).strip()
     if len(subject) > 20:
         subject = ""
@@ -109,14 +153,16 @@ def collect(doc: Document) -> None:
                 if is_formulation(inner):
                     _count(terms, inner, "formulation", section)
                     continue
-                s, src = _attribution(sentence[: q.start()])
+                reach = max(q.start() - _ATTRIBUTION_REACH, 0)
+                s, src = _attribution(sentence[reach: q.start()], cut=reach > 0)
                 if s or src:
                     speaker, source = s, src
                 elif sentence[max(q.start() - 1, 0): q.start()] != "”":
                     speaker, source = "", ""
                 if len(inner) >= _MIN_QUOTE or speaker or source:
                     quotes.append(Quote(text=inner, speaker=speaker, source=source,
-                                        section=section, sentence=sentence.strip()))
+                                        section=section,
+                                        sentence=_sentence_of(sentence, q.start(), q.end())))
     doc.quotes = quotes
     doc.terms = list(terms.values())
 

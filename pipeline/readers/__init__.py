@@ -6,12 +6,13 @@ into the model.  Nothing here knows about writers.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 from pipeline.errors import InputError
-from pipeline.i18n import _
-from pipeline.model import Document
+from pipeline.i18n import _, ngettext
+from pipeline.model import Document, Warning
 from pipeline.readers.source import SourceText
 
 MAX_BYTES = 20 * 1024 * 1024  # documented in the README: 20 MiB per source
@@ -76,11 +77,34 @@ def read_bytes(path: str | Path) -> tuple[bytes, str]:
     return data, name
 
 
-def read_source(data: bytes, name: str, fmt: str | None = None, ocr: bool = False) -> SourceText:
+def read_source(data: bytes, name: str, fmt: str | None = None, ocr: bool = False,
+                encoding_errors: str = "strict") -> SourceText:
     """Bytes of one source → SourceText, dispatching on the format.
 
     ``ocr``: read a PDF's scanned pages with Tesseract (otherwise a scan is refused).
+    ``encoding_errors="replace"``: a text no encoding decodes cleanly is read with each
+    bad byte as U+FFFD, and a warning says how many there were.
+    Characters no document format may hold (C0 controls, U+FFFE/U+FFFF) are
+    dropped and the line and paragraph separators U+2028/U+2029 become spaces
+    wherever they are left: they are invisible, and writers (XML, WeasyPrint)
+    fail on them.
     """
+    from pipeline.readers.decode import decoding
+
+    with decoding(encoding_errors) as state:
+        src = _clean(_read_source(data, name, fmt, ocr))
+    if state.replaced:
+        src.warnings.append(Warning(
+            "encoding-errors",
+            ngettext("{count} byte could not be read as {encoding} and was replaced by � "
+                     "(--encoding-errors replace)",
+                     "{count} bytes could not be read as {encoding} and were replaced by � "
+                     "(--encoding-errors replace)", state.replaced).format(
+                         count=state.replaced, encoding=src.encoding or "?")))
+    return src
+
+
+def _read_source(data: bytes, name: str, fmt: str | None, ocr: bool) -> SourceText:
     fmt = fmt or ("text" if name == "<stdin>" else format_for(name))
     if fmt == "pdf":
         from pipeline.readers import pdf
@@ -109,9 +133,43 @@ def read_source(data: bytes, name: str, fmt: str | None = None, ocr: bool = Fals
     return text.read(data, name)
 
 
-def read(path: str | Path, fmt: str | None = None, ocr: bool = False) -> Document:
-    """Read and parse one source into the model."""
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_SEPARATORS = re.compile("[\u2028\u2029]")
+
+
+def _clean_text(text: str) -> str:
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    if _SEPARATORS.search(text):
+        text = _SEPARATORS.sub(" ", text)
+    return text
+
+
+def _clean(src: SourceText) -> SourceText:
+    for line in src.lines:
+        line.text = _clean_text(line.text)
+        if line.table is not None:
+            line.table = [[_clean_text(cell) for cell in row] for row in line.table]
+    for item in src.discarded:
+        item.text = _clean_text(item.text)
+    hints = src.hints
+    hints.title, hints.subtitle, hints.source = (_clean_text(hints.title),
+                                                 _clean_text(hints.subtitle),
+                                                 _clean_text(hints.source))
+    for author in hints.authors:
+        author.name = _clean_text(author.name)
+    hints.breadcrumb = [_clean_text(b) for b in hints.breadcrumb]
+    return src
+
+
+def read(path: str | Path, fmt: str | None = None, ocr: bool = False,
+         encoding_errors: str = "strict") -> Document:
+    """Read and parse one source into the model.
+
+    ``encoding_errors="replace"`` reads a file no encoding decodes cleanly, each
+    bad byte as U+FFFD; the document then carries a warning with their number.
+    """
     from pipeline.parser import parse
 
     data, name = read_bytes(path)
-    return parse(read_source(data, name, fmt, ocr=ocr))
+    return parse(read_source(data, name, fmt, ocr, encoding_errors))

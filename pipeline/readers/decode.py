@@ -1,8 +1,19 @@
-"""Bytes to text: BOMs first, then strict UTF-8, then charset-normalizer."""
+"""Bytes to text: BOMs first, then strict UTF-8, then charset-normalizer.
+
+A file no encoding reads without errors is refused, naming the first byte that
+is not UTF-8; with ``errors="replace"`` (``--encoding-errors replace``) it is
+read in the encoding that needs the fewest replacements, each bad byte
+becoming U+FFFD, and ``decoding()`` reports how many there were.
+"""
 
 from __future__ import annotations
 
 import codecs
+import contextlib
+import contextvars
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from pipeline.errors import InputError
 from pipeline.i18n import _
@@ -23,10 +34,44 @@ _BOMS = [
 _ACCEPTED = {"gb18030", "big5", "big5hkscs"}
 
 
+ERRORS = ("strict", "replace")
+
+
+@dataclass
+class Decoding:
+    """How sources are decoded in a ``decoding()`` block, and what was replaced."""
+
+    errors: str = "strict"
+    replaced: int = 0  # bad bytes replaced with U+FFFD
+
+
+_CURRENT: contextvars.ContextVar[Decoding | None] = contextvars.ContextVar("decoding",
+                                                                          default=None)
+
+
+@contextlib.contextmanager
+def decoding(errors: str = "strict") -> Iterator[Decoding]:
+    """Decode the sources read inside the block with ``errors`` ("strict" or "replace")."""
+    if errors not in ERRORS:
+        raise InputError(_("--encoding-errors: '{value}' is not one of {choices}").format(
+            value=errors, choices=", ".join(ERRORS)))
+    state = Decoding(errors)
+    token = _CURRENT.set(state)
+    try:
+        yield state
+    finally:
+        _CURRENT.reset(token)
+
+
+# Line and paragraph separators other than \n: Word's vertical tab, form feeds of
+# printed dumps, U+2028/U+2029.  Each is a line break to a reader.
+_BREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+
+
 def decode(data: bytes, name: str) -> tuple[str, str]:
     """Return (text with \\n line ends, encoding name) or raise InputError."""
     text, encoding = _decode(data, name)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _BREAKS.sub("\n", text)
     if _looks_binary(text):
         raise InputError(_("{name}: not a text file (binary data): give the file its format's extension "
                            "(.docx, .pdf …) or name the format with --input-format").format(name=name))
@@ -34,21 +79,68 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str]:
+    state = _CURRENT.get()
+    replace = state is not None and state.errors == "replace"
     for bom, enc in _BOMS:
         if data.startswith(bom):
+            body, codec = data[len(bom):], enc.replace("-sig", "")
             try:
-                return data[len(bom):].decode(enc.replace("-sig", "")), enc
+                return body.decode(codec), enc
             except UnicodeDecodeError as exc:
+                if replace:
+                    return _replaced(body, codec, state), enc
                 raise InputError(_("{name}: starts with a {enc} byte-order mark but is not "
-                                   "valid {enc} (byte {start})").format(
-                                     name=name, enc=enc, start=exc.start)) from exc
+                                   "valid {enc} ({where}){hint}").format(
+                                     name=name, enc=enc, where=_where(exc, len(bom)),
+                                     hint=_hint())) from exc
     if b"\x00" in data[:4096] and not _utf16_without_bom(data):
         raise InputError(_("{name}: not a text file (binary data): give the file its format's extension "
                            "(.docx, .pdf …) or name the format with --input-format").format(name=name))
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        return _detect(data, name)
+    except InputError:
+        if not replace:
+            raise InputError(_("{name}: cannot decode: {where} is not UTF-8, and the file is "
+                               "not UTF-16, GB18030 or Big5 text either{hint}").format(
+                                 name=name, where=_where(utf8_error), hint=_hint())
+                             ) from utf8_error
+    # Read with replacements, in whichever of UTF-8 and GB18030 needs fewer.
+    best = min(("utf-8", "gb18030"), key=lambda enc: _decode_replacing(data, enc)[1])
+    return _replaced(data, best, state), best
+
+
+def _hint() -> str:
+    return _(" (--encoding-errors replace reads it with such bytes replaced by �)")
+
+
+def _where(exc: UnicodeDecodeError, offset: int = 0) -> str:
+    """'byte 3714 (0xFF)': the file offset (0-based) and value of the first bad byte."""
+    return _("byte {position} ({value})").format(position=exc.start + offset,
+                                                 value=f"0x{exc.object[exc.start]:02X}")
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
+def _decode_replacing(data: bytes, encoding: str) -> tuple[str, int]:
+    """(text with each undecodable byte as U+FFFD, how many bytes that was)."""
+    text = data.decode(encoding, "surrogateescape")  # one lone surrogate per bad byte
+    return _ESCAPED.subn("\ufffd", text)
+
+
+def _replaced(data: bytes, encoding: str, state: Decoding) -> str:
+    """``data`` decoded with each undecodable byte replaced; the count goes to ``state``."""
+    text, bad = _decode_replacing(data, encoding)
+    state.replaced += bad
+    return text
+
+
+def _detect(data: bytes, name: str) -> tuple[str, str]:
+    """UTF-16 without a BOM, or what charset-normalizer finds, or GB18030; strict."""
     if _utf16_without_bom(data):
         enc = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
         try:
@@ -71,7 +163,8 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise InputError(_("{name}: cannot decode: not UTF-8, UTF-16, GB18030 or Big5 text "
-                           "(byte {start}; save it as UTF-8)").format(name=name, start=exc.start)) from exc
+                           "({where}; save it as UTF-8)").format(name=name, where=_where(exc))
+                         ) from exc
     if not _plausible_chinese(text):
         raise InputError(_("{name}: cannot decode: not UTF-8, UTF-16, GB18030 or Big5 text (save it as "
                            "UTF-8)").format(

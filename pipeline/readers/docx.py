@@ -16,12 +16,13 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, plain_reason
 from pipeline.i18n import _
 from pipeline.model import Author, Discarded, Meta
 from pipeline.readers.source import SourceLine, SourceText
@@ -56,8 +57,6 @@ PLACEHOLDER_AUTHORS = frozenset({
 })
 # python-docx's default template carries this creation time.
 _TEMPLATE_CREATED = dt.datetime(2013, 12, 23, 23, 15, tzinfo=dt.UTC)
-# Decompressed size limit: 20 MiB of .docx may not unpack into gigabytes.
-_MAX_UNPACKED = 400 * 1024 * 1024
 
 
 def read(data: bytes, name: str) -> SourceText:
@@ -425,9 +424,15 @@ def _short(exc: BaseException) -> str:
 
 
 def _open(data: bytes, name: str):  # -> docx.document.Document
-    """python-docx Document, or an InputError naming what is wrong with the file."""
+    """python-docx Document, or an InputError naming what is wrong with the file.
+
+    The archive is unpacked once within limits first (``pipeline.ziplimits``):
+    python-docx then reads the same bytes, which cannot unpack to more.
+    """
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+
+    from pipeline.ziplimits import ZipLimitError, check_zip
 
     bad = f"{name}: not a valid .docx file"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -436,25 +441,19 @@ def _open(data: bytes, name: str):  # -> docx.document.Document
     if not data.startswith(b"PK"):
         raise InputError(_("{bad} (not a zip archive)").format(bad=bad))
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-            if sum(i.file_size for i in infos) > _MAX_UNPACKED:
-                raise InputError(_("{bad} (unpacks to more than {MAX_UNPACKED} MiB)").format(
-                                     bad=bad, MAX_UNPACKED=_MAX_UNPACKED // (1024 * 1024)))
-            if "word/document.xml" not in {i.filename for i in infos} and \
-                    "[Content_Types].xml" not in {i.filename for i in infos}:
-                raise InputError(_("{bad} (a zip archive without a Word document in it)").format(
-                                     bad=bad))
+        check_zip(data, required=("word/document.xml", "[Content_Types].xml"))
+    except ZipLimitError as exc:
+        if exc.wrong_kind:
+            raise InputError(_("{bad} (a zip archive without a Word document in it)").format(
+                bad=bad)) from exc
+        raise InputError(_("{bad} ({reason})").format(bad=bad, reason=exc)) from exc
+    try:
         return docx.Document(io.BytesIO(data))
-    except InputError:
-        raise
-    except zipfile.BadZipFile as exc:
-        raise InputError(_("{bad} (damaged or truncated zip archive)").format(bad=bad)) from exc
     except PackageNotFoundError as exc:
         raise InputError(_("{bad} (no Word document in the archive)").format(bad=bad)) from exc
     except (KeyError, ValueError, etree.LxmlError, OSError, EOFError, NotImplementedError,
-            zipfile.LargeZipFile, RuntimeError) as exc:
-        raise InputError(f"{bad} ({_short(exc)})") from exc
+            zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, RuntimeError) as exc:
+        raise InputError(_("{bad} ({reason})").format(bad=bad, reason=plain_reason(exc))) from exc
 
 
 def _outline(ppr: etree._Element | None) -> int | None:

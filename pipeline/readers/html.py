@@ -136,7 +136,7 @@ def read(data: bytes, name: str) -> SourceText:
     root = _parse(text, name)
     head = head_meta(root)
     platform = _platform_meta(root)
-    _remove_code(root)
+    _remove_code(root, name)
     body = root.find("body")
     if body is None:
         body = root
@@ -294,6 +294,7 @@ def _parse(text: str, name: str) -> etree._Element:
     # libxml2 stops at </html>; browsers do not, and neither may we: text after a stray
     # early end tag is part of the page.
     text = _END_TAGS.sub("", text)
+    text = _CHAR_REF.sub(_xml_char_ref, text)
     if not text.strip():
         raise InputError(_("{name}: file is empty (nothing to read: check that it was saved whole)").format(name=name))
     # huge_tree lifts libxml2's nesting limit from 256 to 2048 levels: pages
@@ -313,11 +314,32 @@ def _parse(text: str, name: str) -> etree._Element:
     return root
 
 
-def _remove_code(root: etree._Element) -> None:
+def _remove_code(root: etree._Element, name: str = "") -> None:
     """Scripts, styles and templates are never text (their metadata was read first)."""
-    for tag in _REMOVE_TAGS:
-        for el in list(root.iter(tag)):
-            _drop(el)
+    try:
+        for tag in _REMOVE_TAGS:
+            for el in list(root.iter(tag)):
+                _drop(el)
+    except ValueError as exc:  # text lxml will not hold: not produced by any page seen
+        raise InputError(_("{name}: not a readable HTML page (characters that cannot appear "
+                           "in a document)").format(name=name or "?")) from exc
+
+
+_CHAR_REF = re.compile(r"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});?")
+
+
+def _xml_char_ref(m: re.Match[str]) -> str:
+    """A numeric character reference to a character no document may hold (&#1;, &#xFFFF;)
+    becomes nothing; lxml would decode it into text it then refuses to store."""
+    ref = m.group(1)
+    try:
+        code = int(ref[1:], 16) if ref[0] in "xX" else int(ref)
+    except ValueError:
+        return m.group(0)
+    if code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD \
+            or 0x10000 <= code <= 0x10FFFF:
+        return m.group(0)
+    return ""
 
 
 def _drop(el: etree._Element) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pipeline.model import Discarded, Meta, Warning
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceLine:
     text: str
     lineno: int  # 1-based line in the decoded source (paragraph number for .docx)
@@ -46,5 +47,29 @@ class SourceText:
 
     @classmethod
     def from_text(cls, name: str, fmt: str, text: str, encoding: str = "") -> SourceText:
-        lines = [SourceLine(t, i) for i, t in enumerate(text.split("\n"), start=1)]
-        return cls(name=name, format=fmt, lines=lines, encoding=encoding)
+        return cls(name=name, format=fmt, lines=text_lines(text), encoding=encoding)
+
+
+_TEXT = re.compile(r"\S[^\n]*")
+
+
+def text_lines(text: str) -> list[SourceLine]:
+    """One SourceLine per line with text; a run of blank lines becomes one blank line.
+
+    Line numbers stay those of the source.  The parser only asks whether lines
+    are apart, never how many blank lines lie between them, so megabytes of
+    empty lines cost one object, not millions.
+    """
+    lines: list[SourceLine] = []
+    lineno, pos = 1, 0
+    for m in _TEXT.finditer(text):
+        start = text.rfind("\n", pos, m.start()) + 1
+        gap = text.count("\n", pos, start)
+        if gap > (1 if pos else 0):  # a blank line between the last text line and this one
+            lines.append(SourceLine("", lineno + (1 if pos else 0)))
+        lineno += gap
+        lines.append(SourceLine(text[start:m.end()], lineno))
+        pos = m.end()
+    if text.count("\n", pos) or not lines:  # split("\n") gives a last, empty line
+        lines.append(SourceLine("", lineno + (1 if pos else 0)))
+    return lines

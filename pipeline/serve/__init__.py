@@ -57,6 +57,30 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _workspace_timeout(workspace: Path | None) -> float:
+    """The workspace's ``timeout`` setting, else the default."""
+    from pipeline.limits import DEFAULT_TIMEOUT
+
+    if workspace is None:
+        return DEFAULT_TIMEOUT
+    from pipeline.config import load_config
+
+    return load_config(workspace).timeout
+
+
+def _log_to_stderr() -> None:
+    """The server's own warnings (a failed warm-up, an internal error) on standard error;
+    libraries' logging stays quiet (``pipeline.diagnostics``), one line per message."""
+    import logging
+
+    own = logging.getLogger("studykit")
+    if not own.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("studykit serve: %(message)s"))
+        own.addHandler(handler)
+        own.setLevel(logging.WARNING)
+
+
 def _can_open_browser() -> bool:
     """Only where a graphical browser can open: never a text browser in this terminal."""
     if sys.platform in ("darwin", "win32"):
@@ -71,7 +95,11 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool =
     import uvicorn
 
     from pipeline.serve.app import LOOPBACK_HOSTS, Settings, create_app
+    from pipeline.serve.jobs import remove_stale_roots
+    from pipeline.serve.protocol import GuardedH11
 
+    _log_to_stderr()
+    stale = remove_stale_roots()
     workspace, template_dirs = workspace_templates()
     sock = bind(host, port)
     actual = sock.getsockname()[1]
@@ -82,14 +110,21 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool =
     from pipeline.i18n import current
 
     settings = Settings(template_dirs=template_dirs, workspace=workspace, allowed_hosts=allowed,
-                        language=current())
+                        language=current(), timeout=_workspace_timeout(workspace))
     if workers:
         settings.workers = workers
     app = create_app(settings)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
-                            timeout_graceful_shutdown=5)
+    # Slow and hostile clients: see pipeline.serve.protocol (request heads, connections)
+    # and BodyLimit (bodies); keep-alive connections idle for 5 s are closed.
+    config = uvicorn.Config(app, log_level="error", access_log=False, lifespan="on",
+                            timeout_graceful_shutdown=5, http=GuardedH11,
+                            timeout_keep_alive=5, limit_concurrency=GuardedH11.max_connections,
+                            h11_max_incomplete_event_size=64 * 1024)
     server = uvicorn.Server(config)
     click.echo(_("studykit serve: {url}  (Ctrl+C to stop)").format(url=url))
+    if stale:
+        click.echo(_("studykit serve: removed {count} temporary folder(s) left by a server "
+                     "that stopped without cleaning up").format(count=len(stale)))
     if workspace:
         click.echo(_("studykit serve: workspace {workspace}, templates from {templates}").format(
             workspace=workspace,

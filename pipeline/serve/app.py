@@ -41,11 +41,14 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import ClientDisconnect
 
 from pipeline import __version__
 from pipeline.errors import InputError, StudykitError
 from pipeline.i18n import _, from_accept_language, normalize, use_language
+from pipeline.limits import DEFAULT_TIMEOUT
 from pipeline.serve.jobs import (
     AIDS,
     MAX_FILE_BYTES,
@@ -68,6 +71,8 @@ HERE = Path(__file__).resolve().parent
 CSRF_HEADER = "x-studykit"  # the page's fetch() sends it; a plain cross-site form cannot
 IDLE_SECONDS = 1.0  # after the last build, before memory is given back (gc takes ~0.1 s)
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
+def busy_message() -> str:
+    return _("the server is busy with other builds; try again in a moment")
 AID_LABELS = {"excerpts": "重点摘编", "glossary": "名词解释", "questions": "思考讨论题",
               "quiz": "学习测试", "notes": "学习笔记页"}
 VARIANT_LABELS = {"official": "标准版", "large-print": "大字版", "plain": "简版（仅正文，无学习辅助）"}
@@ -98,6 +103,12 @@ class Settings:
     # None is the server's own (studykit serve --lang, or the locale).
     language: str | None = None
     root: Path | None = None  # where uploads and outputs live (default: a new temp folder)
+    # Each output is made in a worker process under these limits (pipeline.limits);
+    # isolate=False builds in the server's threads, without the limits (tests).
+    isolate: bool = True
+    timeout: float = DEFAULT_TIMEOUT
+    max_uploads: int = 4  # request bodies being received at once; more get "busy"
+    body_seconds: float = 15.0  # a request body that stalls this long is refused (408)
 
 
 class _TooLarge(HTTPException):
@@ -143,32 +154,52 @@ def request_language(scope, default: str | None = None) -> str | None:
     return from_accept_language(headers.get("accept-language")) or default
 
 
-class BodyLimit:
-    """Refuse a request body over ``limit`` bytes, declared or streamed."""
+class _Stalled(HTTPException):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(408, _("the upload stalled (nothing received for {seconds} s)").format(
+            seconds=f"{seconds:g}"))
 
-    def __init__(self, app, limit: int) -> None:
-        self.app, self.limit = app, limit
+
+class BodyLimit:
+    """Request bodies: at most ``limit`` bytes (declared or streamed), at most
+    ``uploads`` being received at once (more are "busy" before any of the body
+    is read), and refused when a client stops sending for ``seconds``."""
+
+    def __init__(self, app, limit: int, uploads: int = 4, seconds: float = 15.0) -> None:
+        self.app, self.limit, self.seconds = app, limit, seconds
+        self.uploads = asyncio.Semaphore(uploads)
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.limit:
             await JSONResponse({"error": _TooLarge().detail}, 413)(scope, receive, send)
             return
+        if self.uploads.locked():
+            await JSONResponse({"error": busy_message()}, 503)(scope, receive, send)
+            return
         seen = 0
+        done = False
 
         async def limited():
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, done
+            if done:  # the body was read: what follows is the disconnect, whenever it comes
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.seconds)
+            except TimeoutError:
+                raise _Stalled(self.seconds) from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
                     raise _TooLarge()
+                done = not message.get("more_body", False)
             return message
 
-        await self.app(scope, limited, send)
+        async with self.uploads:
+            await self.app(scope, limited, send)
 
 
 class State:
@@ -177,7 +208,8 @@ class State:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.builder = Builder(settings.root, settings.template_dirs,
-                               keep_seconds=settings.keep_seconds)
+                               keep_seconds=settings.keep_seconds, timeout=settings.timeout,
+                               workers=settings.workers if settings.isolate else 0)
         self.pool = ThreadPoolExecutor(max_workers=settings.workers,
                                        thread_name_prefix="studykit-build")
         self.pending = 0
@@ -195,22 +227,28 @@ class State:
 
         return load_config(root).articles.get(name)
 
-    async def run(self, fn, *args):
-        """Run ``fn`` in the build pool; refuse when too many are already waiting."""
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """A place among the builds running or waiting, taken before the request body is
+        read: when too many are waiting, the upload is refused before it is received."""
         with self.lock:
             if self.pending >= self.settings.max_pending:
-                raise Busy(_("the server is busy with other builds; try again in a moment"))
+                raise Busy(busy_message())
             self.pending += 1
         loop = asyncio.get_running_loop()
-        try:  # the request's language goes along into the build thread
-            call = functools.partial(contextvars.copy_context().run, fn, *args)
-            return await loop.run_in_executor(self.pool, call)
+        try:
+            yield
         finally:
             with self.lock:
                 self.pending -= 1
                 idle = self.pending == 0
             if idle:  # hand freed memory back once nothing has been building for a moment
                 loop.call_later(IDLE_SECONDS, self._release_if_idle, loop)
+
+    async def run(self, fn, *args):
+        """Run ``fn`` in the build threads (inside a ``slot``), in the request's language."""
+        call = functools.partial(contextvars.copy_context().run, fn, *args)
+        return await asyncio.get_running_loop().run_in_executor(self.pool, call)
 
     def _release_if_idle(self, loop: asyncio.AbstractEventLoop) -> None:
         with self.lock:
@@ -329,7 +367,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="studykit", version=__version__, lifespan=lifespan,
                   docs_url=None, redoc_url=None, openapi_url=None)
     app.state.studykit = state
-    app.add_middleware(BodyLimit, limit=MAX_REQUEST_BYTES)
+    app.add_middleware(BodyLimit, limit=MAX_REQUEST_BYTES, uploads=settings.max_uploads,
+                       seconds=settings.body_seconds)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
@@ -358,7 +397,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         messages = {404: _("not found (the build may have expired: build again)"),
                     405: _("method not allowed")}
         detail = exc.detail if exc.status_code == 413 else messages.get(exc.status_code, exc.detail)
-        return _error(str(detail), exc.status_code)
+        response = _error(str(detail), exc.status_code)
+        if exc.status_code in (408, 413):  # the rest of the body is not wanted: hang up
+            response.headers["Connection"] = "close"
+        return response
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(request: Request, exc: ClientDisconnect) -> JSONResponse:
+        return _error("the upload was interrupted", 400)  # nobody is left to read it
+
+    @app.exception_handler(MultiPartException)
+    async def bad_form(request: Request, exc: MultiPartException) -> JSONResponse:
+        return _error(f"not a valid upload ({exc.message})", 400)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:
@@ -383,18 +433,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.post("/api/check")
     async def check(request: Request) -> JSONResponse:
-        form = await request.form(max_files=1, max_fields=10)
-        try:
-            uploads = await _uploads(form.getlist("file"))
-            raw = form.get("corrections")
-        finally:
-            await form.close()
-        if not uploads:
-            return _error(_("no file in the request: add a file first"))
-        name = uploads[0].name
-        corrections = _corrections(raw, name) if raw is not None else \
-            await asyncio.to_thread(state.stored_corrections, name)
-        report = await state.run(check_report, uploads[0], corrections)
+        async with state.slot():
+            form = await request.form(max_files=1, max_fields=10)
+            try:
+                uploads = await _uploads(form.getlist("file"))
+                raw = form.get("corrections")
+            finally:
+                await form.close()
+            if not uploads:
+                return _error(_("no file in the request: add a file first"))
+            name = uploads[0].name
+            corrections = _corrections(raw, name) if raw is not None else \
+                await asyncio.to_thread(state.stored_corrections, name)
+            report = await state.run(check_report, uploads[0], corrections)
         report["workspace"] = settings.workspace is not None
         return JSONResponse(report)
 
@@ -424,24 +475,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.post("/api/build")
     async def build(request: Request) -> JSONResponse:
-        form = await request.form(max_files=MAX_FILES + 1, max_fields=50)
-        try:
-            uploads = await _uploads(form.getlist("files"))
-            fixes = _correction_list(form.get("corrections"), [u.name for u in uploads])
-            spec = BuildSpec(
-                outputs=tuple(str(v) for v in form.getlist("outputs")),
-                variant=str(form.get("variant") or "official"),
-                org=str(form.get("org") or "").strip(),
-                session_date=str(form.get("session_date") or "").strip() or None,
-                aids=tuple(str(v) for v in form.getlist("aids")),
-                compile_=str(form.get("compile") or "") in ("1", "true", "on"),
-                title=str(form.get("title") or "").strip(),
-                paper=str(form.get("paper") or "A5"),
-                print_sheet=str(form.get("print_sheet") or "auto"))
-        finally:
-            await form.close()
-        started = time.perf_counter()
-        result = await state.run(state.builder.build, uploads, spec, fixes)
+        async with state.slot():
+            form = await request.form(max_files=MAX_FILES + 1, max_fields=50)
+            try:
+                uploads = await _uploads(form.getlist("files"))
+                fixes = _correction_list(form.get("corrections"), [u.name for u in uploads])
+                spec = BuildSpec(
+                    outputs=tuple(str(v) for v in form.getlist("outputs")),
+                    variant=str(form.get("variant") or "official"),
+                    org=str(form.get("org") or "").strip(),
+                    session_date=str(form.get("session_date") or "").strip() or None,
+                    aids=tuple(str(v) for v in form.getlist("aids")),
+                    compile_=str(form.get("compile") or "") in ("1", "true", "on"),
+                    title=str(form.get("title") or "").strip(),
+                    paper=str(form.get("paper") or "A5"),
+                    print_sheet=str(form.get("print_sheet") or "auto"))
+            finally:
+                await form.close()
+            started = time.perf_counter()
+            result = await state.run(state.builder.build, uploads, spec, fixes)
         body = _build_json(result)
         body["request_seconds"] = round(time.perf_counter() - started, 3)
         return JSONResponse(body)

@@ -36,6 +36,7 @@ from pathlib import Path
 from pipeline.corrections import Corrections
 from pipeline.errors import InputError, StudykitError
 from pipeline.i18n import _
+from pipeline.limits import DEFAULT_TIMEOUT
 from pipeline.options import SHEETS, VARIANTS, AidOptions, BuildOptions
 from pipeline.readers import MAX_BYTES
 from pipeline.readers.pdf import PDFIUM_LOCK
@@ -267,19 +268,79 @@ def release_memory() -> None:
             ctypes.CDLL(name).malloc_trim(0)
 
 
+ROOT_PREFIX = "studykit-serve-"
+_OWNER = "owner"  # in a server's temporary folder: "<pid> <process start time>"
+
+
+def _process_stamp(pid: int) -> str:
+    """"<pid> <start time>": a pid alone may be reused by another process after a crash."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            start = fh.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        start = "?"
+    return f"{pid} {start}"
+
+
+def _stamp_alive(stamp: str) -> bool:
+    try:
+        pid = int(stamp.split()[0])
+    except (ValueError, IndexError):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: leave its folder alone
+    return _process_stamp(pid) == stamp.strip() or stamp.strip().endswith("?")
+
+
+def remove_stale_roots(parent: Path | None = None) -> list[Path]:
+    """Temporary folders of servers that died without cleaning up (``kill -9``, a crash).
+
+    Only folders this user owns, named like ours, whose owner file names a
+    process that no longer runs; returns the folders removed.
+    """
+    parent = Path(parent or tempfile.gettempdir())
+    removed = []
+    for folder in parent.glob(ROOT_PREFIX + "*"):
+        try:
+            if folder.is_symlink() or not folder.is_dir() or folder.stat().st_uid != os.getuid():
+                continue
+            stamp = (folder / _OWNER).read_text()
+        except OSError:
+            continue
+        if not _stamp_alive(stamp):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
 class Builder:
-    """Runs builds (in the caller's thread: the app calls it from its pool) and keeps outputs."""
+    """Runs builds (in the caller's thread: the app calls it from its pool) and keeps outputs.
+
+    With ``isolate`` (the server's setting), each writer runs in a worker
+    process under the build's time and memory limits (``pipeline.limits``):
+    a hostile upload or a runaway template ends that output with an error
+    while other builds go on; the workers keep the libraries loaded.
+    """
 
     def __init__(self, root: Path | None = None, template_dirs: list[Path] | None = None,
                  keep_seconds: float = KEEP_SECONDS, max_kept: int = MAX_KEPT,
-                 max_cached: int = MAX_CACHED):
-        self.root = Path(root) if root else Path(tempfile.mkdtemp(prefix="studykit-serve-"))
+                 max_cached: int = MAX_CACHED, timeout: float = DEFAULT_TIMEOUT,
+                 workers: int = 0):
+        self.root = Path(root) if root else Path(tempfile.mkdtemp(prefix=ROOT_PREFIX))
         self.template_dirs = [Path(d) for d in (template_dirs or [])]
         self.keep_seconds = keep_seconds
         self.max_kept = max_kept
         self.max_cached = max_cached
+        self.timeout = timeout
+        self.workers = workers  # worker processes; 0: build in the calling thread
+        self._pool = None
         for sub in ("requests", "builds", "cache"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
+        (self.root / _OWNER).write_text(_process_stamp(os.getpid()))
         self._builds: dict[str, Build] = {}
         self._cache: dict[str, _Entry] = {}
         self._key_locks: dict[str, threading.Lock] = {}
@@ -389,18 +450,35 @@ class Builder:
     def _run(self, job: str, paths: list[Path], spec: BuildSpec, folder: Path,
              fixes: list[Corrections | None]) -> tuple[list[Path], list[Path]]:
         opts = spec.options(folder, self.template_dirs)
+        opts.timeout = self.timeout
         sources = [str(p) for p in paths]
         opts.corrections = {s: c for s, c in zip(sources, fixes, strict=True) if c}
+        executor = self._executor()
         if job in ("pdf", "compile"):
+            # In-process, WeasyPrint and pdfium are not thread-safe; in workers the lock
+            # still keeps one booklet at a time, so a booklet does not starve the others.
             with self._pdf_lock:
                 if job == "compile":
-                    written = run_build(sources, [], opts, compile_=True)
+                    written = run_build(sources, [], opts, compile_=True, executor=executor)
                 else:
-                    written = run_build(sources, ["pdf"], opts)
+                    written = run_build(sources, ["pdf"], opts, executor=executor)
                 reading = [p for p in written if p.name.endswith(".booklet.pdf")]
                 previews = render_previews(reading[0], folder / "_preview") if reading else []
             return written, previews
-        return run_build(sources, [job], opts), []
+        return run_build(sources, [job], opts, executor=executor), []
+
+    def _executor(self):
+        """The worker processes (started on first use, again after one died), or None."""
+        if not self.workers:
+            return None
+        from pipeline.build import make_pool
+
+        with self._lock:
+            if self._pool is None or getattr(self._pool, "_broken", False):
+                if self._pool is not None:
+                    self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = make_pool(self.workers, ("docx", "pdf", "slides"))
+            return self._pool
 
     def _scrub(self, message: str, paths: list[Path], uploads: list[Upload]) -> str:
         """Error messages name the user's file, not our temporary folders."""
@@ -509,6 +587,11 @@ class Builder:
         with self._lock:
             self._builds.clear()
             self._cache.clear()
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            from pipeline.build import stop_pool
+
+            stop_pool(pool)
         shutil.rmtree(self.root, ignore_errors=True)
 
     def warm_up(self) -> float:
@@ -562,16 +645,13 @@ def render_previews(pdf: Path, folder: Path, pages: int = PREVIEW_PAGES) -> list
 
 
 def run_build(sources: list[str], formats: list[str], opts: BuildOptions,
-              compile_: bool = False) -> list[Path]:
-    """``pipeline.build.run_build`` in this process (warm), not in worker processes."""
-    import inspect
-
+              compile_: bool = False, executor=None) -> list[Path]:
+    """``pipeline.build.run_build`` on ``executor`` (worker processes), or in this thread."""
     from pipeline.build import run_build as build
 
-    params = inspect.signature(build).parameters
-    if "jobs" in params or any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        return build(sources, formats, opts, compile_, jobs=1)
-    return build(sources, formats, opts, compile_)
+    if executor is not None:
+        return build(sources, formats, opts, compile_, executor=executor)
+    return build(sources, formats, opts, compile_, jobs=1)
 
 
 def _link(src: Path, dest: Path) -> Path:

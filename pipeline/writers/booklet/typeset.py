@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import logging
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,7 +143,36 @@ def css_stack(families: list[str]) -> str:
 
 def cjk_filter(text: Any) -> Markup:
     """Escape text for HTML and keep forbidden line starts/ends together (kinsoku)."""
-    return Markup(protect(str(escape("" if text is None else text))))
+    return Markup(split_boxes(protect(str(escape("" if text is None else text)))))
+
+
+# WeasyPrint re-encodes a text box's remaining text for every line it breaks, so a
+# paragraph of one box costs its length squared (a 300,000-character run-on paragraph
+# took minutes).  Longer texts are cut into boxes of about this many characters by
+# empty inline elements, where a line could break anyway: after a Han character or a
+# closing mark, before one that may start a line.
+BOX_CHARS = 1000
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_BOX_CUT = re.compile(f"(?<=[{_HAN}，。、；：？！”’）》」』])(?=[{_HAN}“‘（《「『])")
+
+
+def split_boxes(html_text: str, size: int = BOX_CHARS) -> str:
+    """Escaped, kinsoku-protected text with ``<span></span>`` every ``size`` or so characters."""
+    if len(html_text) <= size:
+        return html_text
+    parts, start = [], 0
+    while len(html_text) - start > size:
+        cut = _BOX_CUT.search(html_text, start + size // 2, start + size)
+        end = cut.start() if cut else start + size
+        if not cut:  # no safe point within reach: look on, one match, linear overall
+            cut = _BOX_CUT.search(html_text, start + size)
+            if cut is None:
+                break
+            end = cut.start()
+        parts.append(html_text[start:end])
+        start = end
+    parts.append(html_text[start:])
+    return "<span></span>".join(parts)
 
 
 # --- what the templates see -------------------------------------------------
@@ -446,10 +476,37 @@ def layout(html: str, opts: BuildOptions, fetcher: TemplateFetcher | None = None
     from pipeline.writers.booklet.cjk_justify import inter_character_justification
 
     fetcher = fetcher or TemplateFetcher(search_path("booklet", opts.template_dirs))
-    with inter_character_justification():
-        return weasyprint.HTML(string=html, base_url=fetcher.base_url,
-                               url_fetcher=fetcher.weasyprint_fetcher()).render(
-                                   font_config=_shared_fonts.get(fetcher.folders))
+    try:
+        with inter_character_justification():
+            return weasyprint.HTML(string=html, base_url=fetcher.base_url,
+                                   url_fetcher=fetcher.weasyprint_fetcher()).render(
+                                       font_config=_shared_fonts.get(fetcher.folders))
+    except (AssertionError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+            ZeroDivisionError, RecursionError) as exc:
+        raise _layout_failed(exc, opts) from exc
+
+
+def _layout_failed(exc: BaseException, opts: BuildOptions) -> Exception:
+    """WeasyPrint gave up on the HTML: the user's templates made it (exit 3), or the text did.
+
+    Such a failure is not studykit's bug to report as one (exit 70): the page is
+    what a template and a source made of it.
+    """
+    from pipeline.errors import InputError, TemplateError, plain_reason
+
+    reason = plain_reason(exc) if str(exc).strip() else _("an internal check failed")
+    own = [Path(d) / "booklet" for d in opts.template_dirs if (Path(d) / "booklet").is_dir()]
+    if any(f.is_file() for d in own for f in d.iterdir()):
+        return TemplateError(_("{folders}: WeasyPrint could not lay out the booklet these "
+                               "templates make ({reason})").format(
+                                   folders=", ".join(_short_dir(d) for d in own), reason=reason))
+    return InputError(_("WeasyPrint could not lay out the booklet ({reason})").format(
+        reason=reason))
+
+
+def _short_dir(path: Path) -> str:
+    parts = path.parts
+    return "/".join(parts[parts.index("templates"):]) if "templates" in parts else str(path)
 
 
 class _SharedFonts:

@@ -26,6 +26,7 @@ Word tables (``tables``); a 发文机关署名 is centred on its date (``officia
 
 from __future__ import annotations
 
+import io
 import re
 import traceback
 from collections.abc import Iterator
@@ -38,8 +39,9 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from pipeline.errors import TemplateError
+from pipeline.errors import TemplateError, plain_reason
 from pipeline.i18n import _
+from pipeline.limits import describe
 from pipeline.model import Document
 from pipeline.options import BuildOptions
 from pipeline.outputs import atomic_path
@@ -48,6 +50,7 @@ from pipeline.writers import output_path
 from pipeline.writers.context import TITLE_CHARS, body_paras, template_context, title_lines
 from pipeline.writers.handout.official import centre_signers, embolden_headings
 from pipeline.writers.handout.tables import attach_tables
+from pipeline.ziplimits import read_checked
 
 LARGE_PRINT = 1.25  # 16 pt → 20 pt body, 22 pt → 27.5 pt title
 PAGE_LINES, LINE_CHARS = 22, 28  # the template's page: 22 lines of 28 characters
@@ -66,12 +69,16 @@ def write(doc: Document, opts: BuildOptions) -> list[Path]:
     """Render the handout; returns ``[output/<title>/<title>.handout.docx]``."""
     template_path = resolve("handout", "handout.docx", opts.template_dirs)
     out = output_path(doc, opts, "handout.docx")
-    tpl = DocxTemplate(str(template_path))
+    data = read_checked(template_path, TemplateError,
+                        _("{path}: not a readable Word document ({error})"),
+                        _short(str(template_path)),
+                        required=("word/document.xml", "[Content_Types].xml"))
+    tpl = DocxTemplate(io.BytesIO(data))
     try:
         tpl.init_docx()
     except Exception as exc:  # not a zip, not a Word document, damaged parts
         raise TemplateError(_("{path}: not a readable Word document ({error})").format(
-                                path=_short(str(template_path)), error=type(exc).__name__)) from exc
+                                path=_short(str(template_path)), error=plain_reason(exc))) from exc
     if opts.variant == "large-print":
         scale_styles(tpl.docx, LARGE_PRINT)
     if opts.bold_headings:
@@ -138,7 +145,7 @@ def _describe(exc: Exception, name: str, source: str) -> TemplateError:
         message = str(template_error(exc, default_name=name))
         core = message.split(": ", 1)[1] if ": " in message else message
     else:
-        core = f"{type(exc).__name__}: {exc}"
+        core = describe(exc) or plain_reason(exc)
     return TemplateError(f"{name}: {tag + ': ' if tag else ''}{core}")
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -22,15 +24,16 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from pipeline.errors import TemplateError
+from pipeline.errors import TemplateError, plain_reason
 from pipeline.i18n import _
 from pipeline.model import Document
 from pipeline.options import BuildOptions
-from pipeline.templating import resolve
+from pipeline.templating import _short, resolve
 from pipeline.writers.context import column_shares
 from pipeline.writers.slides import textfit
 from pipeline.writers.slides.plan import ELLIPSIS, Limits, Slide, build_plan
 from pipeline.writers.titles import break_title
+from pipeline.ziplimits import read_checked
 
 DEFAULT_EA = "Microsoft YaHei"
 PT = 12700  # EMU per point
@@ -73,9 +76,11 @@ def render_deck(doc: Document, opts: BuildOptions, plan: list[Slide] | None = No
     """The deck as .pptx bytes; re-plans with fewer key points per slide if a box is small."""
     limits = Limits.for_variant(opts.variant)
     plan = plan or build_plan(doc, opts, limits)
+    template = template_bytes(opts)
     while True:
         try:
-            return _render(plan, opts, strict=limits.bullets > 1)
+            return _render(plan, template, strict=limits.bullets > 1,
+                           large=opts.variant == "large-print")
         except _Overflow:
             limits = dataclasses.replace(limits, bullets=limits.bullets - 1,
                                          agenda=max(1, limits.agenda - 1),
@@ -89,15 +94,28 @@ def template_path(opts: BuildOptions) -> Path:
         resolve("slides", "slides.pptx", opts.template_dirs)
 
 
-def _render(plan: list[Slide], opts: BuildOptions, strict: bool) -> bytes:
+def template_bytes(opts: BuildOptions) -> tuple[str, bytes]:
+    """(name, bytes) of the .pptx template, unpacked once within limits (``ziplimits``)."""
     path = template_path(opts)
+    name = _short(str(path))
+    data = read_checked(path, TemplateError,
+                        _("{path}: not a usable PowerPoint (.pptx) file ({exc})"), name,
+                        required=("ppt/presentation.xml", "[Content_Types].xml"))
+    return name, data
+
+
+def _render(plan: list[Slide], template: tuple[str, bytes], strict: bool,
+            large: bool = False) -> bytes:
+    name, data = template
     try:
-        prs = Presentation(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, OSError, etree.XMLSyntaxError) as exc:
+        prs = Presentation(io.BytesIO(data))
+        _drop_slides(prs)
+        deck = _Deck(prs, strict, large=large)
+    except (PackageNotFoundError, KeyError, ValueError, OSError, EOFError, AttributeError,
+            IndexError, TypeError, NotImplementedError, zipfile.BadZipFile, zlib.error,
+            etree.LxmlError) as exc:
         raise TemplateError(_("{path}: not a usable PowerPoint (.pptx) file ({exc})").format(
-                                path=path, exc=exc)) from exc
-    _drop_slides(prs)
-    deck = _Deck(prs, strict, large=opts.variant == "large-print")
+                                path=name, exc=plain_reason(exc))) from exc
     for slide in plan:
         deck.add(slide)
     out = io.BytesIO()
@@ -148,6 +166,67 @@ def set_run_fonts(run, latin: str, ea: str, size: float | None = None) -> None:
     ea_el.set("typeface", ea)
 
 
+class _SlideAdder:
+    """``prs.slides.add_slide`` in time independent of the deck's length.
+
+    python-pptx looks for the next slide id, the new slide's relationship and
+    the next slide and notes part names by scanning every slide already there,
+    so n slides cost n² (2,000 headings took minutes).  Here the id and part-name counters
+    start where python-pptx's own search says and count up, and a new slide
+    part is related without looking for an existing relationship (it has none).
+    Falls back to python-pptx's ``add_slide`` if its internals have changed.
+    """
+
+    def __init__(self, prs) -> None:
+        self.prs = prs
+        try:
+            from pptx.parts.slide import SlidePart
+
+            self.slide_part = SlidePart
+            self.ids = prs.slides._sldIdLst
+            self.next_id = self.ids._next_id
+            self.rels = prs.part._rels
+            _count_partnames(prs.part.package)
+            self.fast = callable(getattr(self.rels, "_add_relationship", None))
+        except (AttributeError, ImportError):  # pragma: no cover - another python-pptx
+            self.fast = False
+
+    def add(self, layout):
+        if not self.fast:  # pragma: no cover
+            return self.prs.slides.add_slide(layout)
+        part = self.prs.part
+        name = part.package.next_partname("/ppt/slides/slide%d.xml")
+        slide_part = self.slide_part.new(name, part.package, layout.part)
+        rId = self.rels._add_relationship(RT.SLIDE, slide_part)
+        slide = slide_part.slide
+        slide.shapes.clone_layout_placeholders(layout)
+        self.ids._add_sldId(id=self.next_id, rId=rId)
+        self.next_id += 1
+        return slide
+
+
+def _count_partnames(package) -> None:
+    """Give ``package`` a ``next_partname`` that scans the parts once per name pattern."""
+    from pptx.opc.packuri import PackURI
+
+    used: dict[str, tuple[set[str], list[int]]] = {}
+
+    def next_partname(tmpl: str):
+        if tmpl not in used:
+            prefix = tmpl[: (tmpl % 42).find("42")]
+            names = {str(p.partname) for p in package.iter_parts()
+                     if p.partname.startswith(prefix)}
+            used[tmpl] = (names, [1])
+        names, counter = used[tmpl]
+        while tmpl % counter[0] in names:
+            counter[0] += 1
+        name = tmpl % counter[0]
+        names.add(name)
+        return PackURI(name)
+
+    package.next_partname = next_partname
+
+
 class _Deck:
     """Adds plan slides to a presentation, one layout role at a time."""
 
@@ -156,13 +235,14 @@ class _Deck:
         self.strict = strict
         self.sizes = LARGE_PRINT_SIZES if large else SIZES
         self.one_line = LARGE_PRINT_ONE_LINE if large else ONE_LINE
+        self.adder = _SlideAdder(prs)
         fonts = theme_fonts(prs)
         self.heading_fonts, self.body_fonts = fonts["major"], fonts["minor"]
         self.layouts = {role: pick_layout(prs, role) for role in LAYOUT_NAMES}
 
     def add(self, plan: Slide) -> None:
         role = ROLE[plan.kind]
-        slide = self.prs.slides.add_slide(self.layouts[role])
+        slide = self.adder.add(self.layouts[role])
         title_ph, bodies = _placeholders(slide)
         notes = list(plan.notes)
         used = []

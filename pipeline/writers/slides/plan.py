@@ -376,6 +376,9 @@ def _section_texts(sec: Section):
         yield from _section_texts(sub)
 
 
+_REACH = 2000  # characters of notes between one source text and the next
+
+
 def _squash(text: str) -> str:
     return "".join(text.split())
 
@@ -384,13 +387,29 @@ def _conserve(slides: list[Slide], texts: list[str]) -> None:
     """Add to the last slide's notes any source text the notes do not yet contain.
 
     Key points cover paragraphs and lists; signatures, footnote lines and
-    anything a future condenser skips would otherwise be lost.
+    anything a future condenser skips would otherwise be lost.  Notes and texts
+    are both in reading order, so each text is looked for near the last one
+    found (within ``_REACH`` characters), and among the texts added here: linear,
+    where looking through all the notes for every text was quadratic in a
+    section's length.
     """
     if not slides:
         return
-    have = _squash("\n".join(n for s in slides for n in s.notes))
+    notes = [_squash(n) for s in slides for n in s.notes]
+    have = "".join(notes)
+    cursor = 0
+    whole = set(notes)  # a text that is a whole note (or was added) is found anywhere
+    added = ""  # texts added here, also looked for (the recent ones)
     for text in texts:
         key = _squash(text)
-        if key and key not in have:
+        if not key:
+            continue
+        found = have.find(key, cursor, cursor + len(key) + _REACH)
+        if found < 0:
+            found = have.find(key, max(cursor - _REACH - len(key), 0), cursor + len(key))
+        if found >= 0:
+            cursor = max(cursor, found + len(key))
+        elif key not in whole and added.find(key, max(len(added) - _REACH - len(key), 0)) < 0:
             slides[-1].notes.append(text)
-            have += key
+            added += key
+            whole.add(key)
