@@ -164,3 +164,27 @@ def test_signer_line_and_joint_issuers() -> None:
     assert doc.meta.addressees == ["各乡镇党委、政府", "县直各单位"]
     assert doc.meta.source == "中共某某县委 某某县人民政府" and doc.meta.date == "2023-06-01"
     assert any("签发人" in d.reason for d in doc.discarded)
+
+
+def test_a_forwarding_notice_keeps_its_own_signature_and_the_forwarded_document_apart() -> None:
+    text = ("某政办发〔2024〕3号\n"
+            "某某县人民政府办公室转发县教育局关于加强学校安全工作意见的通知\n"
+            "各乡镇人民政府，县直各单位：\n"
+            "县教育局《关于加强学校安全工作的意见》已经县政府同意，现转发给你们，请认真贯彻执行。\n"
+            "某某县人民政府办公室\n2024年3月5日\n（此件公开发布）\n"
+            "关于加强学校安全工作\n的意见\n县人民政府：\n"
+            "为切实做好学校安全工作，现提出如下意见。\n一、落实安全责任\n各校要明确第一责任人。\n"
+            "二、加强隐患排查\n每月开展一次全面排查。\n某某县教育局\n2024年2月20日\n")
+    doc = _parse_text(text)
+    assert doc.meta.date == "2024-03-05" and doc.meta.source == "某某县人民政府办公室"
+    forwarded = doc.sections[-1]
+    assert forwarded.title == "关于加强学校安全工作的意见" and forwarded.level == 1
+    assert [s.label + s.title for s in forwarded.sections] == ["一、落实安全责任", "二、加强隐患排查"]
+    assert [b.text for b in doc.body if b.type == "signature"] == ["某某县人民政府办公室", "2024年3月5日"]
+
+
+def test_a_notice_without_a_forwarded_document_signs_at_its_end() -> None:
+    text = ("某政办发〔2024〕4号\n某某县人民政府办公室关于印发工作要点的通知\n各乡镇人民政府：\n"
+            "现将工作要点印发给你们，请认真贯彻执行。\n某某县人民政府办公室\n2024年3月5日\n")
+    doc = _parse_text(text)
+    assert doc.meta.date == "2024-03-05" and not doc.sections

@@ -52,6 +52,8 @@ _PEOPLE = re.compile(r"^(各位|同志们|同学们|朋友们|亲爱的|尊敬�
 _ATTACH_NOTE = re.compile(r"附\s*件\s*[:：]\s*(.*)")
 _ATTACH_HEAD = re.compile(r"附\s*件\s*([\d一二三四五六七八九十]{0,3})\s*[:：]?")
 _ITEM = re.compile(r"(\d{1,2})\s*[.．、]\s*(.+)")
+# a notice that forwards, issues or approves a document prints it after its own 落款
+_FORWARDS = re.compile(r"转发|印发|批转|颁发|发布")
 
 
 @dataclass
@@ -68,7 +70,8 @@ class Official:
     title_above: list[int] = field(default_factory=list)  # a title printed above the 发文字号
     date: str | None = None  # 成文日期
     tail: list[Block] = field(default_factory=list)  # 附件说明, 署名, 成文日期, 附注
-    attachments: list[tuple[str, list[Line]]] = field(default_factory=list)
+    # (label, lines, title): "附件1" and its lines, or a forwarded document under its title
+    attachments: list[tuple[str, list[Line], str]] = field(default_factory=list)
 
 
 def take(lines: list[Line], notes: Notes) -> tuple[list[Line], Official | None]:
@@ -95,7 +98,9 @@ def take(lines: list[Line], notes: Notes) -> tuple[list[Line], Official | None]:
     official = bool(off.doc_number) or record_end < len(lines) or bool(off.addressees)
     if not official:
         return lines, None
-    body_end = _signature(lines, text_idx, max(addressee_end, banner_end), record_end, off, drop)
+    forwards = bool(title_lines) and bool(_FORWARDS.search(_join(lines[i].text for i in title_lines)))
+    body_end = _signature(lines, text_idx, max(addressee_end, banner_end), record_end, off, drop,
+                          forwards=forwards)
     _attachment_note(lines, text_idx, max(addressee_end, banner_end), body_end, off, drop)
     if title_lines:
         title = _join(lines[i].text for i in title_lines)
@@ -134,11 +139,10 @@ def finish(doc: Document, off: Official, build: Callable[[list[Line]], Any]) -> 
         meta.date = off.date
     if off.tail:
         _last_body(doc).extend(off.tail)
-    for label, lines in off.attachments:
+    for label, lines, title in off.attachments:
         tree = build(lines)
         text_lines = [ln for ln in lines if not ln.blank]
-        title = ""
-        if text_lines and tree.body and tree.body[0].type == "paragraph" \
+        if not title and text_lines and tree.body and tree.body[0].type == "paragraph" \
                 and len(tree.body[0].text) <= 60 and tree.body[0].text[-1:] not in SENTENCE_END:
             title = tree.body.pop(0).text  # the attachment's own title under "附件1"
         sec = Section(level=1, label=label, title=title, body=tree.body, sections=tree.sections)
@@ -356,9 +360,20 @@ def _names(text: str) -> list[str]:
 # --- 署名, 成文日期, 附注, 附件 --------------------------------------------------------
 
 def _signature(lines: list[Line], idx: list[int], body_start: int, record_start: int,
-               off: Official, drop: dict[int, str]) -> int:
+               off: Official, drop: dict[int, str], *, forwards: bool = False) -> int:
     """Find 成文日期 and 署名 above the 版记; returns the index where the body ends."""
     tail = [i for i in idx if body_start <= i < record_start and i not in drop]
+    end = record_start  # where the last 附件 ends
+    forwarded = _forwarded(lines, tail) if forwards else []
+    if forwarded:
+        # the forwarded document: its title lines, then everything up to the 版记
+        title = _join(squash_spaces(lines[tail[p]].text) for p in forwarded)
+        lo, end = tail[forwarded[-1]] + 1, record_start
+        part = [ln for j, ln in enumerate(lines[lo:end], start=lo) if j not in drop]
+        for j in range(tail[forwarded[0]], end):
+            drop.setdefault(j, "kept")
+        end = tail[forwarded[0]]
+        tail = tail[:forwarded[0]]
     # attachments: a line "附件" / "附件1" standing alone after the date starts each one
     heads = [p for p, i in enumerate(tail) if _ATTACH_HEAD.fullmatch(squash_spaces(lines[i].text))
              and not _ATTACH_NOTE.fullmatch(lines[i].text)]
@@ -380,8 +395,7 @@ def _signature(lines: list[Line], idx: list[int], body_start: int, record_start:
     p = date_pos - 1
     while p >= 0 and len(signers) < 3:
         t = lines[tail[p]].text
-        if (len(t) > 30 or t[-1] in SENTENCE_END + "：:，、" or "：" in t or ":" in t
-                or find_marker(t) or _ATTACH_NOTE.match(t)):
+        if not _signer_like(t):
             break
         signers.insert(0, tail[p])
         p -= 1
@@ -402,12 +416,46 @@ def _signature(lines: list[Line], idx: list[int], body_start: int, record_start:
         for n, q in enumerate(starts):
             end_pos = starts[n + 1] if n + 1 < len(starts) else len(tail)
             head = squash_spaces(lines[tail[q]].text).rstrip("：:")
-            lo, hi = tail[q], (tail[end_pos] if end_pos < len(tail) else record_start)
+            lo, hi = tail[q], (tail[end_pos] if end_pos < len(tail) else end)
             part = [ln for j, ln in enumerate(lines[lo + 1:hi], start=lo + 1) if j not in drop]
-            off.attachments.append((head.replace(" ", ""), part))
+            off.attachments.append((head.replace(" ", ""), part, ""))
             for j in range(lo, hi):
                 drop.setdefault(j, "kept")
+    if forwarded:
+        off.attachments.append(("", part, widen_punctuation(title)))
     return signers[0] if signers else date_i
+
+
+def _forwarded(lines: list[Line], tail: list[int]) -> list[int]:
+    """Positions (in ``tail``) of the title of a document printed after the notice's 落款.
+
+    The 落款 is the first 署名 + 成文日期 that is followed, after any 附注, by one to three
+    short lines that together name a 公文 kind (…的报告) and then by more text.
+    """
+    for p in range(1, len(tail)):
+        t = lines[tail[p]].text
+        if not is_date_only(t) or t.startswith(("（", "(")) or not _signer_like(lines[tail[p - 1]].text):
+            continue
+        q = p + 1
+        while q < len(tail) and _is_note(lines[tail[q]].text):
+            q += 1
+        title: list[int] = []
+        while q < len(tail) - 1 and len(title) < 3:
+            s = squash_spaces(lines[tail[q]].text)
+            if len(s) > 40 or s[-1] in SENTENCE_END + "：:，,、；;" or _FIELDISH.match(s):
+                break
+            title.append(q)
+            q += 1
+            joined = _join(squash_spaces(lines[tail[r]].text) for r in title)
+            if len(joined) >= 8 and _TITLE_KIND.fullmatch(joined):
+                return title
+    return []
+
+
+def _signer_like(text: str) -> bool:
+    """A 署名 line: short, not a sentence, not a field or a list item."""
+    return (len(text) <= 30 and text[-1] not in SENTENCE_END + "：:，、" and "：" not in text
+            and ":" not in text and not find_marker(text) and not _ATTACH_NOTE.match(text))
 
 
 def _is_note(text: str) -> bool:
