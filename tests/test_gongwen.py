@@ -188,3 +188,21 @@ def test_a_notice_without_a_forwarded_document_signs_at_its_end() -> None:
             "现将工作要点印发给你们，请认真贯彻执行。\n某某县人民政府办公室\n2024年3月5日\n")
     doc = _parse_text(text)
     assert doc.meta.date == "2024-03-05" and not doc.sections
+
+
+def test_addressees_listing_bodies_of_one_kind_and_a_list_that_goes_on_after_a_paragraph() -> None:
+    provinces = "、".join(["北京市", "天津市", "河北省", "山西省", "辽宁省", "吉林省", "黑龙江省", "上海市",
+                           "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省"]) + "人民政府"
+    text = ("某办发〔2024〕9号\n某某办公厅关于加强档案管理工作的通知\n"
+            f"{provinces}，沈阳、北京、兰州军区：\n"
+            "为做好档案管理工作，现通知如下：\n"
+            "一、档案管理工作由各级档案部门统一归口管理，有关单位也要相应指定专人负责，并建立健全管理制度。\n"
+            "二、要加强对历史档案的收集整理工作，设法查找散存在各单位和个人手中的文件资料，做到应收尽收。\n"
+            "上述工作中的情况，要及时上报。\n"
+            "三、对已发现的破损档案，其修复工作由档案部门负责。修复完成后要及时归档，不得擅自处理。\n"
+            "某某办公厅\n2024年5月6日\n")
+    doc = _parse_text(text)
+    assert doc.meta.addressees == [provinces, "沈阳、北京、兰州军区"]
+    assert not doc.sections
+    items = [i.label for b in doc.body if b.type == "list" for i in b.items]
+    assert items == ["一、", "二、", "三、"]

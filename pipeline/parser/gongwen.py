@@ -47,7 +47,7 @@ _IMPRINT = re.compile(r"(.{2,40}?)\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*�
 _PRINT_RUN = re.compile(r"[（(]?\s*共印\s*\d+\s*份\s*[)）]?")
 # 主送: names of bodies (各…, …单位/部门/政府/委员会…), not people (同志们, 各位代表)
 _BODY_WORD = re.compile(r"^各(?!位)|单位|部门|政府|委员会|委|党组|党委|机关|局|厅|部|办公室|办|院|校|"
-                        r"处|科|室|中心|公司|集团|支部|总支|会|所|站|队|社区|村|街道|合伙人|股东|成员")
+                        r"处|科|室|中心|公司|集团|支部|总支|会|所|站|队|军区|社区|村|街道|合伙人|股东|成员")
 _PEOPLE = re.compile(r"^(各位|同志们|同学们|朋友们|亲爱的|尊敬的|女士们|先生们)")
 _ATTACH_NOTE = re.compile(r"附\s*件\s*[:：]\s*(.*)")
 _ATTACH_HEAD = re.compile(r"附\s*件\s*([\d一二三四五六七八九十]{0,3})\s*[:：]?")
@@ -290,7 +290,8 @@ def _addressees(text: str) -> list[str]:
     if not t or len(t) > 200 or "。" in t or _PEOPLE.match(t):
         return []
     names = [n.strip() for n in re.split(r"[，,；;]", t) if n.strip()]
-    if not names or any(len(n) > 40 for n in names):
+    # a name may list bodies of one kind: 北京市、天津市、…甘肃省人民政府
+    if not names or any(len(part) > 40 for n in names for part in n.split("、")):
         return []
     if not all(_BODY_WORD.search(n) for n in names):
         return []

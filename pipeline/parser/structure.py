@@ -301,7 +301,27 @@ def _decide_numbered(items: list[Item]) -> None:
             for g in group:
                 if g.role == "heading":
                     g.role, g.run_in = "list", False
+        _continue_list(live, k, group)
         k = j + 1
+
+
+def _continue_list(live: list[Item], k: int, group: list[Item]) -> None:
+    """A series goes on after a plain paragraph: "三、" after the list "一、 二、" and an
+    unnumbered paragraph is the list's next item, even when its first sentence is short
+    enough to read as a run-in heading."""
+    if not all(g.role == "heading" and g.run_in for g in group):
+        return
+    first = group[0]
+    for prev in reversed(live[:k]):
+        if prev.marker is None:
+            if prev.role != "para" or prev.label:
+                return
+            continue
+        if (prev.marker.kind == first.marker.kind and prev.role == "list"
+                and prev.marker.number + 1 == first.marker.number):
+            for g in group:
+                g.role, g.run_in, g.kind, g.label = "list", False, "", ""
+        return
 
 
 def _numbered_role(g: Item, group: list[Item], enumeration: bool, body_follows: bool,
