@@ -206,3 +206,18 @@ def test_addressees_listing_bodies_of_one_kind_and_a_list_that_goes_on_after_a_p
     assert not doc.sections
     items = [i.label for b in doc.body if b.type == "list" for i in b.items]
     assert items == ["一、", "二、", "三、"]
+
+
+def test_a_labelled_line_between_title_and_addressees_is_set_aside() -> None:
+    text = ("关于召开专题组织生活会的通知\n单 位：组织部\n二级党委、党总支,各党支部：\n"
+            "根据学校安排，现就召开专题组织生活会有关事项通知如下。\n"
+            "1. 学习教育：围绕学习教育，紧密结合全会精神学习。学习方法可以多种多样。\n"
+            "2. 个人自评和党员互评：在学习讨论的基础上，以党支部为单位组织召开党员大会，党员个人进行党性分析。\n"
+            "3. 民主测评：党支部发放测评表，对每名党员进行民主测评，并汇总统计测评表提出初步意见。\n"
+            "党委组织部\n2016年11月23日\n")
+    doc = _parse_text(text)
+    assert doc.meta.title == "关于召开专题组织生活会的通知"
+    assert doc.meta.addressees == ["二级党委、党总支", "各党支部"]
+    assert ("单 位：组织部", "metadata line") in [(d.text, d.reason) for d in doc.discarded]
+    assert doc.body[0].text.startswith("根据学校")
+    assert [i.label for b in doc.body if b.type == "list" for i in b.items] == ["1.", "2.", "3."]

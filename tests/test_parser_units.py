@@ -31,6 +31,7 @@ BODY = "这是一段足够长的正文内容，用来确认它会被当作正文
     ("1.标题", "arabic", "1.", 1),
     ("2．标题", "arabic", "2．", 2),
     ("3、标题", "arabic", "3、", 3),
+    ("2. 个人自评和党员互评：在学习讨论的基础上", "arabic", "2.", 2),
     ("（12）标题", "paren_arabic", "（12）", 12),
     ("⑶标题", "paren_arabic", "⑶", 3),
     ("⑤标题", "circled", "⑤", 5),
@@ -41,7 +42,8 @@ def test_markers(line, kind, label, number):
 
 
 @pytest.mark.parametrize("line", ["一是加强学习", "一体化发展", "十分重要",
-                                  "3.14亿元", "2022年", "——坚持党的领导", "同志们！"])
+                                  "3.14亿元", "2022年", "——坚持党的领导", "同志们！",
+                                  "2.万人参加", "3、个单位"])
 def test_not_markers(line):
     m = find_marker(line)
     assert m is None

@@ -40,6 +40,8 @@ _TITLE_KIND = re.compile(rf".*(?:关于|转发|印发).*的?(?:{_KINDS})$|.*(?:{
 _ABOUT = re.compile(r"(.{2,40}?)\s*关于")
 # a labelled field ("发文字号：", "标　题：") is never a line of a title
 _FIELDISH = re.compile(r"^\s*\S{1,6}?[ \u3000]*\S{0,3}\s*[:：]")
+# a metadata line: a short label, a colon and a value
+_LABELLED = re.compile(r"[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){0,4}\s*[:：]\s*\S.{0,40}")
 # 版记
 _CC = re.compile(r"(抄送|分送|抄报|报送|发送)\s*[:：]\s*(.*)")
 _KEYWORDS = re.compile(r"主题词\s*[:：]\s*(.*)")
@@ -250,7 +252,8 @@ def _title_and_addressees(lines: list[Line], idx: list[int], first: int | None, 
     pos = start
     while not known and pos < len(idx) and len(title) < 4:
         t = lines[idx[pos]].text
-        if len(t) > 40 or t[-1] in SENTENCE_END + "：:，、" or find_marker(t):
+        if len(t) > 40 or t[-1] in SENTENCE_END + "：:，、" or find_marker(t) \
+                or (title and _LABELLED.fullmatch(squash_spaces(t))):
             break
         if title and t[0] in "（(" and t[-1] in "）)":
             break
@@ -262,6 +265,10 @@ def _title_and_addressees(lines: list[Line], idx: list[int], first: int | None, 
     while pos < len(idx) and lines[idx[pos]].text[0] in "（(" and lines[idx[pos]].text[-1] in "）)" \
             and len(lines[idx[pos]].text) < 80:
         drop[idx[pos]] = "note under the title"
+        pos += 1
+    # a labelled line between title and 主送 (单位：组织部, 发布时间：…) is the page's metadata
+    while pos < len(idx) and _LABELLED.fullmatch(squash_spaces(lines[idx[pos]].text)):
+        drop[idx[pos]] = "metadata line"
         pos += 1
     # 主送: one to three lines, the last ending with ：
     names_text, used = "", []

@@ -88,7 +88,9 @@ def find_marker(text: str) -> Marker | None:
             return Marker("paren_cn", f"（{digits}）", number, m.group(2).strip())
         if kind == "arabic":
             rest = m.group(3)
-            if not rest or rest[0] in "%％年月日万亿元个":
+            # "2.万" / "3、个" read as quantities; "2. 个人自评" (a space after the mark) is an item
+            spaced = m.start(3) > m.end(2)
+            if not rest or (rest[0] in "%％年月日万亿元个" and not spaced):
                 continue
             return Marker("arabic", f"{m.group(1)}{m.group(2)}", int(m.group(1)), rest.strip())
         if kind == "arabic_dot":
