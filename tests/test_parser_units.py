@@ -224,3 +224,18 @@ def test_wechat_copy():
 def test_wechat_account_is_the_source_when_none_is_stated():
     doc = doc_of(f"标题文字\n某某党建 2022-12-19 08:00 发表于北京\n{BODY}")
     assert (doc.meta.source, doc.meta.date, doc.meta.authors) == ("某某党建", "2022-12-19", [])
+
+
+@pytest.mark.parametrize("line,reason", [
+    ("www.4020.cn", "web address"),
+    ("http://example.org/a/b.html", "web address"),
+    ("免费TXT小说下载", "advertising"),
+])
+def test_download_site_frames_are_junk(line, reason):
+    from pipeline.parser.junk import junk_reason
+    assert junk_reason(line) == reason
+
+
+def test_a_sentence_naming_a_download_is_not_junk():
+    from pipeline.parser.junk import junk_reason
+    assert junk_reason("各单位可登录门户网站免费下载学习资料，组织党员认真学习，并于月底前报送学习情况。") is None
