@@ -366,3 +366,31 @@ def test_a_property_table_above_the_title_gives_the_official_metadata():
     assert doc.meta.source == "国务院办公厅"
     assert doc.meta.doc_number == "国办发〔2024〕12号"
     assert [s.label for s in doc.sections] == ["一、", "二、"]
+
+
+def _page_parse(body: str):
+    from pipeline.parser import parse
+
+    page = (f"<html><head><title>外媒眼中的长假</title></head><body><h1>外媒眼中的长假</h1>"
+            f"<div class='content'>{body}</div></body></html>")
+    return parse(read_source(page.encode("utf-8"), "page.html"))
+
+
+def test_bold_subheads_of_an_indented_page_and_their_lead_in_labels():
+    para = "<p>　　报道称，这座城市再度充满活力，现在的景象与封锁时期截然不同，市民纷纷走上街头，商场和景区人流如织。</p>"
+    body = (para + "<p><strong>　英国《泰晤士报》：</strong></p><p><strong>　　武汉再次充满欢声笑语</strong></p>"
+            + para * 2 + "<p><strong>　美国《纽约时报》：</strong></p><p><strong>　　游客蜂拥前往黄鹤楼</strong></p>"
+            + para * 2)
+    doc = _page_parse(body)
+    assert [s.title for s in doc.sections] == ["英国《泰晤士报》：武汉再次充满欢声笑语",
+                                               "美国《纽约时报》：游客蜂拥前往黄鹤楼"]
+
+
+def test_a_caption_in_small_type_under_a_picture_even_when_it_is_a_long_sentence():
+    caption = "英国《泰晤士报》网站题为《中国启动黄金周，提振遭受重创的旅游业》的报道截图，图片来自该报网站的首页。"
+    para = "<p>　　报道称，这座城市再度充满活力，现在的景象与封锁时期截然不同，市民纷纷走上街头，商场和景区人流如织。</p>"
+    body = (para + "<center><img src='a.jpg'></center>"
+            f"<p>　<font style='font-size: 9pt'>　{caption}</font></p>" + para)
+    doc = _page_parse(body)
+    assert ("photo caption", caption) in [(d.reason, d.text.strip("\u3000 ")) for d in doc.discarded]
+    assert all(caption not in b.text for b in doc.body)

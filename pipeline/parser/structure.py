@@ -411,7 +411,7 @@ def _find_plain_headings(items: list[Item], has_numbered: bool) -> None:
         # In dump layout every paragraph is indented; a subhead there is told
         # apart by sitting directly on its first paragraph, with no blank line.
         tight = nxt is not None and nxt.unit.lineno == it.unit.lineno + it.unit.lines
-        if indented_doc and it.unit.indented and not (tight and blank_separated):
+        if indented_doc and it.unit.indented and not it.unit.bold and not (tight and blank_separated):
             continue
         if nxt is None or nxt.role != "para" or not (
                 len(nxt.unit.text) >= 20 or nxt.unit.text[-1] in SENTENCE_END):
@@ -421,6 +421,12 @@ def _find_plain_headings(items: list[Item], has_numbered: bool) -> None:
         if has_numbered and not PART_HEADING.fullmatch(t):
             continue
         it.role, it.kind, it.title = "heading", "plain", re.sub(r"\s+", "", t) if PART_HEADING.fullmatch(t) else t
+        if (prev is not None and prev.role == "para" and prev.marker is None and not prev.label
+                and prev.unit.bold and it.unit.bold and len(prev.unit.text) <= 20
+                and prev.unit.text[-1] in "：:"):
+            # "英国《泰晤士报》：" set bold on its own line over the subhead it introduces
+            it.title = prev.unit.text.strip() + it.title
+            prev.role = "drop"
 
 
 # --- items → tree --------------------------------------------------------------

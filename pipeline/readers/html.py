@@ -602,7 +602,8 @@ def _inner_furniture(line: _Line, container: etree._Element, nxt: _Line | None) 
     Share bars, follow boxes and related-link lists that sit inside the container (named
     so), lines that are wholly a link, and a photo's caption: a short line right after an
     image that is not a sentence, not set bold like a subhead and not the title of a poem or
-    quotation (a "——" line under it); or a short line in small print under an image.
+    quotation (a "——" line under it); or a line in small print under an image (up to 100
+    characters when the text after it is not small).
     """
     if _captioned(line, container):
         return "photo caption"
@@ -612,6 +613,9 @@ def _inner_furniture(line: _Line, container: etree._Element, nxt: _Line | None) 
     if line.link_chars >= 0.9 * size and not re.search(r"[，。；！？]", line.text):
         return _reason(line, "link")
     text = line.text.strip()
+    if (line.small and line.after_image and size <= 100 and line.heading is None
+            and nxt is not None and not nxt.small):
+        return "photo caption"  # smaller than the text after it, right under a picture
     if (line.pre or size > 40 or line.heading is not None or han_count(text) < 2
             or _TAIL_FIELD.match(text) or (nxt is not None and nxt.text.lstrip().startswith("—"))):
         return ""
