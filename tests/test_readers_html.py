@@ -394,3 +394,16 @@ def test_a_caption_in_small_type_under_a_picture_even_when_it_is_a_long_sentence
     doc = _page_parse(body)
     assert ("photo caption", caption) in [(d.reason, d.text.strip("\u3000 ")) for d in doc.discarded]
     assert all(caption not in b.text for b in doc.body)
+
+
+def test_without_a_source_line_the_page_owner_published_it():
+    para = "<p>为全面推广使用好智慧党建管理服务平台，确保平台运转顺利，学校近日召开培训及答疑会，各院系党务工作者参加。</p>"
+    page = ("<html><head><title>我校召开平台培训会</title></head><body><h1>我校召开平台培训会</h1>"
+            f"<p>发布时间：2021-04-09</p><div class='content'>{para * 3}</div>"
+            "<p class='copyright'>© 2020 版权所有 某某大学信息化中心 All Rights Reserved</p></body></html>")
+    from pipeline.parser import parse
+
+    doc = parse(read_source(page.encode("utf-8"), "page.html"))
+    assert doc.meta.source == "某某大学信息化中心"
+    stated = page.replace("<p>发布时间：2021-04-09</p>", "<p>发布时间：2021-04-09 来源：党委组织部</p>")
+    assert parse(read_source(stated.encode("utf-8"), "page.html")).meta.source == "党委组织部"

@@ -351,8 +351,8 @@ def _finish_meta(meta: Meta, front: FrontMatter, end: EndMeta, first_text: str, 
         meta.source = agency
     if THIS_SITE.fullmatch(meta.source or "") or (not meta.source and front.this_site):
         meta.source = site  # "来源：本站原创": the site the page is on
-    if not meta.source and OUTLET.fullmatch(site or ""):
-        meta.source = site  # a news site's own article: the site published it
+    if not meta.source and site:
+        meta.source = site  # no 来源 stated: the site's owner published it
     if not meta.authors:
         _, reporters = dateline_source(first_text)
         names = end.reporters or reporters
