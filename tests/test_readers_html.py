@@ -407,3 +407,19 @@ def test_without_a_source_line_the_page_owner_published_it():
     assert doc.meta.source == "某某大学信息化中心"
     stated = page.replace("<p>发布时间：2021-04-09</p>", "<p>发布时间：2021-04-09 来源：党委组织部</p>")
     assert parse(read_source(stated.encode("utf-8"), "page.html")).meta.source == "党委组织部"
+
+
+_NEWS = "A股三大股指集体回调，其中沪指收盘下跌0.89%，两市合计成交超过5300亿元，行业板块几乎全线下跌。"
+
+
+def test_a_page_that_opens_with_a_subhead_like_those_below_it():
+    body = "<br><br>".join(["今日盘面回顾", _NEWS, "国内市场资讯", _NEWS, "国际市场资讯", _NEWS])
+    doc = _page_parse(f"<p>{body}</p>")
+    assert [s.title for s in doc.sections] == ["今日盘面回顾", "国内市场资讯", "国际市场资讯"]
+
+
+def test_an_opening_line_longer_than_the_subheads_is_not_one_of_them():
+    body = "<br><br>".join(["今天市场整体走弱不少", _NEWS, "国内市场资讯", _NEWS, "国际市场资讯", _NEWS])
+    doc = _page_parse(f"<p>{body}</p>")
+    assert [s.title for s in doc.sections] == ["国内市场资讯", "国际市场资讯"]
+    assert doc.body[0].text == "今天市场整体走弱不少"

@@ -392,6 +392,7 @@ def _find_plain_headings(items: list[Item], has_numbered: bool) -> None:
     indented_doc = sum(1 for it in live if it.unit.indented) >= max(3, len(live) // 2)
     gaps = [b.unit.lineno - (a.unit.lineno + a.unit.lines) for a, b in zip(live, live[1:], strict=False)]
     blank_separated = bool(gaps) and sum(1 for g in gaps if g >= 1) >= len(gaps) * 0.6
+    first: Item | None = None
     for k, it in enumerate(live):
         if it.role != "para" or it.marker is not None or it.label:
             continue
@@ -417,6 +418,7 @@ def _find_plain_headings(items: list[Item], has_numbered: bool) -> None:
                 len(nxt.unit.text) >= 20 or nxt.unit.text[-1] in SENTENCE_END):
             continue
         if k == 0 and not has_numbered:
+            first = it  # a heading only if it looks like the subheads found below it
             continue
         if has_numbered and not PART_HEADING.fullmatch(t):
             continue
@@ -427,6 +429,13 @@ def _find_plain_headings(items: list[Item], has_numbered: bool) -> None:
             # "英国《泰晤士报》：" set bold on its own line over the subhead it introduces
             it.title = prev.unit.text.strip() + it.title
             prev.role = "drop"
+    if first is not None and first.role == "para":
+        # the text opens with a subhead set like the two or more found under it
+        look = (first.unit.bold, first.unit.size, first.unit.centered)
+        alike = [it for it in live if it.role == "heading" and it.kind == "plain"
+                 and (it.unit.bold, it.unit.size, it.unit.centered) == look]
+        if len(alike) >= 2 and len(first.unit.text) <= max(len(it.unit.text) for it in alike):
+            first.role, first.kind, first.title = "heading", "plain", first.unit.text
 
 
 # --- items → tree --------------------------------------------------------------
