@@ -239,3 +239,15 @@ def test_download_site_frames_are_junk(line, reason):
 def test_a_sentence_naming_a_download_is_not_junk():
     from pipeline.parser.junk import junk_reason
     assert junk_reason("各单位可登录门户网站免费下载学习资料，组织党员认真学习，并于月底前报送学习情况。") is None
+
+
+def test_a_source_line_under_a_lead_and_a_link_named_like_a_page_title():
+    text = ("---\ntitle: 国家主席发表新年贺词\n---\n\n> 新年前夕，国家主席通过广播电视和互联网，发表了新年贺词。\n\n"
+            "来源：[双语全文！国家主席发表新年贺词 - Chinadaily.com.cn](https://example.org/a.html)\n\n"
+            + BODY + "\n\n" + BODY + "\n")
+    from pipeline.readers import read_source
+
+    doc = parse(read_source(text.encode("utf-8"), "post.md"))
+    assert doc.meta.source == "Chinadaily.com.cn"
+    assert ("source line (kept as meta.source)" in [d.reason for d in doc.discarded])
+    assert all("来源" not in b.text for b in doc.body)

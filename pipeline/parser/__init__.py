@@ -135,6 +135,14 @@ def _body_head(body: list[Line], meta: Meta, notes: Notes) -> list[Line]:
             body[i] = body[i].emptied()
         idx = idx[len(taken):]
     for i in idx[:3]:
+        fields = parse_fields(body[i].text) if len(body[i].text) <= 120 else None
+        if fields and set(fields) == {"来源"} and not meta.source:
+            # "来源：…" under a lead set apart above it (a blockquote's 导语)
+            meta.source = source_value(site_of_link_text(fields["来源"]))
+            notes.discard(body[i], "source line (kept as meta.source)")
+            body[i] = body[i].emptied()
+            break
+    for i in idx[:3]:
         name = _credit_byline(body[i].text)
         if name:
             meta.authors.append(Author(name))
@@ -142,6 +150,18 @@ def _body_head(body: list[Line], meta: Meta, notes: Notes) -> list[Line]:
             body[i] = body[i].emptied()
             break
     return body
+
+
+_TITLE_SITE_SEP = re.compile(r"\s+[-–—|｜_]\s+|_")
+
+
+def site_of_link_text(value: str) -> str:
+    """'双语全文！…新年贺词 - Chinadaily.com.cn' (a link named like a page's <title>): the
+    site, the part after the last separator; any other value as it is."""
+    if len(value) <= 30:  # a name, not a title with its site
+        return value
+    parts = [p.strip() for p in _TITLE_SITE_SEP.split(value) if p.strip()]
+    return parts[-1] if len(parts) > 1 and len(parts[-1]) <= 30 else value
 
 
 def _credit_byline(text: str) -> str:
