@@ -423,3 +423,28 @@ def test_an_opening_line_longer_than_the_subheads_is_not_one_of_them():
     doc = _page_parse(f"<p>{body}</p>")
     assert [s.title for s in doc.sections] == ["国内市场资讯", "国际市场资讯"]
     assert doc.body[0].text == "今天市场整体走弱不少"
+
+
+def test_a_class_that_names_a_heading_level_makes_a_subhead_even_under_a_picture():
+    para = "<p><span class='bjh-p'>28岁的她曾担任当地的殡仪馆主任，负责接收死者，处理亡者后事，这份工作实在太过沉重。</span></p>"
+    body = (para + "<div class='img-container'><img src='a.jpg'></div>"
+            "<p><span class='bjh-h3'>曾在殡仪馆任职，每天和死亡打交道</span></p>" + para * 2
+            + "<p><span class='bjh-h3'>深陷人鱼魅力，变身水下美人鱼</span></p>" + para * 2)
+    doc = _page_parse(body)
+    assert [s.title for s in doc.sections] == ["曾在殡仪馆任职，每天和死亡打交道", "深陷人鱼魅力，变身水下美人鱼"]
+
+
+def test_a_wrapper_named_like_a_heading_is_not_one():
+    para = "<p>28岁的她曾担任当地的殡仪馆主任，负责接收死者，处理亡者后事，这份工作实在太过沉重。</p>"
+    doc = _page_parse(f"<div class='main-h2'>{para * 4}</div>")
+    assert not doc.sections and len(doc.body) == 4
+
+
+def test_a_page_dated_only_by_its_last_change():
+    page = ("<html><head><title>某某活动举行</title><meta itemprop='dateUpdate' content='2019-10-08 12:00:57'>"
+            "</head><body><h1>某某活动举行</h1><div class='content'>"
+            + "<p>活动于日前举行，来自各地的代表参加了活动，并就有关问题进行了深入交流和讨论。</p>" * 3
+            + "</div></body></html>")
+    from pipeline.parser import parse
+
+    assert parse(read_source(page.encode("utf-8"), "page.html")).meta.date == "2019-10-08"

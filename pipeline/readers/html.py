@@ -358,6 +358,18 @@ _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.I)
 _FONT_SIZE = re.compile(r"font-size\s*:\s*([\d.]+)\s*(px|pt)", re.I)
 
 
+_HEADING_CLASS = re.compile(r"(?:^|[-_])h([1-6])$")
+
+
+def _class_heading(el: etree._Element) -> int | None:
+    """The level a class names (class="bjh-h3", "title_h2"): editors' own heading styles."""
+    for token in (el.get("class") or "").split():
+        m = _HEADING_CLASS.search(token.lower())
+        if m:  # a heading's text is short; a wrapper named so is not one
+            return int(m.group(1)) if len("".join(el.itertext()).strip()) <= 120 else None
+    return None
+
+
 def _is_bold(el: etree._Element, tag: str) -> bool:
     return tag in ("b", "strong") or bool(_BOLD_STYLE.search(el.get("style") or ""))
 
@@ -429,17 +441,19 @@ def _lines(root: etree._Element) -> Iterator[_Line]:
     while stack:
         el, closing = stack.pop()
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        named = _class_heading(el) if tag else None  # <span class="bjh-h3">: a heading by name
+        block = tag in _BLOCK_TAGS or named is not None
         if not closing:
-            if tag in _BLOCK_TAGS or tag == "br":
+            if block or tag == "br":
                 yield from flush()
             if tag == "br":
                 if state["pre"]:
                     buf.append("\n")
                 add(el.tail, el)
                 continue
-            if tag in _BLOCK_TAGS:
+            if block:
                 blocks.append(el)
-                heading.append(_HEADINGS.get(tag, heading[-1]))
+                heading.append(_HEADINGS.get(tag) or named or heading[-1])
             if tag == "pre":
                 state["pre"] += 1
             if tag == "a":
@@ -460,7 +474,7 @@ def _lines(root: etree._Element) -> Iterator[_Line]:
             stack.append((el, True))
             stack.extend((child, False) for child in reversed(el))
         else:
-            if tag in _BLOCK_TAGS:
+            if block:
                 yield from flush()
                 blocks.pop()
                 heading.pop()

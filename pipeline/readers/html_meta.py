@@ -34,7 +34,9 @@ _SITE_END = re.compile(r"(?:网|站|报|台|刊|社|频道|新闻|门户|政府|
 _SITE_NAME = re.compile(r"(?:网|网站|报|台|社|频道|门户|官网|政府|大学|学院|学校|中学|小学|医院|研究院|委员会|中心)$")
 _DATE_KEYS = ("article:published_time", "datepublished", "pubdate", "publishdate", "publish_date",
               "publishtime", "publish-time", "og:release_date", "firstpublishedtime", "releasedate",
-              "weibo:article:create_at", "dc.date", "dc.date.issued", "date")
+              "weibo:article:create_at", "dc.date", "dc.date.issued", "date",
+              # last resort: when the page was last changed (the day it went up, for most)
+              "article:modified_time", "datemodified", "dateupdate", "lastmodified", "last-modified")
 _SOURCE_KEYS = ("contentsource", "source", "article:source", "og:article:source", "dc.source")
 _TITLE_KEYS = ("og:title", "twitter:title", "articletitle", "title", "dc.title")
 _AUTHOR_KEYS = ("author", "article:author", "dc.creator", "og:article:author")
