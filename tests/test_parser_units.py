@@ -251,3 +251,12 @@ def test_a_source_line_under_a_lead_and_a_link_named_like_a_page_title():
     assert doc.meta.source == "Chinadaily.com.cn"
     assert ("source line (kept as meta.source)" in [d.reason for d in doc.discarded])
     assert all("来源" not in b.text for b in doc.body)
+
+
+def test_a_teaser_of_another_article_ends_in_a_link_to_it():
+    from pipeline.parser.junk import junk_reason
+
+    teaser = ("文脉颂中华·书院@家国 人民网文化频道与媒体团一同实地走访六大书院，深入挖掘书院文化中蕴含的丰富哲学思想、"
+              "人文精神，为治国理政提供有益启示。【详细】")
+    assert junk_reason(teaser) == "related links"
+    assert junk_reason("各地要结合实际认真贯彻落实，具体办法详见附件【详细说明见第三部分】。") is None

@@ -69,8 +69,14 @@ _CAPTION = re.compile(r"(记者|通讯员|摄影)?\s*[\u4e00-\u9fff·]{2,8}\s*/\
                       r"|[（(]\s*[\u4e00-\u9fff·]{2,8}\s*摄\s*[)）]$|摄影\s*[:：]\s*\S{2,8}$")
 
 
+# A teaser of another article: its summary ends in a link to it ("…启示。【详细】", "详情>>").
+_TEASER_END = re.compile(r".{10,400}?(?:[【\[]\s*(?:详细|详情|全文|更多)\s*[】\]]|(?:详细|详情|更多)\s*(?:>>|»|＞＞))")
+
+
 def junk_reason(text: str) -> str | None:
     """Why a line is page junk, or None if it is not."""
+    if _TEASER_END.fullmatch(text):
+        return "related links"
     if len(text) > 120:  # page junk is short; a long line can only be a caption
         return "photo caption" if "摄" in text[-20:] and len(text) < 300 and _CAPTION.search(text) else None
     for pattern, reason in _LINE_RULES:
