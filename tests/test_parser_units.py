@@ -260,3 +260,23 @@ def test_a_teaser_of_another_article_ends_in_a_link_to_it():
               "人文精神，为治国理政提供有益启示。【详细】")
     assert junk_reason(teaser) == "related links"
     assert junk_reason("各地要结合实际认真贯彻落实，具体办法详见附件【详细说明见第三部分】。") is None
+
+
+def test_a_blog_footer_after_the_last_thematic_break_and_an_image_credit():
+    from pipeline.readers import read_source
+
+    text = ("# 学习读后感\n\n" + (BODY + "\n\n") * 8 + "注：图片来自网络。\n\n- - -\n\n"
+            "This page is synchronized from the post: ['学习读后感 My Thoughts'](https://example.org/p)\n")
+    doc = parse(read_source(text.encode("utf-8"), "post.md"))
+    reasons = {d.text: d.reason for d in doc.discarded}
+    assert reasons["注：图片来自网络。"] == "photo caption"
+    assert any(r.startswith("page footer") for r in reasons.values())
+    assert doc.body[-1].text == BODY
+
+
+def test_an_english_paragraph_of_a_bilingual_text_after_a_break_is_kept_when_more_follows():
+    from pipeline.readers import read_source
+
+    text = ("# 新年贺词\n\n" + (BODY + "\n\n") * 8 + "---\n\n" + BODY + "\n\nThank you all!\n\n谢谢大家！\n")
+    doc = parse(read_source(text.encode("utf-8"), "post.md"))
+    assert "Thank you all!" in [b.text for b in doc.body]

@@ -30,6 +30,8 @@ from pipeline.model import Author, Discarded, Meta
 from pipeline.readers.decode import decode
 from pipeline.readers.source import SourceLine, SourceText
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _CODE_TAGS = re.compile(r"<(style|script|template)\b.*?(?:</\1\s*>|$)", re.S | re.I)
 # "### 一、深化理论武装 {#part1}": a heading's attribute list (ids, classes) is markup
@@ -96,6 +98,7 @@ class _Reader:
         self.claimed: set[int] = set()  # 0-based source lines some token accounted for
         self.item_label: list[str] = []  # the number of the ordered list item being read
         self.footnotes: list[SourceLine] = []
+        self.last_break = -1  # how many lines there were at the last thematic break
 
     # -- walking the block tokens -------------------------------------------------
 
@@ -150,12 +153,29 @@ class _Reader:
             elif kind == "hr":
                 self.discarded.append(Discarded(tok.markup or "---", "markup (thematic break)",
                                                 tok.map[0] + 1 if tok.map else 0))
+                self.last_break = len(self.lines)
             elif kind == "table_open":
                 i = self._table(tokens, i)
             elif kind == "footnote_block_open":
                 i = self._footnotes(tokens, i)
             i += 1
+        self._foreign_footer()
         self.lines.extend(self.footnotes)
+
+    def _foreign_footer(self) -> None:
+        """A Chinese text whose last thematic break is followed only by a line or two mostly in
+        another language ("This page is synchronized from the post: …"): the blog's footer."""
+        if self.last_break < 0:
+            return
+        after = [ln for ln in self.lines[self.last_break:] if ln.text.strip()]
+        before = "".join(ln.text for ln in self.lines[:self.last_break])
+        if (after and len(after) <= 2 and sum(len(ln.text) for ln in after) <= 300
+                and all(3 * len(_HAN.findall(ln.text)) < len(ln.text.replace(" ", "")) for ln in after)
+                and len(_HAN.findall(before)) >= 200):
+            for ln in after:
+                self.discarded.append(Discarded(ln.text, "page footer (after the last thematic break)",
+                                                ln.lineno))
+            del self.lines[self.last_break:]
 
     def _blank(self, tok: Token) -> None:
         if tok.map:
