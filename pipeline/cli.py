@@ -840,7 +840,12 @@ def templates_show(template_dirs: list[Path], name: str, output: Path | None) ->
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port).")
 @click.option("--no-browser", is_flag=True, help="Do not open the page in a web browser.")
-def serve(host: str, port: int, no_browser: bool) -> None:
+@click.option("--lan", is_flag=True,
+              help="Serve the local network (all interfaces, unless --host says otherwise), "
+                   "behind an access code.")
+@click.option("--access-code", metavar="CODE",
+              help="The access code for --lan (default: a new one, printed at start).")
+def serve(host: str, port: int, no_browser: bool, lan: bool, access_code: str | None) -> None:
     """Open a local web page: drop articles, choose outputs, download them.
 
     Run it inside a workspace (a folder with studykit.toml) to use its templates.
@@ -850,7 +855,14 @@ def serve(host: str, port: int, no_browser: bool) -> None:
     require("serve")
     from pipeline.serve import run
 
-    run(host=host, port=port, open_browser=not no_browser)
+    if access_code is not None and not lan:
+        raise click.UsageError(_("--access-code is for --lan"))
+    if access_code is not None and len("".join(access_code.split()).replace("-", "")) < 6:
+        raise click.UsageError(_("--access-code: use at least 6 characters"))
+    if lan and host == "127.0.0.1":
+        host = "0.0.0.0"
+    run(host=host, port=port, open_browser=not no_browser and not lan, lan=lan,
+        access_code=access_code)
 
 
 def _take_language(argv: list[str]) -> tuple[list[str], str | None, str]:

@@ -81,6 +81,16 @@ def _log_to_stderr() -> None:
         own.setLevel(logging.WARNING)
 
 
+def _lan_name() -> str:
+    """This computer's address on the network, as colleagues would type it."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # nothing is sent: only picks the outgoing address
+            return probe.getsockname()[0]
+    except OSError:
+        return socket.gethostname()
+
+
 def _can_open_browser() -> bool:
     """Only where a graphical browser can open: never a text browser in this terminal."""
     if sys.platform in ("darwin", "win32"):
@@ -88,8 +98,25 @@ def _can_open_browser() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+SESSION_BUILDS = 2  # LAN mode: builds one session may have running or waiting
+
+
+def _log_access() -> None:
+    """LAN mode: who built what, one line each on standard output (see ``access``)."""
+    import logging
+
+    log = logging.getLogger("studykit.access")
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(asctime)s studykit access: %(message)s",
+                                               "%Y-%m-%d %H:%M:%S"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+
 def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool = True,
-        workers: int | None = None) -> None:
+        workers: int | None = None, lan: bool = False, access_code: str | None = None) -> None:
     """Serve until Ctrl+C."""
     import click
     import uvicorn
@@ -113,6 +140,12 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool =
                         language=current(), timeout=_workspace_timeout(workspace))
     if workers:
         settings.workers = workers
+    if lan:
+        from pipeline.serve.access import new_code
+
+        settings.access_code = access_code or new_code()
+        settings.session_builds = SESSION_BUILDS
+        _log_access()
     app = create_app(settings)
     # Slow and hostile clients: see pipeline.serve.protocol (request heads, connections)
     # and BodyLimit (bodies); keep-alive connections idle for 5 s are closed.
@@ -129,7 +162,11 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool =
         click.echo(_("studykit serve: workspace {workspace}, templates from {templates}").format(
             workspace=workspace,
             templates=", ".join(map(str, template_dirs)) or _("the built-in ones")))
-    if not loopback:
+    if lan:
+        click.echo(_("studykit serve: LAN mode: colleagues open http://{name}:{port}/ and enter "
+                     "the access code {code}").format(name=_lan_name(), port=actual,
+                                                     code=settings.access_code))
+    elif not loopback:
         click.echo(_("studykit serve: warning: listening on {host}: anyone who can reach this "
                      "computer can use the page (it has no password)").format(host=host), err=True)
     if open_browser:

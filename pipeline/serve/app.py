@@ -37,7 +37,7 @@ from urllib.parse import quote
 
 import jinja2
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -49,6 +49,7 @@ from pipeline import __version__
 from pipeline.errors import InputError, StudykitError
 from pipeline.i18n import _, from_accept_language, normalize, use_language
 from pipeline.limits import DEFAULT_TIMEOUT
+from pipeline.serve.access import COOKIE, Access, access_log, session_of
 from pipeline.serve.jobs import (
     AIDS,
     MAX_FILE_BYTES,
@@ -64,6 +65,7 @@ from pipeline.serve.jobs import (
     clean_name,
     release_memory,
 )
+from pipeline.serve.tasks import Cancelled, SessionBusy, Task, Tasks
 
 log = logging.getLogger("studykit.serve")
 
@@ -109,6 +111,11 @@ class Settings:
     timeout: float = DEFAULT_TIMEOUT
     max_uploads: int = 4  # request bodies being received at once; more get "busy"
     body_seconds: float = 15.0  # a request body that stalls this long is refused (408)
+    # LAN mode (studykit serve --lan): every request needs the access code (a login keeps a
+    # session cookie; scripts send "Authorization: Bearer CODE"); each session sees only its
+    # own builds, and may have at most ``session_builds`` running or waiting.
+    access_code: str | None = None
+    session_builds: int | None = None
 
 
 class _TooLarge(HTTPException):
@@ -217,6 +224,8 @@ class State:
         self.warm = threading.Event()
         self.warm_seconds: float | None = None
         self.toml_lock = threading.Lock()  # one write of studykit.toml at a time
+        self.tasks = Tasks(settings.keep_seconds, settings.session_builds)
+        self.access = Access(settings.access_code) if settings.access_code else None
 
     def stored_corrections(self, name: str):
         """The workspace's corrections of a file (``[articles."NAME"]``), if any."""
@@ -227,23 +236,33 @@ class State:
 
         return load_config(root).articles.get(name)
 
-    @contextlib.asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        """A place among the builds running or waiting, taken before the request body is
-        read: when too many are waiting, the upload is refused before it is received."""
+    def take(self) -> None:
+        """A place among the builds running or waiting; more than ``max_pending``: busy."""
         with self.lock:
             if self.pending >= self.settings.max_pending:
                 raise Busy(busy_message())
             self.pending += 1
+
+    def give(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The place back (from any thread); memory is handed back once all are idle."""
+        with self.lock:
+            self.pending -= 1
+            idle = self.pending == 0
+        if idle:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: shutting down
+                loop.call_soon_threadsafe(loop.call_later, IDLE_SECONDS, self._release_if_idle,
+                                          loop)
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """A place taken before the request body is read: when too many are waiting, the
+        upload is refused before it is received."""
+        self.take()
         loop = asyncio.get_running_loop()
         try:
             yield
         finally:
-            with self.lock:
-                self.pending -= 1
-                idle = self.pending == 0
-            if idle:  # hand freed memory back once nothing has been building for a moment
-                loop.call_later(IDLE_SECONDS, self._release_if_idle, loop)
+            self.give(loop)
 
     async def run(self, fn, *args):
         """Run ``fn`` in the build threads (inside a ``slot``), in the request's language."""
@@ -355,6 +374,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             while True:
                 await asyncio.sleep(60)
                 await asyncio.to_thread(state.builder.sweep)
+                state.tasks.sweep()
 
         task = asyncio.create_task(sweeper())
         try:
@@ -374,13 +394,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
-        if request.method == "POST" and request.headers.get(CSRF_HEADER) != "1":
+        login = request.url.path == "/login"
+        if request.method == "POST" and not login and request.headers.get(CSRF_HEADER) != "1":
             return _error(_("requests must come from the studykit page"), 403)
+        if state.access is not None and not login and not _open_path(request.url.path):
+            address = request.client.host if request.client else "?"
+            session = (state.access.session(request.cookies.get(COOKIE))
+                       or state.access.bearer(request.headers.get("authorization"), address))
+            if session is None:
+                if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+                    return RedirectResponse("/login", 303)
+                return _error(_("this page needs the access code (ask whoever started "
+                                "studykit serve; scripts send it as \"Authorization: Bearer "
+                                "CODE\")"), 401)
+            request.state.session = session.id
+            request.state.who = f"{session.label} {address}"
         response = await call_next(request)
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
-            "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-            "form-action 'self'")
+        if response.headers.get("content-type", "").startswith("application/pdf"):
+            return _secure(response, csp=False)  # the browser's PDF viewer must run
+        return _secure(response)
+
+    def _secure(response, csp: bool = True):
+        if csp:
+            response.headers["Content-Security-Policy"] = (
+                "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
+                "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+                "form-action 'self'")
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers.setdefault("Cache-Control", "no-store")
@@ -390,13 +429,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StudykitError)
     async def studykit_error(request: Request, err: StudykitError) -> JSONResponse:
-        return _error(str(err), 503 if isinstance(err, Busy) else 400)
+        status = 503 if isinstance(err, Busy) else 429 if isinstance(err, SessionBusy) else 400
+        return _error(str(err), status)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         messages = {404: _("not found (the build may have expired: build again)"),
                     405: _("method not allowed")}
         detail = exc.detail if exc.status_code == 413 else messages.get(exc.status_code, exc.detail)
+        if (exc.status_code == 404 and request.method == "GET"
+                and request.url.path.startswith(("/files/", "/zip/", "/preview/"))
+                and "text/html" in request.headers.get("accept", "")):
+            # A link followed in the browser: a page that says so and offers to rebuild.
+            html = env.get_template("expired.html").render(
+                version=__version__, hours=f"{settings.keep_seconds / 3600:g}")
+            return HTMLResponse(html, 404)
         response = _error(str(detail), exc.status_code)
         if exc.status_code in (408, 413):  # the rest of the body is not wanted: hang up
             response.headers["Connection"] = "close"
@@ -473,52 +520,183 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"saved": path, "name": name,
                              "corrections": corrections.to_dict() if corrections else {}})
 
+    @app.get("/login", response_class=HTMLResponse)
+    async def login_page(request: Request) -> HTMLResponse:
+        if state.access is None:
+            return RedirectResponse("/", 303)
+        return _login(request)
+
+    @app.post("/login")
+    async def login(request: Request):
+        if state.access is None:
+            return RedirectResponse("/", 303)
+        address = request.client.host if request.client else "?"
+        if state.access.locked_out(address):
+            return _login(request, "尝试次数太多，请一分钟后再试。", 429)
+        form = await request.form(max_files=0, max_fields=2)
+        code = str(form.get("code") or "")
+        await form.close()
+        if not state.access.matches(code, address):
+            access_log.info("wrong access code from %s", address)
+            return _login(request, "访问码不对。请核对后重新输入（不区分大小写，短横线可省略）。",
+                          401)
+        session = state.access.open(address)
+        response = RedirectResponse("/", 303)
+        response.set_cookie(COOKIE, session.id, httponly=True, samesite="strict",
+                            max_age=12 * 3600, path="/")
+        return response
+
+    def _login(request: Request, error: str = "", status: int = 200) -> HTMLResponse:
+        html = env.get_template("login.html").render(version=__version__, error=error)
+        return HTMLResponse(html, status)
+
+    def _start(request: Request, uploads: list[Upload], spec: BuildSpec, fixes: list) -> Task:
+        """Queue a build (its place was taken with ``state.take``); the place is given
+        back when it ends, however it ends."""
+        loop = asyncio.get_running_loop()
+        session = session_of(request)
+        who = getattr(request.state, "who", "local")
+        try:
+            task = state.tasks.add(session, [u.name for u in uploads], ["parse", *spec.jobs()])
+        except BaseException:
+            state.give(loop)
+            raise
+        owner = session if state.access is not None else ""
+
+        def work() -> dict:
+            state.tasks.start(task)
+            build = state.builder.build(uploads, spec, fixes, stage=task.enter, owner=owner)
+            return _build_json(build)
+
+        def finished(future) -> None:
+            try:
+                if future.cancelled():
+                    state.tasks.end(task, error=_("the build was cancelled"), cancelled=True)
+                elif future.exception() is not None:
+                    err = future.exception()
+                    if isinstance(err, StudykitError):
+                        state.tasks.end(task, error=str(err), cancelled=isinstance(err, Cancelled))
+                    else:
+                        log.error("internal error:\n%s",
+                                  "".join(traceback.format_exception(err)))
+                        state.tasks.end(task, error=_("internal error: {error}").format(
+                            error=f"{type(err).__name__}: {err}"))
+                else:
+                    state.tasks.end(task, result=future.result())
+                if state.access is not None:
+                    access_log.info("%s build %s files=%s outputs=%s: %s", who, task.id[:8],
+                                    ",".join(task.names), ",".join(spec.outputs), task.state)
+            finally:
+                state.give(loop)
+
+        call = functools.partial(contextvars.copy_context().run, work)
+        task.future = state.pool.submit(call)
+        task.future.add_done_callback(finished)
+        return task
+
+    async def _read_build(request: Request) -> tuple[list[Upload], BuildSpec, list]:
+        form = await request.form(max_files=MAX_FILES + 1, max_fields=50)
+        try:
+            uploads = await _uploads(form.getlist("files"))
+            fixes = _correction_list(form.get("corrections"), [u.name for u in uploads])
+            spec = BuildSpec(
+                outputs=tuple(str(v) for v in form.getlist("outputs")),
+                variant=str(form.get("variant") or "official"),
+                org=str(form.get("org") or "").strip(),
+                session_date=str(form.get("session_date") or "").strip() or None,
+                aids=tuple(str(v) for v in form.getlist("aids")),
+                compile_=str(form.get("compile") or "") in ("1", "true", "on"),
+                title=str(form.get("title") or "").strip(),
+                paper=str(form.get("paper") or "A5"),
+                print_sheet=str(form.get("print_sheet") or "auto"))
+        finally:
+            await form.close()
+        if not uploads:
+            raise InputError(_("no source: paste some text or add a file first"))
+        return uploads, spec, fixes
+
+    async def _queued(request: Request) -> Task:
+        state.take()
+        try:
+            uploads, spec, fixes = await _read_build(request)
+        except BaseException:
+            state.give(asyncio.get_running_loop())
+            raise
+        return _start(request, uploads, spec, fixes)
+
+    @app.post("/api/jobs")
+    async def submit(request: Request) -> JSONResponse:
+        """Queue a build; the page follows it with GET /api/jobs/{id}."""
+        task = await _queued(request)
+        return JSONResponse(state.tasks.view(task), 202)
+
+    @app.get("/api/jobs/{task_id}")
+    async def job_state(request: Request, task_id: str) -> JSONResponse:
+        task = state.tasks.get(task_id, session_of(request))
+        if task is None:
+            return _error(_("this build is no longer known (the server was restarted, or it "
+                            "ended long ago): build again"), 404)
+        return JSONResponse(state.tasks.view(task))
+
+    @app.post("/api/jobs/{task_id}/cancel")
+    async def cancel(request: Request, task_id: str) -> JSONResponse:
+        task = state.tasks.get(task_id, session_of(request))
+        if task is None:
+            return _error(_("this build is no longer known (the server was restarted, or it "
+                            "ended long ago): build again"), 404)
+        state.tasks.cancel(task)
+        return JSONResponse(state.tasks.view(task))
+
     @app.post("/api/build")
     async def build(request: Request) -> JSONResponse:
-        async with state.slot():
-            form = await request.form(max_files=MAX_FILES + 1, max_fields=50)
-            try:
-                uploads = await _uploads(form.getlist("files"))
-                fixes = _correction_list(form.get("corrections"), [u.name for u in uploads])
-                spec = BuildSpec(
-                    outputs=tuple(str(v) for v in form.getlist("outputs")),
-                    variant=str(form.get("variant") or "official"),
-                    org=str(form.get("org") or "").strip(),
-                    session_date=str(form.get("session_date") or "").strip() or None,
-                    aids=tuple(str(v) for v in form.getlist("aids")),
-                    compile_=str(form.get("compile") or "") in ("1", "true", "on"),
-                    title=str(form.get("title") or "").strip(),
-                    paper=str(form.get("paper") or "A5"),
-                    print_sheet=str(form.get("print_sheet") or "auto"))
-            finally:
-                await form.close()
-            started = time.perf_counter()
-            result = await state.run(state.builder.build, uploads, spec, fixes)
-        body = _build_json(result)
+        """Build and answer when done (for scripts; the page queues with /api/jobs)."""
+        started = time.perf_counter()
+        task = await _queued(request)
+        await asyncio.wrap_future(task.future)  # its error is the answer's, as before
+        body = dict(task.result or {})
         body["request_seconds"] = round(time.perf_counter() - started, 3)
         return JSONResponse(body)
 
-    @app.get("/files/{token}/{name:path}")
-    async def download(token: str, name: str) -> FileResponse:
-        found = state.builder.file(token, name)
+    def _owner(request: Request) -> str | None:
+        return session_of(request) if state.access is not None else None
+
+    @app.get("/api/builds/{token}")
+    async def build_state(request: Request, token: str) -> JSONResponse:
+        """A kept build's files again (a reloaded page shows its last build)."""
+        found = state.builder.get(token, _owner(request))
         if found is None:
             raise HTTPException(404)
-        return FileResponse(found.path, filename=found.name)
+        return JSONResponse(_build_json(found))
+
+    @app.get("/files/{token}/{name:path}")
+    async def download(request: Request, token: str, name: str) -> FileResponse:
+        found = state.builder.file(token, name, _owner(request))
+        if found is None:
+            raise HTTPException(404)
+        inline = request.query_params.get("inline") == "1" and found.name.endswith(".pdf")
+        return FileResponse(found.path, filename=found.name,
+                            content_disposition_type="inline" if inline else "attachment")
 
     @app.get("/zip/{token}")
-    async def download_zip(token: str) -> FileResponse:
-        if state.builder.get(token) is None:
+    async def download_zip(request: Request, token: str) -> FileResponse:
+        owner = _owner(request)
+        if state.builder.get(token, owner) is None:
             raise HTTPException(404)
-        path = await asyncio.to_thread(state.builder.zip, token)
+        path = await asyncio.to_thread(state.builder.zip, token, owner)
         if path is None:
             raise HTTPException(404)
         return FileResponse(path, filename="学习材料.zip", media_type="application/zip")
 
     @app.get("/preview/{token}/{number}.png")
-    async def preview(token: str, number: int) -> FileResponse:
-        path = state.builder.preview(token, number)
+    async def preview(request: Request, token: str, number: int) -> FileResponse:
+        path = state.builder.preview(token, number, _owner(request))
         if path is None:
             raise HTTPException(404)
         return FileResponse(path, media_type="image/png")
 
     return app
+
+
+def _open_path(path: str) -> bool:
+    """What LAN mode serves without a session: the login page and its style sheet."""
+    return path.startswith("/static/") or path == "/healthz"

@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -227,6 +228,7 @@ class Build:
     last_used: float = field(default_factory=time.monotonic)
     zip_path: Path | None = None
     warnings: list[str] = field(default_factory=list)  # shown on the page
+    owner: str = ""  # the session that built it
 
     def file(self, name: str) -> OutFile | None:
         return next((f for f in self.files if f.name == name), None)
@@ -350,9 +352,16 @@ class Builder:
     # --- building ---------------------------------------------------------
 
     def build(self, uploads: list[Upload], spec: BuildSpec,
-              corrections: list[Corrections | None] | None = None) -> Build:
+              corrections: list[Corrections | None] | None = None,
+              stage: Callable[[str], None] | None = None, owner: str = "") -> Build:
         """Build ``uploads`` as ``spec`` asks, each with its corrections (same order);
-        raises StudykitError with the CLI's message."""
+        raises StudykitError with the CLI's message.
+
+        ``stage`` is told each stage as it begins ("parse", then each of ``spec.jobs()``)
+        and may raise to stop the build there (a cancel); ``owner``: the session whose
+        build it is (only it may download the files)."""
+        stage = stage or (lambda _name: None)
+        stage("parse")
         if not uploads:
             raise InputError(_("no source: paste some text or add a file first"))
         if len(uploads) > MAX_FILES:
@@ -380,6 +389,7 @@ class Builder:
         try:
             paths: list[Path] = []
             for job in spec.jobs():
+                stage(job)
                 key = self._key(job, sources, spec, templates)
                 entry, cached = self._entry(key, job, uploads, spec, request_dir, paths, fixes)
                 entries.append(entry)
@@ -387,7 +397,7 @@ class Builder:
                 produced.extend(entry.paths)
                 previews.extend(entry.previews)
             wanted = [p for p in produced if kind_of(p) in spec.outputs or not kind_of(p)]
-            build = self._keep(wanted, previews, time.perf_counter() - start, all_cached)
+            build = self._keep(wanted, previews, time.perf_counter() - start, all_cached, owner)
             build.warnings = spec.warnings()
             return build
         finally:
@@ -487,7 +497,7 @@ class Builder:
         return message.replace(str(self.root) + os.sep, "")
 
     def _keep(self, paths: list[Path], previews: list[Path], seconds: float,
-              cached: bool) -> Build:
+              cached: bool, owner: str = "") -> Build:
         token = secrets.token_hex(16)
         folder = self.root / "builds" / token
         folder.mkdir()
@@ -505,7 +515,7 @@ class Builder:
         for i, png in enumerate(previews, 1):
             kept_previews.append(_link(png, folder / f"_preview-{i}.png"))
         build = Build(token=token, folder=folder, files=files, previews=kept_previews,
-                      seconds=seconds, cached=cached)
+                      seconds=seconds, cached=cached, owner=owner)
         with self._lock:
             self._builds[token] = build
         self.sweep()
@@ -513,18 +523,21 @@ class Builder:
 
     # --- downloads --------------------------------------------------------
 
-    def get(self, token: str) -> Build | None:
+    def get(self, token: str, owner: str | None = None) -> Build | None:
+        """The build of that token (``owner`` given: only if it is that session's)."""
         if not TOKEN.fullmatch(token or ""):
             return None
         with self._lock:
             build = self._builds.get(token)
+            if build and owner is not None and build.owner != owner:
+                return None
             if build:
                 build.last_used = time.monotonic()
             return build
 
-    def file(self, token: str, name: str) -> OutFile | None:
+    def file(self, token: str, name: str, owner: str | None = None) -> OutFile | None:
         """A build's file by its name in the list; anything else (``../``, ``/etc``) is None."""
-        build = self.get(token)
+        build = self.get(token, owner)
         found = build.file(name) if build else None
         if found is None or not found.path.is_file():
             return None
@@ -532,15 +545,15 @@ class Builder:
             return None
         return found
 
-    def preview(self, token: str, number: int) -> Path | None:
-        build = self.get(token)
+    def preview(self, token: str, number: int, owner: str | None = None) -> Path | None:
+        build = self.get(token, owner)
         if build and 1 <= number <= len(build.previews):
             return build.previews[number - 1]
         return None
 
-    def zip(self, token: str) -> Path | None:
+    def zip(self, token: str, owner: str | None = None) -> Path | None:
         """All of a build's files in one .zip, made on first request."""
-        build = self.get(token)
+        build = self.get(token, owner)
         if build is None:
             return None
         with self._lock:
