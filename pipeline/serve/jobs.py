@@ -126,6 +126,8 @@ def check_report(upload: Upload, corrections: Corrections | None = None) -> dict
         "name": upload.name,
         "title": doc.meta.title,
         "read_as": doc.read_as,
+        "encoding": doc.encoding,
+        "format": doc.source_format,
         "headings": [section_name(s) for s in doc.sections],
         "warnings": len(doc.warnings),
         "discarded": len(doc.discarded),

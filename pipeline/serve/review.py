@@ -10,6 +10,7 @@ place), the lines of the text that may be dropped, and the dropped lines.
 from __future__ import annotations
 
 from pipeline.corrections import META_FIELDS, Corrections, author_text, authors_text
+from pipeline.i18n import _
 from pipeline.model import Block, Document, Meta, Section, block_lines, section_name
 
 MAX_LINES = 2000  # lines of text offered for dropping (a long report has ~600)
@@ -37,11 +38,18 @@ def review_view(doc: Document, corrections: Corrections | None) -> dict:
         "issues": [{"code": w.code, "message": w.message, "field": w.field} for w in doc.warnings],
         "outline": _outline(doc),
         "lines": _lines(doc),
-        "dropped": [{"text": d.text, "reason": d.reason, "line": d.line,
+        "dropped": [{"text": d.text, "reason": reason_text(d.reason), "line": d.line,
                      "by_user": d.reason.startswith("dropped by correction")}
                     for d in doc.discarded],
         "corrections": corrections.to_dict() if corrections else {},
     }
+
+
+def reason_text(reason: str) -> str:
+    """Why a line was dropped, in the reader's language (the check report's words)."""
+    from pipeline.report import DISCARD_REASONS
+
+    return _(reason) if reason in DISCARD_REASONS else reason
 
 
 def _outline(doc: Document) -> list[dict]:
