@@ -131,6 +131,14 @@ def wait_download(folder: Path, suffix: str, timeout: float = 60) -> Path:
     raise AssertionError(f"no {suffix} downloaded; folder has {sorted(os.listdir(folder))}")
 
 
+def fresh(driver, url: str) -> None:
+    """The page as a first visit sees it: nothing kept from an earlier test."""
+    driver.get(url)
+    driver.execute_script("localStorage.clear(); sessionStorage.clear();"
+                          "indexedDB.deleteDatabase('studykit');")
+    driver.get(url)
+
+
 def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -144,7 +152,7 @@ def test_page_upload_build_download_and_error(server, browser, downloads, corpus
     assert len(headings) == 4
     wait = WebDriverWait(browser, 120)
 
-    browser.get(server)
+    fresh(browser, server)
     assert "学习材料生成" in browser.find_element(By.TAG_NAME, "h1").text
     assert not browser.find_element(By.ID, "build").is_enabled()
     shot(browser, "1-empty")
@@ -196,12 +204,33 @@ def test_page_upload_build_download_and_error(server, browser, downloads, corpus
         assert title in pdf_text, title
     assert "十一师党委组织部" in word_text
 
-    # A binary file named .txt: the CLI's one-line message, on the page.
+    # Reload: the article, the organisation and the last build's downloads are still there.
+    browser.refresh()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#sources li.source.ok")))
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#sources li.source")) == 1
+    assert browser.find_element(By.NAME, "org").get_attribute("value") == "十一师党委组织部"
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#downloads a.download")) == 5)
+    assert "还可以下载" in browser.find_element(By.ID, "status").text
+
+    # A build the server refuses: the Chinese message beside the button, no success status.
+    browser.execute_script("document.querySelector('input[name=org]').value = '单'.repeat(150)")
+    browser.find_element(By.ID, "build").click()
+    message = browser.find_element(By.ID, "build-msg")
+    wait.until(EC.visibility_of(message))
+    assert "100" in message.text and re.search(r"[\u4e00-\u9fff]{4}", message.text), message.text
+    assert browser.find_element(By.ID, "status").text == "生成失败"
+    assert message.get_attribute("role") == "alert"
+    # next to the button: directly below the build row, in step 3
+    assert message.find_element(By.XPATH, "ancestor::section").get_attribute("id") == "step-build"
+    shot(browser, "4-build-failed")
+    browser.find_element(By.NAME, "org").clear()
+
+    # A binary file named .txt: the CLI's one-line message, on the file's row.
     bad = tmp_path / "坏文件.txt"
     bad.write_bytes(bytes(range(256)) * 40)
     browser.find_element(By.ID, "file-input").send_keys(str(bad))
-    error = browser.find_element(By.ID, "error")
-    wait.until(EC.visibility_of(error))
+    error = wait.until(EC.visibility_of_element_located(
+        (By.CSS_SELECTOR, "#sources li.source.bad .bad-note")))
     cli = subprocess.run([sys.executable, "-m", "pipeline", "--lang", "zh", "check", bad.name],
                          cwd=tmp_path, capture_output=True, text=True,
                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
@@ -209,12 +238,31 @@ def test_page_upload_build_download_and_error(server, browser, downloads, corpus
     assert cli_message.startswith("坏文件.txt：不是文本文件（二进制数据）")  # the page is Chinese
     assert cli_message in error.text
     assert browser.find_elements(By.CSS_SELECTOR, "#sources li.source.bad")
-    shot(browser, "4-error")
+    # A file of spaces (full-width ones too) and the same article twice: flagged on their rows.
+    blank = tmp_path / "空白.txt"
+    blank.write_text("　　 \n\n　　\n", encoding="utf-8")
+    browser.find_element(By.ID, "file-input").send_keys(str(blank))
+    browser.find_element(By.ID, "file-input").send_keys(str(seed))
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#sources li.source.flagged")) == 3)
+    notes = [n.text for n in browser.find_elements(By.CSS_SELECTOR, "#sources li .bad-note")]
+    assert any("没有正文" in n for n in notes) and any("与第 1 篇内容完全相同" in n for n in notes)
+    shot(browser, "5-error")
 
-    # The server is still there, and the good file still builds.
+    # Building asks first: the three are left out only when the user agrees.
+    browser.find_element(By.ID, "build").click()
+    consent = browser.find_element(By.ID, "consent")
+    wait.until(EC.visibility_of(consent))
+    assert "有 3 篇文章不能生成" in consent.text and "坏文件.txt" in consent.text
+    browser.find_element(By.ID, "consent-no").click()
+    assert not consent.is_displayed()
+    browser.find_element(By.ID, "build").click()
+    browser.find_element(By.ID, "consent-yes").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "status"), "已生成"))
+    assert browser.switch_to.active_element.get_attribute("id") == "results-title"
+
+    # The server is still there.
     with urllib.request.urlopen(server + "healthz", timeout=5) as r:
         assert r.status == 200
-    assert browser.find_element(By.ID, "build").is_enabled()
     shutil.rmtree(downloads, ignore_errors=True)
 
 
@@ -225,7 +273,7 @@ def test_paste_reorder_and_compile(server, browser, corpus):
     tiny = corpus / "pd_tiny_wangjiarui.txt"
     tiny_title = read(tiny).meta.title
     wait = WebDriverWait(browser, 120)
-    browser.get(server)
+    fresh(browser, server)
 
     browser.find_element(By.CSS_SELECTOR, "#paste-box summary").click()
     browser.find_element(By.ID, "paste").send_keys(
@@ -241,8 +289,13 @@ def test_paste_reorder_and_compile(server, browser, corpus):
 
     assert titles() == ["学习材料甲", tiny_title]
     first = browser.find_elements(By.CSS_SELECTOR, "#sources li")[0]
-    first.find_element(By.CSS_SELECTOR, "button[aria-label='下移']").click()
+    first.find_element(By.CSS_SELECTOR, "button[title='下移']").click()
     assert titles() == [tiny_title, "学习材料甲"]
+    # the focus stays on the button pressed, now in the second row; it names the article
+    focused = browser.switch_to.active_element
+    assert focused.get_attribute("aria-label") == "下移：学习材料甲"
+    assert browser.find_elements(By.CSS_SELECTOR, "#sources > li")[1].find_element(
+        By.CSS_SELECTOR, "button[title='下移']") == focused
 
     assert browser.find_element(By.ID, "compile-box").is_displayed()
     browser.find_element(By.NAME, "compile").click()
@@ -295,7 +348,7 @@ def test_correct_a_wechat_copy_then_build(server, browser):
 
     # The list is drawn again after each correction: an element may go stale under a wait.
     wait = WebDriverWait(browser, 120, ignored_exceptions=[StaleElementReferenceException])
-    browser.get(server)
+    fresh(browser, server)
     browser.find_element(By.CSS_SELECTOR, "#paste-box summary").click()
     browser.find_element(By.ID, "paste").send_keys(WECHAT_COPY)
     browser.find_element(By.ID, "paste-add").click()
@@ -383,3 +436,141 @@ def test_correct_a_wechat_copy_then_build(server, browser):
     again = browser.find_element(By.CSS_SELECTOR, "#sources li.source.ok")
     assert again.find_element(By.CSS_SELECTOR, "input[data-field=title]").get_attribute("value") == RIGHT_TITLE
     assert outline_row("二、狠抓工作落实").find_element(By.CSS_SELECTOR, ".olevel").text == "2 级"
+
+
+def queue_builds(url: str, files: list[Path], headers: dict | None = None) -> list[str]:
+    """Builds asked for by others (through the API): the page's build waits behind them."""
+    import httpx
+
+    ids = []
+    with httpx.Client(base_url=url, headers={"X-Studykit": "1", **(headers or {})},
+                      timeout=60) as client:
+        for path in files:
+            r = client.post("/api/jobs", files=[("files", (path.name, path.read_bytes()))],
+                            data={"outputs": ["booklet", "print", "slides"], "variant": "large-print"})
+            assert r.status_code == 202, r.text
+            ids.append(r.json()["id"])
+    return ids
+
+
+def cancel_builds(url: str, ids: list[str], headers: dict | None = None) -> None:
+    import httpx
+
+    with httpx.Client(base_url=url, headers={"X-Studykit": "1", **(headers or {})}) as client:
+        for job in ids:
+            client.post(f"/api/jobs/{job}/cancel")
+
+
+def test_queue_position_stages_and_cancel(server, browser, corpus):
+    """With builds waiting, the page says where its build is in the queue, then its
+    stages; 取消生成 stops it."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    wait = WebDriverWait(browser, 180, poll_frequency=0.2,
+                         ignored_exceptions=[StaleElementReferenceException])
+    fresh(browser, server)
+    browser.find_element(By.ID, "file-input").send_keys(str(corpus / "pd_tiny_wangjiarui.txt"))
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#sources li.source.ok")))
+    others = sorted(p for p in corpus.glob("*.txt") if p.stat().st_size > 3000)[:5]
+    ids = queue_builds(server, others)
+    try:
+        browser.find_element(By.ID, "build").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "status"), "排队中，前面还有"))
+        ahead = int(re.search(r"前面还有 (\d+) 个", browser.find_element(By.ID, "status").text)[1])
+        assert 1 <= ahead <= len(others)
+        stages = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#stages li")]
+        assert [t.split()[0] for t in stages] == ["解析", "讲义", "手册", "幻灯片"]
+        assert browser.find_element(By.ID, "cancel").is_displayed()
+        shot(browser, "8-queue")
+        # cancelled while waiting: it never runs
+        browser.find_element(By.ID, "cancel").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "status"), "已取消"))
+        assert not browser.find_element(By.ID, "cancel").is_displayed()
+        # the others cancelled (those waiting never start, those running stop at their next
+        # stage), asked again, it goes through its stages to the end
+        cancel_builds(server, ids)
+        browser.find_element(By.ID, "build").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "status"), "已生成"))
+        stages = browser.find_elements(By.CSS_SELECTOR, "#stages li")
+        assert [li.get_attribute("class") for li in stages] == ["done"] * 4
+        assert all(li.text.endswith("✓") for li in stages)
+    finally:
+        cancel_builds(server, ids)
+
+
+LAN_CODE = "TEST-CODE-2026"
+
+
+@pytest.fixture(scope="module")
+def lan_server(tmp_path_factory):
+    port = free_port()
+    cwd = tmp_path_factory.mktemp("serve-lan")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--lan", "--port",
+                             str(port), "--access-code", LAN_CODE], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_ready(url, proc)
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_lan_mode_needs_the_code_and_keeps_sessions_apart(lan_server, browser, corpus):
+    import httpx
+
+    url, proc = lan_server
+    wait = WebDriverWait(browser, 120)
+    browser.delete_all_cookies()
+    browser.get(url)
+    # no code: the page asks for it; the API refuses
+    assert browser.current_url.endswith("/login")
+    assert "输入访问码" in browser.page_source
+    shot(browser, "9-lan-code")
+    assert httpx.get(url + "healthz").status_code == 200
+    assert httpx.post(url + "api/jobs", headers={"X-Studykit": "1"}).status_code == 401
+    browser.find_element(By.ID, "code").send_keys("WRONG-CODE")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert "访问码不对" in browser.find_element(By.ID, "login-error").text
+    # the code (any case, without the dash) opens the page
+    browser.find_element(By.ID, "code").send_keys(LAN_CODE.lower().replace("-", ""))
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(EC.presence_of_element_located((By.ID, "build")))
+    cookie = browser.get_cookie("studykit_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    fresh(browser, url)
+    browser.find_element(By.ID, "file-input").send_keys(str(corpus / "pd_tiny_wangjiarui.txt"))
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#sources li.source.ok")))
+    for box in browser.find_elements(By.NAME, "outputs"):
+        if box.get_attribute("value") != "handout":
+            box.click()
+    browser.find_element(By.ID, "build").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "status"), "已生成"))
+    link = browser.find_element(By.CSS_SELECTOR, "#downloads a.download").get_attribute("href")
+    mine = {"studykit_session": cookie["value"]}
+    assert httpx.get(link, cookies=mine).status_code == 200
+    # a script with the code as a Bearer token is another session: not its file
+    bearer = {"Authorization": f"Bearer {LAN_CODE}"}
+    assert httpx.get(url, headers=bearer).status_code == 200
+    assert httpx.get(link, headers=bearer).status_code == 404
+
+    # A second person logs in: the first one's file is not theirs to download.
+    browser.delete_all_cookies()
+    browser.get(url)
+    browser.find_element(By.ID, "code").send_keys(LAN_CODE)
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(EC.presence_of_element_located((By.ID, "build")))
+    browser.get(link)
+    assert "这个下载链接已经失效" in browser.find_element(By.TAG_NAME, "h2").text
+    other = {"studykit_session": browser.get_cookie("studykit_session")["value"]}
+    assert other != mine and httpx.get(link, cookies=other).status_code == 404
+    # the access log names who built which file, without the text
+    proc.terminate()
+    out = proc.communicate(timeout=30)[0]
+    assert "pd_tiny_wangjiarui.txt" in out and "handout" in out and LAN_CODE in out

@@ -797,7 +797,6 @@
   function endBuild() {
     currentJob = null;
     building = false;
-    $("#stages").hidden = true;
     render();
   }
 
