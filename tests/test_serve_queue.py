@@ -52,13 +52,13 @@ class Gate:
         self.open = threading.Event()
         real = self.state.builder.build
 
-        def build(uploads, spec, fixes=None, stage=None, owner=""):
+        def build(uploads, spec, fixes=None, stage=None, **kw):
             def held(name):
                 if name == "parse":
                     self.open.wait(30)
                 if stage:
                     stage(name)
-            return real(uploads, spec, fixes, stage=held, owner=owner)
+            return real(uploads, spec, fixes, stage=held, **kw)
 
         self.state.builder.build = build
 
@@ -209,3 +209,22 @@ def test_access_log_names_files_not_text(lan, caplog):
     lines = [r.getMessage() for r in caplog.records if r.name == "studykit.access"]
     assert any("报告.txt" in line and "handout" in line and "done" in line for line in lines)
     assert not any("第一部分" in line for line in lines)
+
+
+def test_cancel_stops_the_writer_running(tmp_path, corpus):
+    """A booklet being laid out in a worker process is stopped, not waited for; the
+    worker lives on and the next build works."""
+    big = max(corpus.glob("*.txt"), key=lambda p: p.stat().st_size)
+    settings = Settings(warm_up=False, root=tmp_path / "serve", isolate=True, workers=1)
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as c:
+        job = c.post("/api/jobs", files=[("files", (big.name, big.read_bytes()))],
+                     data={"outputs": ["booklet"], "variant": "large-print"}, headers=H).json()
+        deadline = time.monotonic() + 60
+        while c.get(f"/api/jobs/{job['id']}", headers=H).json()["stage"] != "pdf":
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        c.post(f"/api/jobs/{job['id']}/cancel", headers=H)
+        ended = follow(c, job["id"])
+        # only one stage: had the writer not been stopped, the build would have ended "done"
+        assert ended["state"] == "cancelled" and "result" not in ended
+        assert follow(c, submit(c).json()["id"])["state"] == "done"

@@ -65,7 +65,7 @@ from pipeline.serve.jobs import (
     clean_name,
     release_memory,
 )
-from pipeline.serve.tasks import Cancelled, SessionBusy, Task, Tasks
+from pipeline.serve.tasks import SessionBusy, Task, Tasks
 
 log = logging.getLogger("studykit.serve")
 
@@ -565,7 +565,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         def work() -> dict:
             state.tasks.start(task)
-            build = state.builder.build(uploads, spec, fixes, stage=task.enter, owner=owner)
+            build = state.builder.build(uploads, spec, fixes, stage=task.enter, owner=owner,
+                                        cancel=task.cancel)
             return _build_json(build)
 
         def finished(future) -> None:
@@ -574,8 +575,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     state.tasks.end(task, error=_("the build was cancelled"), cancelled=True)
                 elif future.exception() is not None:
                     err = future.exception()
-                    if isinstance(err, StudykitError):
-                        state.tasks.end(task, error=str(err), cancelled=isinstance(err, Cancelled))
+                    if task.cancel.is_set():  # stopped between stages, or its writer was
+                        state.tasks.end(task, error=_("the build was cancelled"), cancelled=True)
+                    elif isinstance(err, StudykitError):
+                        state.tasks.end(task, error=str(err))
                     else:
                         log.error("internal error:\n%s",
                                   "".join(traceback.format_exception(err)))
@@ -591,7 +594,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         call = functools.partial(contextvars.copy_context().run, work)
         task.future = state.pool.submit(call)
-        task.future.add_done_callback(finished)
+        # the ending's messages in the request's language too
+        task.future.add_done_callback(functools.partial(contextvars.copy_context().run, finished))
         return task
 
     async def _read_build(request: Request) -> tuple[list[Upload], BuildSpec, list]:
@@ -645,6 +649,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return _error(_("this build is no longer known (the server was restarted, or it "
                             "ended long ago): build again"), 404)
         state.tasks.cancel(task)
+        await asyncio.to_thread(state.builder.interrupt, task.cancel)  # the writer running
         return JSONResponse(state.tasks.view(task))
 
     @app.post("/api/build")

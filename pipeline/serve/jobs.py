@@ -26,6 +26,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -350,18 +351,21 @@ class Builder:
         self._key_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
         self._pdf_lock = threading.Lock()  # WeasyPrint and pdfium: one at a time
+        self._active: dict[int, Path] = {}  # a build's cancel event → its request folder
 
     # --- building ---------------------------------------------------------
 
     def build(self, uploads: list[Upload], spec: BuildSpec,
               corrections: list[Corrections | None] | None = None,
-              stage: Callable[[str], None] | None = None, owner: str = "") -> Build:
+              stage: Callable[[str], None] | None = None, owner: str = "",
+              cancel: threading.Event | None = None) -> Build:
         """Build ``uploads`` as ``spec`` asks, each with its corrections (same order);
         raises StudykitError with the CLI's message.
 
         ``stage`` is told each stage as it begins ("parse", then each of ``spec.jobs()``)
         and may raise to stop the build there (a cancel); ``owner``: the session whose
-        build it is (only it may download the files)."""
+        build it is (only it may download the files); ``cancel``: set with ``interrupt``
+        to stop the writer running now too."""
         stage = stage or (lambda _name: None)
         stage("parse")
         if not uploads:
@@ -388,6 +392,9 @@ class Builder:
         all_cached = True
         entries: list[_Entry] = []
         request_dir = Path(tempfile.mkdtemp(prefix="req-", dir=self.root / "requests"))
+        if cancel is not None:
+            with self._lock:
+                self._active[id(cancel)] = request_dir
         try:
             paths: list[Path] = []
             for job in spec.jobs():
@@ -406,7 +413,28 @@ class Builder:
             with self._lock:
                 for entry in entries:
                     entry.users -= 1
+                if cancel is not None:
+                    self._active.pop(id(cancel), None)
             shutil.rmtree(request_dir, ignore_errors=True)
+
+    def interrupt(self, cancel: threading.Event) -> int:
+        """Stop the writers now running for the build given ``cancel``: each worker
+        process marked busy with it is signalled, and its job ends with an error (the
+        worker lives on for other builds).  Returns how many were signalled."""
+        with self._lock:
+            request_dir = self._active.get(id(cancel))
+        if request_dir is None:
+            return 0
+        marks = request_dir / _MARKS
+        with contextlib.suppress(OSError):  # a job not yet started stops as it starts
+            marks.mkdir(exist_ok=True)
+            (marks / "stop").touch()
+        count = 0
+        for marker in marks.glob("*"):
+            with contextlib.suppress(ValueError, OSError):
+                os.kill(int(marker.name), _STOP)
+                count += 1
+        return count
 
     def _key(self, job: str, sources: list, spec: BuildSpec, templates: str) -> str:
         settings = {"job": job, "variant": spec.variant, "org": spec.org,
@@ -466,6 +494,10 @@ class Builder:
         sources = [str(p) for p in paths]
         opts.corrections = {s: c for s, c in zip(sources, fixes, strict=True) if c}
         executor = self._executor()
+        if executor is not None:
+            marks = paths[0].parent.parent / _MARKS
+            marks.mkdir(exist_ok=True)
+            executor = _Marked(executor, marks)
         if job in ("pdf", "compile"):
             # In-process, WeasyPrint and pdfium are not thread-safe; in workers the lock
             # still keeps one booklet at a time, so a booklet does not starve the others.
@@ -622,6 +654,49 @@ class Builder:
                 self._builds.pop(build.token, None)
             shutil.rmtree(build.folder, ignore_errors=True)
         return time.perf_counter() - start
+
+
+_MARKS = "_workers"  # in a request's folder: one empty file per worker busy with it, by pid
+_STOP = signal.SIGUSR1
+
+
+class Interrupted(Exception):
+    """Raised in a worker process when the page cancels the build it works on."""
+
+
+def _interrupted(signum, frame) -> None:  # noqa: ARG001
+    raise Interrupted(_("the build was cancelled"))
+
+
+def _marked(marks: str, fn, *args):
+    """Run ``fn`` in a worker, marked busy with one request (so a cancel can reach it).
+
+    The signal's handler is set before the mark exists and put back to "ignore" before
+    it is removed: a late signal never ends the worker."""
+    previous = signal.signal(_STOP, _interrupted)
+    mark = Path(marks) / str(os.getpid())
+    try:
+        mark.touch()
+        if (mark.parent / "stop").exists():
+            raise Interrupted(_("the build was cancelled"))
+        return fn(*args)
+    finally:
+        signal.signal(_STOP, signal.SIG_IGN)
+        with contextlib.suppress(OSError):
+            mark.unlink()
+        del previous
+
+
+class _Marked:
+    """An executor whose jobs mark their worker busy with one request (see ``_marked``)."""
+
+    def __init__(self, pool, marks: Path) -> None:
+        self.pool, self.marks = pool, str(marks)
+
+    def submit(self, fn, *args, **kwargs):
+        if kwargs:
+            raise TypeError("keyword arguments are not passed to worker jobs")
+        return self.pool.submit(_marked, self.marks, fn, *args)
 
 
 _PDFIUM = PDFIUM_LOCK  # shared with the PDF reader: pdfium is not thread-safe
