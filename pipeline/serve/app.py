@@ -4,14 +4,24 @@ Routes
   GET  /                         the page (Chinese)
   POST /api/check                one file (+ its corrections) → the ``check`` tree, the
                                  fields and outline to correct (see ``serve.review``)
-  POST /api/build                files in order + choices + corrections → the build's files
-                                 and previews
+  POST /api/jobs                 files in order + choices + corrections → a queued build
+                                 (202: its id, place in the queue, stages)
+  GET  /api/jobs/{id}            that build now: queued (ahead), running (stage), done
+                                 (result: the files and previews), failed (error), cancelled
+  POST /api/jobs/{id}/cancel     stop it (waiting: never starts; running: stopped now)
+  GET  /api/builds/{token}       a kept build's files again (the page after a reload)
+  POST /api/build                the same form as /api/jobs, answered when done (scripts)
+  GET|POST /login                LAN mode: the access code → a session cookie
   POST /api/corrections          started in a workspace: save one file's corrections into
                                  its studykit.toml ([articles."NAME"])
   GET  /files/{token}/{name}     one output of a build, looked up by name in that build
   GET  /zip/{token}              all of a build's outputs as one .zip
   GET  /preview/{token}/{n}.png  the booklet's first pages as images
   GET  /healthz                  {"ok": true, "warm": …}
+
+In LAN mode (``Settings.access_code``) every route but /login, /static and /healthz needs
+the session cookie or ``Authorization: Bearer CODE`` (see ``serve.access``), and a session
+sees only its own builds.  Builds run as tasks of one queue (``serve.tasks``).
 
 Errors are JSON ``{"error": "<one line>"}``: a StudykitError's message, exactly
 as the command line prints it, so the page shows the same words.
