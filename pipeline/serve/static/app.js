@@ -716,6 +716,7 @@
   }
 
   async function start(ready, outputs) {
+    $("#stages").hidden = true;  // until this build's stages are known
     const form = new FormData();
     for (const item of ready) form.append("files", item.file, item.file.name);
     form.append("corrections", JSON.stringify(ready.map((item) => item.corr)));
