@@ -6,7 +6,9 @@ Starts ``studykit serve`` on a free port of 127.0.0.1 (as ``bench_serve`` does),
 1. every file of both corpora is checked (``/api/check``); the ``--builds`` smallest
    that read are kept (a scan without OCR, say, is not a build to time);
 2. the server's memory (server and workers, summed PSS) is taken;
-3. all builds are queued at once through ``/api/jobs``, as the page does, and each is
+3. all builds are sent at once through ``/api/jobs``, as the page does (a "busy" answer —
+   more uploads at once than the server receives — is sent again after about a second,
+   as the page does), and each is
    followed (``GET /api/jobs/ID`` every 0.25 s) to its end: the latency is from the
    request to the end; the places in the queue the server reported are kept;
 4. meanwhile the page itself (``GET /``) is fetched every 0.1 s;
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 import sys
 import threading
@@ -74,10 +77,16 @@ def percentile(values: list[float], q: float) -> float:
 def follow(base: str, path: Path, outputs: list[str], org: str) -> dict:
     start = time.perf_counter()
     fields = [("outputs", o) for o in outputs] + [("variant", "official"), ("org", org)]
-    status, body = post(base, "api/jobs", fields, [("files", path.name, path.read_bytes())])
+    retries = 0
+    while True:  # as the page does: "busy" (uploads being received at once) → again shortly
+        status, body = post(base, "api/jobs", fields, [("files", path.name, path.read_bytes())])
+        if status != 503 or retries >= 120:
+            break
+        retries += 1
+        time.sleep(0.5 + random.random())
     if status != 202:
         return {"ok": False, "file": path.name, "error": f"{status}: {body.get('error')}",
-                "latency": time.perf_counter() - start, "ahead": []}
+                "latency": time.perf_counter() - start, "ahead": [], "retries": retries}
     ahead = []
     while body["state"] not in ("done", "failed", "cancelled"):
         if body["state"] == "queued":
@@ -85,7 +94,7 @@ def follow(base: str, path: Path, outputs: list[str], org: str) -> dict:
         time.sleep(0.25)
         body = get_json(base + f"api/jobs/{body['id']}", 30)
     return {"ok": body["state"] == "done", "file": path.name, "error": body.get("error", ""),
-            "latency": time.perf_counter() - start, "ahead": ahead,
+            "latency": time.perf_counter() - start, "ahead": ahead, "retries": retries,
             "seconds": (body.get("result") or {}).get("seconds")}
 
 
@@ -138,7 +147,10 @@ def main() -> int:
         page_p95 = percentile(page, 0.95)
         print(f"server {base}; {len(files)} different corpus files, outputs {','.join(outputs)}; "
               f"load average before {load_before[0]:.2f}, at the end {load_during[0]:.2f}")
-        print(f"{len(results)} builds queued at once, all done in {wall:.1f} s; failed {len(failed)}")
+        retried = sum(1 for r in results if r["retries"])
+        print(f"{len(results)} builds sent at once, all done in {wall:.1f} s; failed {len(failed)}; "
+              f"{retried} were told 'busy' at first (uploads at once) and sent again "
+              f"({sum(r['retries'] for r in results)} retries in all)")
         print(f"build latency (request → done): p50 {statistics.median(lat):.1f} s, "
               f"p95 {percentile(lat, 0.95):.1f} s, max {max(lat):.1f} s; "
               f"largest queue position reported: {most_ahead} ahead")

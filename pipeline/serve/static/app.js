@@ -737,11 +737,17 @@
     const status = $("#status");
     status.className = "busy";
     status.textContent = "正在提交……";
-    try {
-      const job = await post("/api/jobs", form);
-      await follow(job.id, performance.now(), job);
-    } catch (err) {
-      failed(err.message);
+    const started = performance.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const job = await post("/api/jobs", form);
+        return await follow(job.id, started, job);
+      } catch (err) {
+        // "Busy": too many uploads arriving at once; send it again shortly, for a while.
+        if (err.status !== 503 || attempt >= 60) return failed(err.message);
+        status.textContent = "服务器正忙，正在重新提交……";
+        await new Promise((resolve) => setTimeout(resolve, 1000 + Math.random() * 1000));
+      }
     }
   }
 
