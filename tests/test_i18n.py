@@ -254,7 +254,10 @@ def test_the_page_says_its_own_language(tmp_path):
     from pipeline.serve.app import Settings, create_app
 
     script = (ROOT / "pipeline" / "serve" / "static" / "app.js").read_text(encoding="utf-8")
-    assert script.count('"X-Studykit-Lang": document.documentElement.lang') == 2
+    assert 'const HEADERS = { "X-Studykit": "1", "X-Studykit-Lang": document.documentElement.lang };' \
+        in script
+    calls = script.split("fetch(")[1:]
+    assert calls and all("HEADERS" in call[:200] for call in calls)  # every request sends them
     app = create_app(Settings(root=tmp_path, warm_up=False))
     with TestClient(app, base_url="http://127.0.0.1") as client:
         r = client.post("/api/build", data={"outputs": "handout"},
