@@ -65,9 +65,13 @@ def test_rebuild_skips_a_touch_and_rebuilds_an_edit(workspace):
 
 @pytest.mark.slow
 def test_watch_command_rebuilds_on_save_and_stops_on_ctrl_c(workspace):
+    # As from a terminal: Ctrl-C delivered. A test run started in the background of a shell
+    # without job control ignores SIGINT, the child would inherit that, and Python installs
+    # no KeyboardInterrupt handler for an ignored signal.
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "watch", "--to", "docx", "-v"],
                             cwd=workspace, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         out = workspace / "output"
         deadline = time.monotonic() + 60
