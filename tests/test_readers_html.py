@@ -448,3 +448,26 @@ def test_a_page_dated_only_by_its_last_change():
     from pipeline.parser import parse
 
     assert parse(read_source(page.encode("utf-8"), "page.html")).meta.date == "2019-10-08"
+
+
+def test_baidu_page_data_gives_the_date():
+    page = ("<html><head><title>某某活动举行</title></head><body><script type='application/ld+json'>"
+            '{"@context": "https://ziyuan.baidu.com/contexts/cambrian.jsonld", "title": "某某活动举行",'
+            ' "pubDate": "2019-09-11T02:46:57"}</script><h1>某某活动举行</h1><div class="content">'
+            + "<p>活动于日前举行，来自各地的代表参加了活动，并就有关问题进行了深入交流和讨论。</p>" * 3
+            + "</div></body></html>")
+    from pipeline.parser import parse
+
+    assert parse(read_source(page.encode("utf-8"), "page.html")).meta.date == "2019-09-11"
+
+
+def test_what_little_follows_the_credits_is_not_the_article_but_an_outlet_there_is_its_source():
+    para = "<p>江门警方提示，接到自称是公安、检察院、法院、银行等单位人员的来电切勿轻易相信，拿不准时可拨打110求证。</p>"
+    body = (para * 8 + "<p>采写：南都记者 余毅菁 向雪妮</p><p>责任编辑：</p>"
+            "<blockquote><p>香港警方：示威行动未发生致命事件</p><p>港铁公司车务营运总监表示，当晚因示威者的破坏行为，"
+            "港铁公司启动疏散程序。</p></blockquote>,南方都市报")
+    doc = _page_parse(body)
+    assert doc.meta.source == "南方都市报"
+    assert [a.name for a in doc.meta.authors] == ["余毅菁", "向雪妮"]
+    assert all("港铁" not in b.text and "香港警方" not in b.text for b in doc.body)
+    assert ("after the article's credits" in [d.reason for d in doc.discarded])

@@ -164,6 +164,12 @@ def site_of_link_text(value: str) -> str:
     return parts[-1] if len(parts) > 1 and len(parts[-1]) <= 30 else value
 
 
+def _credit_fields(text: str) -> bool:
+    """A line of credits only (作者：…, 责任编辑：…), empty values allowed."""
+    fields = parse_fields(text)
+    return bool(fields) and all(field_kind(f) in ("author", "staff") for f in fields)
+
+
 def _credit_byline(text: str) -> str:
     m = _CREDIT_BYLINE.fullmatch(text)
     names = split_names(m.group(2), labelled=False) if m else []
@@ -301,18 +307,30 @@ def _split_tail(lines: list[Line], notes: Notes) -> tuple[list[Line], EndMeta]:
             lines = lines[:i]
             text_idx = text_idx[:n]
             break
-    # Credits end an article: a short line or two after them is page furniture ("作者：某某"
-    # then a leftover widget), not the article's text.
-    for k in range(max(0, len(text_idx) - 4), len(text_idx) - 1):
+    # Credits end an article: what little follows them is page furniture ("作者：某某" then a
+    # leftover widget, or another article's teaser), not the article's text; a source line
+    # or a date there is still read below.
+    total = sum(len(lines[j].text) for j in text_idx)
+    for k in range(max(0, len(text_idx) - 8), len(text_idx) - 1):
         fields = parse_fields(lines[text_idx[k]].text) if len(lines[text_idx[k]].text) < 80 else None
-        after = [lines[i] for i in text_idx[k + 1:]]
-        if (fields and any(field_kind(f) in ("author", "staff") for f in fields)
-                and all(len(ln.text) <= 60 and ln.table is None and not is_date_only(ln.text)
-                        and not parse_fields(ln.text) for ln in after)):
-            for i in text_idx[k + 1:]:
-                notes.discard(lines[i], "after the article's credits")
-            text_idx = text_idx[: k + 1]
-            lines = lines[: text_idx[-1] + 1]
+        if not (fields and any(field_kind(f) in ("author", "staff") for f in fields)):
+            continue
+        after = [i for i in text_idx[k + 1:]
+                 if not end_source(lines[i].text) and not is_date_only(lines[i].text)]
+        if (len(after) <= 6 and sum(len(lines[i].text) for i in after) * 5 <= total
+                and all(lines[i].table is None for i in after)
+                and not any(parse_fields(lines[i].text) and not _credit_fields(lines[i].text)
+                            for i in after)):
+            for i in after:
+                outlet = lines[i].text.strip(" ,，、")
+                if OUTLET.fullmatch(outlet) and not end.source:  # ",南方都市报": where it ran first
+                    end.source = outlet
+                    notes.discard(lines[i], "source line (kept as meta.source)")
+                else:
+                    notes.discard(lines[i], "after the article's credits")
+            gone = set(after)
+            lines = [ln for j, ln in enumerate(lines) if j not in gone]
+            text_idx = [j for j, ln in enumerate(lines) if not ln.blank]
             break
     tail: list[Block] = []
     cut = len(lines)

@@ -102,7 +102,9 @@ def _json_ld(root: etree._Element) -> list[dict]:
                     stack.extend(item["@graph"])
                 kind = item.get("@type")
                 kinds = kind if isinstance(kind, list) else [kind]
-                if any(isinstance(k, str) and k.endswith("Article") or k == "WebPage" for k in kinds):
+                article = any(isinstance(k, str) and k.endswith("Article") or k == "WebPage" for k in kinds)
+                baidu = kind is None and "pubDate" in item  # Baidu's page data (熊掌号 "cambrian")
+                if article or baidu:
                     out.append(item)
     return out
 
@@ -149,7 +151,7 @@ def head_meta(root: etree._Element) -> HeadMeta:
             seen.add(c)
             meta.titles.append(c)
     for item in ld:
-        meta.date = meta.date or iso_date(str(item.get("datePublished") or ""))
+        meta.date = meta.date or iso_date(str(item.get("datePublished") or item.get("pubDate") or ""))
         if not meta.authors:
             meta.authors = _ld_names(item.get("author"))
             meta.stated_authors = bool(meta.authors)
