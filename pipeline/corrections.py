@@ -301,7 +301,7 @@ def apply(doc: Document, corr: Corrections | None,
     replaced = {(r.field, _record_key(r)) for r in run.records}
     doc.corrections = [r for r in doc.corrections
                        if (r.field, _record_key(r)) not in replaced] + run.records
-    answered = {UNUSED} | ({"no-title"} if corr.title else set())
+    answered = {UNUSED} | ({"no-title", "title-from-file-name"} if corr.title else set())
     doc.warnings = [w for w in doc.warnings if w.code not in answered] + run.unused
     return doc
 

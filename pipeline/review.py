@@ -22,7 +22,7 @@ CODES = ("title-suspect", "author-suspect", "no-date", "no-headings", "numbering
          "body-short")
 
 # What to correct for the parser's own warnings.
-_PARSER_FIELDS = {"no-title": "title", "numbering-continues": "outline",
+_PARSER_FIELDS = {"no-title": "title", "title-from-file-name": "title", "numbering-continues": "outline",
                   "numbering-starts-late": "outline"}
 
 TITLE_MAX = 60  # characters

@@ -280,3 +280,33 @@ def test_an_english_paragraph_of_a_bilingual_text_after_a_break_is_kept_when_mor
     text = ("# 新年贺词\n\n" + (BODY + "\n\n") * 8 + "---\n\n" + BODY + "\n\nThank you all!\n\n谢谢大家！\n")
     doc = parse(read_source(text.encode("utf-8"), "post.md"))
     assert "Thank you all!" in [b.text for b in doc.body]
+
+
+def test_a_long_heading_after_a_numeral_and_a_space_is_kept_whole():
+    heading = "四　离开实际调查就要产生唯心的阶级估量和唯心的工作指导，那末，它的结果，不是机会主义，便是盲动主义"
+    text = "反对本本主义\n\n一　没有调查，没有发言权\n\n" + BODY + "\n\n" + heading + "\n\n" + BODY + "\n"
+    doc = doc_of(text)
+    assert [s.title for s in doc.sections][-1] == heading.split("　", 1)[1]
+
+
+def test_a_clipped_page_named_after_its_title_and_site():
+    from pipeline.readers import read_source
+
+    text = ("---\n网址: https://example.org/info/1.htm\n---\n\n<center>" + "=" * 60 + "</center>\n\n"
+            + (BODY + "\n\n") * 4)
+    doc = parse(read_source(text.encode("utf-8"), "感悟历史魅力 凝聚奋进力量_党建工作_某某大学附属医院.md"))
+    assert doc.meta.title == "感悟历史魅力 凝聚奋进力量"
+    assert doc.meta.source == "某某大学附属医院"
+    assert ("=" * 60, "separator line") in [(d.text, d.reason) for d in doc.discarded]
+    assert "title-from-file-name" in [w.code for w in doc.warnings]
+
+
+@pytest.mark.parametrize("name,title", [
+    ("新建文本文档.txt", ""), ("文档1.docx", ""), ("seed_shiyishi.txt", ""), ("<stdin>", ""),
+    ("关于召开会议的通知.docx", "关于召开会议的通知"),
+    ("习近平在某会议上的讲话-新华网.html", "习近平在某会议上的讲话"),
+])
+def test_title_from_file_name(name, title):
+    from pipeline.parser import title_from_file_name
+
+    assert title_from_file_name(name) == title

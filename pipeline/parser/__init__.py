@@ -95,6 +95,12 @@ def parse(src: SourceText) -> Document:
     if official:
         gongwen.finish(doc, official, lambda body: _build(body, notes))
     doc.meta.breadcrumb = breadcrumb or src.hints.breadcrumb
+    if not doc.meta.title and (named := title_from_file_name(src.name)):
+        doc.meta.title = named
+        notes.warn("title-from-file-name", _("no title in the text; the file's name is taken as "
+                                             "the title: {title}").format(title=named))
+    if not doc.meta.source and (site := site_of_file_name(src.name)):
+        doc.meta.source = site  # a page saved under its <title>: "标题_栏目_某某网.md"
     if not doc.meta.title:
         notes.warn("no-title", _("no title found (the original may be incomplete); the outputs "
                                  "are named after the source file"))
@@ -162,6 +168,35 @@ def site_of_link_text(value: str) -> str:
         return value
     parts = [p.strip() for p in _TITLE_SITE_SEP.split(value) if p.strip()]
     return parts[-1] if len(parts) > 1 and len(parts[-1]) <= 30 else value
+
+
+# Names that say nothing: what a program calls a new file, a copy or a download.
+_GENERIC_NAME = re.compile(r"(?:新建|未命名|无标题|文档|副本|复件|新文件|下载|untitled|document|"
+                           r"new|copy|download|file|article|text)", re.IGNORECASE)
+
+
+def title_from_file_name(name: str) -> str:
+    """A page saved or clipped to a file is named after its title ("标题_栏目_某某网.md"):
+    that title, without the site's suffix, when the name reads as one."""
+    from pathlib import PurePath
+
+    from pipeline.readers.html_meta import without_site_suffix
+
+    stem = PurePath(name).stem if name and not name.startswith("<") else ""
+    title = without_site_suffix(stem) if stem else ""
+    if len(re.findall(r"[\u4e00-\u9fff]", title)) < 4 or _GENERIC_NAME.search(title):
+        return ""
+    return widen_punctuation(title)
+
+
+def site_of_file_name(name: str) -> str:
+    """The site a page saved or clipped to a file names in the file's name, if any."""
+    from pathlib import PurePath
+
+    from pipeline.readers.html_meta import site_in_name
+
+    stem = PurePath(name).stem if name and not name.startswith("<") else ""
+    return widen_punctuation(site_in_name(stem)) if stem else ""
 
 
 def _credit_fields(text: str) -> bool:

@@ -33,6 +33,7 @@ _LINE_RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in
      r"|继续滑动看下一个|向上滑动看下一个|文章已于.{0,20}修改|微信号[:：].{0,30}|功能介绍.{0,60})",
      "WeChat page furniture"),
     (r"[▲△▼↓↑→←■□◆◇●○★☆\s]{1,10}|END|-{3,}\s*END\s*-{3,}", "decoration"),
+    (r"[=＝\-－—_＿~～*＊#＃·•\s]{3,}", "separator line"),
     (r".*(版权所有|Copyright|©|ICP[备证]|公网安备|All Rights Reserved).*", "copyright notice"),
     (r"(网站地图|怀旧网站|学校外网|校长信箱|反馈意见|联系我们|设为首页|加入收藏|\||｜)", "footer links"),
     (r"地址[:：].{0,60}(电话|邮编).*", "footer address"),

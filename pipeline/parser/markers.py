@@ -20,7 +20,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("article", re.compile(rf"(第{_N}条)(?:\s+|$)(.*)")),
     ("cn", re.compile(r"([一二三四五六七八九十百]{1,4})\s*([、．.])\s*(.*)")),
     # "一 总体要求": a numeral and a space before a short title
-    ("cn_space", re.compile(r"([一二三四五六七八九十]{1,3})[ \u3000]+([^\s，。、是要].{1,39})")),
+    ("cn_space", re.compile(r"([一二三四五六七八九十]{1,3})[ \u3000]+([^\s，。、是要].{1,59})$")),
     # "第一，坚持党的全面领导。" on a line of its own: a sub-point of a speech
     ("ordinal", re.compile(r"(第[一二三四五六七八九十]{1,3})([，,、])\s*(.+)")),
     ("paren_cn", re.compile(r"[（(]\s*([一二三四五六七八九十百](?:\s*[一二三四五六七八九十百]){0,3})\s*[）)]\s*(.*)")),

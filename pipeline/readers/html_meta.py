@@ -120,6 +120,29 @@ def _ld_names(value) -> list[str]:
     return names
 
 
+def without_site_suffix(title: str) -> str:
+    """'标题_栏目_某某网' → '标题', the title's own characters kept as they are (a file name)."""
+    seps = list(_TITLE_SEP.finditer(title))
+    end = len(title)
+    for m in reversed(seps):
+        part = title[m.end():end].strip()
+        if not (_SITE_END.search(part) or len(part) <= 6) or not title[:m.start()].strip():
+            break
+        end = m.start()
+    return title[:end].strip()
+
+
+def site_in_name(title: str) -> str:
+    """The site a saved page's name ends or starts with ('标题_栏目_某某网', '某某网 - 标题')."""
+    parts = [p.strip() for p in _TITLE_SEP.split(title) if p.strip()]
+    if len(parts) < 2:
+        return ""
+    for part in [*reversed(parts[1:]), parts[0]]:
+        if _SITE_NAME.search(part) and len(part) <= 20:
+            return part
+    return ""
+
+
 def strip_site(title: str, site: str = "") -> str:
     """'标题_某某网' → '标题': cut the trailing parts that name the site or its channels."""
     title = _WS.sub(" ", title).strip()
