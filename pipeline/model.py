@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -240,6 +241,45 @@ class Document:
             sec = stack.pop()
             yield sec
             stack.extend(reversed(sec.sections))
+
+
+def model_texts(doc: Document) -> Iterator[str]:
+    """Every text the model holds: meta, headings, blocks and discarded lines (for the
+    nothing-lost invariant)."""
+    yield from _meta_texts(doc.meta)
+    yield from _block_texts(doc.body)
+    yield from _section_texts(doc.sections)
+    for d in doc.discarded:
+        yield d.text
+
+
+def _meta_texts(meta: Meta) -> Iterator[str]:
+    yield from (meta.title, meta.subtitle, meta.source, *meta.breadcrumb, *meta.notes)
+    yield from (meta.doc_number, *meta.addressees, *meta.cc, meta.imprint)
+    for a in meta.authors:
+        yield a.name
+        yield from a.titles
+
+
+def _block_texts(blocks: list[Block]) -> Iterator[str]:
+    for b in blocks:
+        yield b.label
+        yield b.text
+        for item in b.items:
+            yield item.label
+            yield item.text
+        for row in b.rows:
+            yield from row
+
+
+def _section_texts(sections: list[Section]) -> Iterator[str]:
+    for s in sections:
+        yield s.label
+        yield s.title
+        if s.meta:
+            yield from _meta_texts(s.meta)
+        yield from _block_texts(s.body)
+        yield from _section_texts(s.sections)
 
 
 def label_gap(label: str) -> str:

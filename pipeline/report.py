@@ -78,6 +78,11 @@ DISCARD_REASONS = (
     N_("login links"),
     N_("zoom"),
     N_("site name after the page title (kept as source)"),
+    N_("separator line"),
+    N_("web address"),
+    N_("advertising"),
+    N_("page footer (after the last thematic break)"),
+    N_("lost by a parser rule (kept here; please report it)"),
 )
 
 

@@ -2,50 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterator
 
-from pipeline.model import Block, Document, Meta, Section
+from pipeline.model import Document
+from pipeline.model import model_texts as all_model_texts
+from pipeline.parser.conserve import REASON as RECOVERED
 from pipeline.parser.text import han_chars
 from pipeline.readers import read_bytes, read_source
 
 
-def _meta_texts(meta: Meta) -> Iterator[str]:
-    yield from (meta.title, meta.subtitle, meta.source, *meta.breadcrumb, *meta.notes)
-    yield from (meta.doc_number, *meta.addressees, *meta.cc, meta.imprint)
-    for a in meta.authors:
-        yield a.name
-        yield from a.titles
-
-
-def _block_texts(blocks: list[Block]) -> Iterator[str]:
-    for b in blocks:
-        yield b.label
-        yield b.text
-        for item in b.items:
-            yield item.label
-            yield item.text
-        for row in b.rows:
-            yield from row
-
-
-def _section_texts(sections: list[Section]) -> Iterator[str]:
-    for s in sections:
-        yield s.label
-        yield s.title
-        if s.meta:
-            yield from _meta_texts(s.meta)
-        yield from _block_texts(s.body)
-        yield from _section_texts(s.sections)
-
-
 def model_texts(doc: Document) -> Iterator[str]:
-    """Everything the model holds: meta, headings, blocks and discarded lines."""
-    yield from _meta_texts(doc.meta)
-    yield from _block_texts(doc.body)
-    yield from _section_texts(doc.sections)
-    for d in doc.discarded:
-        yield d.text
+    """What the parser's rules put in the model: all of it but the lines its safety net
+    recovered (``pipeline.parser.conserve``), so that a rule losing text fails the tests."""
+    kept = [d for d in doc.discarded if d.reason != RECOVERED]
+    return all_model_texts(dataclasses.replace(doc, discarded=kept))
 
 
 def source_han(path) -> Counter[str]:

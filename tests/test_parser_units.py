@@ -310,3 +310,17 @@ def test_title_from_file_name(name, title):
     from pipeline.parser import title_from_file_name
 
     assert title_from_file_name(name) == title
+
+
+def test_the_safety_net_keeps_a_line_a_rule_lost_and_says_so():
+    from pipeline.parser import conserve
+
+    text = "学习体会\n\n" + BODY + "\n\n丢失的这一行原本属于文章的正文内容。\n\n" + BODY + "\n"
+    src = SourceText.from_text("<t>", "text", text)
+    doc = parse(src)
+    assert not [w for w in doc.warnings if w.code == "parser-lost"]
+    doc.body = [b for b in doc.body if "丢失" not in b.text]  # as a faulty rule would
+    assert conserve.recover(src, doc) == 1
+    assert ("丢失的这一行原本属于文章的正文内容。", conserve.REASON) in [(d.text, d.reason) for d in doc.discarded]
+    assert [w.field for w in doc.warnings if w.code == "parser-lost"] == ["text"]
+    assert conserve.recover(src, doc) == 0  # nothing missing any more

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from pipeline.i18n import N_, _
 from pipeline.model import Author, Block, Document, Meta, Section
-from pipeline.parser import gongwen, inline
+from pipeline.parser import conserve, gongwen, inline
 from pipeline.parser.dates import find_date, is_date_only
 from pipeline.parser.fields import (
     OUTLET,
@@ -106,6 +106,7 @@ def parse(src: SourceText) -> Document:
                                  "are named after the source file"))
     doc.discarded = sorted(notes.discarded, key=lambda d: d.line)
     doc.warnings = notes.warnings
+    conserve.recover(src, doc)
     inline.collect(doc)
     return doc
 
