@@ -28,6 +28,8 @@ from pipeline.segment import tagged
 MAX_QUESTIONS = 8
 MAX_NOTES = 12  # study notes are a question bank: more of their own questions
 _QUESTION_WORD = re.compile(r"^(如何|怎样|怎么|为什么|什么是)")
+# a sentence that asks is no thesis ("什么是调查时要注意的社会阶级", "怎样纠正这种本本主义")
+_ASKS = re.compile(r"^(?:如何|怎样|怎么|为什么|为何|什么|哪些|是否)|什么|哪些|(?:吗|呢)$")
 _DANGLING = ("要", "的", "和", "与", "是", "：", ":", "、")
 MIN_QUESTIONS = 2
 THESIS_CHARS = (8, 60)
@@ -41,7 +43,11 @@ _FIRST_QUOTE = re.compile(r"^“([^“”]{6,})”")
 _NAMES_LIST = re.compile(r"^(?P<x>[^，。；：“”]{2,30}?)(?:是|为|包括)[：:]")
 _MODAL = re.compile(r"(必须|务必|应当|关键在于|根本在于|是[^，。]{2,40}的|(^|[，；])[^，；]{0,8}要(?![求素点闻害务紧]))")
 _ABOUT_ITSELF = re.compile(r"^本(条例|法|规定|办法|准则|细则|规则|通知|意见).{0,30}(解释|施行|实施|废止)")
-_REQUIRE = re.compile(r"^(?P<who>[^，。“”：；]{2,20}?)(?:要|应当|应|须|务必)")
+_REQUIRE = re.compile(r"^(?P<who>[^，。“”：；]{2,20}?)(?:要|应当|应|须|务必)(?![求素点闻害务紧])")
+# Who a notice can require something of: bodies and people, not "防震减灾工作是一项十分重"
+_ADDRESSEE = re.compile(r"^(?:各|全体|广大|有关|相关)|(?:部门|单位|地区|机关|党委|党组|政府|组织|干部|党员|"
+                        r"群众|学校|企业|人员|同志|支部|委员会|领导|局|厅|委|办|院|校|所|站|队|社区|村)$")
+_FORWARDS = re.compile(r"(?P<verb>转发|印发|批转)(?P<what>.{4,60})的通知$")
 
 
 def _strip_end(text: str) -> str:
@@ -97,11 +103,16 @@ def _thesis_ok(r: Ranked) -> bool:
     s = r.sentence
     core = _strip_end(_core(s.text))
     clause = _first_clause(core, 36)
-    normative = bool(_THESIS_OPEN.match(core) or _MODAL.search(core) or DEFINING.match(core)
-                     or _SUBJECT_IS.match(core) or _NAMES_LIST.match(core))
+    whole = bool(_NAMES_LIST.match(core)) or bool(
+        _SUBJECT_IS.match(core) and len(core) <= THESIS_CHARS[1] and "，" not in core)
+    # a quoted clause must hold what makes the sentence a thesis, not only its subject
+    # ("凡担负指导工作的人，从乡政府主席到……" stops before its 都要)
+    normative = whole or bool(_THESIS_OPEN.match(clause) or _MODAL.search(clause)
+                              or DEFINING.match(clause))
+    asks = _core(s.text).rstrip().endswith(("？", "?")) or _ASKS.match(core)
     return (THESIS_CHARS[0] <= len(clause) and not s.lead and not s.item and normative
             and not LEANS_BACK.match(core) and not NARRATIVE.match(core)
-            and not core.endswith(("？", "?")) and _has_verb(clause))
+            and not asks and _has_verb(clause))
 
 
 def speech_questions(analysis: Analysis) -> list[Question]:
@@ -165,15 +176,20 @@ def regulation_questions(analysis: Analysis) -> list[Question]:
 def notice_questions(doc: Document, analysis: Analysis) -> list[Question]:
     out: list[Question] = []
     items = [p for p in analysis.paragraphs if p.item]
-    topic = _NOTICE_TOPIC.search(doc.meta.title.strip())
-    if items and topic:
+    title = doc.meta.title.strip()
+    forwarded = _FORWARDS.search(title)
+    topic = _NOTICE_TOPIC.search(title)
+    if forwarded:  # 转发…报告的通知: what it forwards is the substance
+        out.append(Question("", f"通知{forwarded.group('verb')}的{forwarded.group('what')}主要有哪些内容？"))
+    elif items and topic:
         out.append(Question("", f"通知就“{nest_quotes(topic.group('topic'))}”作出了哪几项规定？"))
     elif items:
         out.append(Question("", f"通知列出的{len(items)}项内容分别是什么？"))
     asked: set[str] = set()
     for r in analysis.ranked:
         m = _REQUIRE.match(_core(r.sentence.text))
-        if m and not r.sentence.item and m.group("who") not in asked:
+        if (m and not r.sentence.item and m.group("who") not in asked
+                and _ADDRESSEE.search(m.group("who"))):
             asked.add(m.group("who"))
             out.append(Question(r.sentence.section, f"通知要求{m.group('who')}做好哪些工作？"))
     return out[:MAX_QUESTIONS]
