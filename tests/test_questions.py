@@ -33,3 +33,24 @@ def test_no_question_is_built_on_a_sentence_that_asks():
     text = "反对本本主义\n\n" + "\n\n".join(paras * 3) + "\n"
     asked = [q.text for q in questions(_doc(text))]
     assert asked and not any("什么是调查" in q for q in asked)
+
+
+def test_a_speech_s_salutations_and_its_dateline_are_no_key_points():
+    from pipeline.enrich.keypoints import key_points
+
+    text = ("在纪念大会上的讲话\n\n新华社北京9月3日电\n\n全国同胞们，\n尊敬的各位国家元首、政府首脑和国际组织代表，\n"
+            "同志们、朋友们：\n\n今天，我们隆重集会，纪念抗日战争胜利80周年，共同铭记历史、缅怀先烈、珍爱和平、开创未来。\n\n"
+            "中国人民抗日战争是艰苦卓绝的伟大战争，取得了近代以来反抗外敌入侵的第一次完全胜利。\n")
+    points = [p.text for sec in key_points(_doc(text)) for p in sec.points]
+    assert points and not any(p.startswith(("新华社", "全国同胞们", "尊敬的", "同志们")) for p in points)
+
+
+def test_a_key_point_never_stops_at_a_frame_or_an_object_before_its_verb():
+    from pipeline.enrich.keypoints import condense
+
+    framed = ("新时代新征程，全国各族人民要在中国共产党坚强领导下，坚持马克思列宁主义、毛泽东思想、邓小平理论，"
+              "全面贯彻新时代中国特色社会主义思想，坚定不移走中国特色社会主义道路，为民族复兴伟业而团结奋斗！")
+    assert not condense(framed).endswith("领导下")
+    inserted = ("各地、各部门，特别是地震重点监视防御区所在地，要尽早组织开展防震减灾宣传教育活动。"
+                "在宣传教育活动中，要注意方式方法。")
+    assert condense(inserted).endswith("宣传教育活动")

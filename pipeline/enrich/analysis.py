@@ -18,8 +18,13 @@ from pipeline.model import Document
 SAID = re.compile(r"^(?P<lead>[^，。“”]{2,40}?(?:在[^。“”]{2,40}?[中上时])?[，、]?"
                   r"(?:深刻|明确|郑重|特别|反复|多次)?(?:指出|强调|提出|要求|表示|说|宣布|告诫|号召))"
                   r"[，：:]\s*“(?P<said>[^“”]{6,})”[。！？]?$")
-SALUTATION = re.compile(r"^(同志们|各位[\u4e00-\u9fff]{0,6}|朋友们|同学们|老师们|女士们|先生们|"
-                        r"亲爱的[\u4e00-\u9fff]{0,8})[，,！!：:。]?$")
+# Whom a speech addresses, alone in its paragraph: 同志们！ 同志们、朋友们： 全国同胞们，
+# 尊敬的各位国家元首、政府首脑和国际组织代表，
+SALUTATION = re.compile(r"^(?:尊敬的|亲爱的)?(?![^，！：]*[要是把让使在为的])[\u4e00-\u9fff、]{0,30}"
+                        r"(?:们|代表|来宾|嘉宾|同志|朋友|先生|女士|委员|同学|老师|同胞)[，,！!：:。]?$")
+# A news agency's dateline standing alone: 新华社北京9月3日电
+DATELINE = re.compile(r"^[\u4e00-\u9fff]{2,10}(?:社|网|台|报)[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日电"
+                      r"(?:[（(][^）)]{0,30}[）)])?$")
 
 
 @dataclass

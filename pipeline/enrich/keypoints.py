@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from pipeline.enrich.analysis import SAID, SALUTATION
+from pipeline.enrich.analysis import DATELINE, SAID, SALUTATION
 from pipeline.enrich.rank import LEANS_BACK
 from pipeline.enrich.sentences import iter_clauses, main_clauses, split
 from pipeline.enrich.text import block_text
@@ -142,11 +142,23 @@ def condense(text: str, limit: int = LIMIT) -> str:
     return point
 
 
+# A clause that only frames or introduces what its verb, still to come, does.
+_FRAME_END = re.compile(r"在[^，；在]{1,24}(?:下|之下|中|之中)$")
+_COVERB = re.compile(r"^(?:向|对|给|替|同|跟|把|将|特别是|尤其是|包括)")
+
+
 def dangles(point: str) -> bool:
     """Does the statement end on a word that needs a continuation, or a mark (：、)?
     A final 的 closes a “是……的” statement and dangles only without its 是."""
     if not point or point[-1] in "：:、，":
         return bool(point)
+    last = re.split(r"[，；]", point)[-1]
+    if _FRAME_END.search(last):
+        return True  # ……要在中国共产党坚强领导下: the frame of a verb still to come
+    if _COVERB.match(last):
+        tags = tagged(last)
+        if tags and tags[-1][1].startswith("n"):
+            return True  # 向……抗日将领 / 特别是……所在地: an object or insertion before the verb
     words = [w for w, _ in tagged(point)]
     if not words or words[-1] not in DANGLING_WORDS:
         return False
@@ -176,7 +188,7 @@ def _block_points(blocks: list[Block], condenser: Condenser, notice: bool) -> It
             yield from _item_points(block, condenser)
         elif block.type == "paragraph":
             text = block_text(block).strip()
-            if not text or SALUTATION.match(text):
+            if not text or SALUTATION.match(text) or DATELINE.match(text):
                 continue
             if notice and n == 0 and _ADDRESSEES.match(text):
                 continue  # the addressees (各省、自治区……：) are not content
