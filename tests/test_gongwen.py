@@ -181,6 +181,8 @@ def test_a_forwarding_notice_keeps_its_own_signature_and_the_forwarded_document_
     assert forwarded.title == "关于加强学校安全工作的意见" and forwarded.level == 1
     assert [s.label + s.title for s in forwarded.sections] == ["一、落实安全责任", "二、加强隐患排查"]
     assert [b.text for b in doc.body if b.type == "signature"] == ["某某县人民政府办公室", "2024年3月5日"]
+    assert [(b.type, b.text) for b in forwarded.sections[-1].body[-2:]] == [
+        ("signature", "某某县教育局"), ("signature", "2024年2月20日")]
 
 
 def test_a_notice_without_a_forwarded_document_signs_at_its_end() -> None:

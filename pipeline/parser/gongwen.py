@@ -149,7 +149,24 @@ def finish(doc: Document, off: Official, build: Callable[[list[Line]], Any]) -> 
             title = tree.body.pop(0).text  # the attachment's own title under "附件1"
         sec = Section(level=1, label=label, title=title, body=tree.body, sections=tree.sections)
         _shift(sec.sections, 1)
+        _sign_attachment(sec)
         doc.sections.append(sec)
+
+
+def _sign_attachment(sec: Section) -> None:
+    """An attached or forwarded document ends with its own 署名 and 成文日期 (国家地震局 /
+    一九九六年一月二十五日): signature blocks, as the notice's own."""
+    while sec.sections:
+        sec = sec.sections[-1]
+    body = sec.body
+    if not body or body[-1].type != "paragraph" or not is_date_only(body[-1].text):
+        return
+    body[-1] = Block("signature", body[-1].text)
+    k = len(body) - 2
+    while k >= 0 and len(body) - k <= 3 and body[k].type == "paragraph" and not body[k].label \
+            and _signer_like(body[k].text):
+        body[k] = Block("signature", body[k].text)
+        k -= 1
 
 
 def _shift(sections: list[Section], by: int) -> None:
