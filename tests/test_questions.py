@@ -54,3 +54,15 @@ def test_a_key_point_never_stops_at_a_frame_or_an_object_before_its_verb():
     inserted = ("各地、各部门，特别是地震重点监视防御区所在地，要尽早组织开展防震减灾宣传教育活动。"
                 "在宣传教育活动中，要注意方式方法。")
     assert condense(inserted).endswith("宣传教育活动")
+
+
+def test_names_set_one_per_line_are_all_on_the_slides():
+    from pipeline.enrich.keypoints import key_points
+
+    names = ["工业无产阶级", "手工业工人", "雇农", "贫农", "城市贫民", "游民", "手工业者", "小商人"]
+    text = ("反对本本主义\n\n我们的主要目的，是要明了社会各阶级的政治经济情况，得到正确的阶级估量。\n\n"
+            "什么是调查时要注意的社会阶级？下面那些就是：\n\n" + "\n\n".join(names)
+            + "\n\n这些阶级的状况，都是我们调查时要注意的，我们的斗争策略就是对这许多阶级阶层的策略。\n")
+    points = [p.text for sec in key_points(_doc(text)) for p in sec.points]
+    assert "什么是调查时要注意的社会阶级：工业无产阶级、手工业工人、雇农、贫农、城市贫民" in points
+    assert "游民、手工业者、小商人" in points

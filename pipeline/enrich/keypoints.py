@@ -50,6 +50,8 @@ _PREDICATE = re.compile(r"^(是|就是|乃是|迫切需要|需要|要求|必须|
 
 Condenser = Callable[[str], str]
 MIN_POINT = 4  # characters: a shorter line (总理, 单价, 1) is a label, a cell or a stray word
+SHORT_ITEM = 12  # characters: a name set alone on its line as an item of a list
+NAMES_PER_POINT = 5
 
 
 def _says_something(point: str) -> bool:
@@ -182,8 +184,37 @@ def _item_points(block: Block, condenser: Condenser) -> Iterator[KeyPoint]:
             yield KeyPoint(label + point, f"{item.label}{item.text}")
 
 
+def _short_run(blocks: list[Block], start: int) -> int:
+    """How many paragraphs from ``start`` are names set one per line (工业无产阶级 / 雇农 /
+    贫农 …): short, unpunctuated, unlabelled."""
+    k = start
+    while (k < len(blocks) and blocks[k].type == "paragraph" and not blocks[k].label
+           and 0 < len(blocks[k].text.strip()) <= SHORT_ITEM
+           and not re.search(r"[，。；：！？,.;:!?]", blocks[k].text)):
+        k += 1
+    return k - start
+
+
 def _block_points(blocks: list[Block], condenser: Condenser, notice: bool) -> Iterator[KeyPoint]:
+    skip = 0
     for n, block in enumerate(blocks):
+        if skip:
+            skip -= 1
+            continue
+        run = _short_run(blocks, n + 1) if block.type == "paragraph" else 0
+        if run >= 3 and block_text(block).strip().endswith(("：", ":")):
+            # a list set as one name per line: one point per few names, none left out
+            names = [b.text.strip() for b in blocks[n + 1:n + 1 + run]]
+            lead_text = block_text(block).strip()
+            # "什么是……社会阶级？下面那些就是：" — the question names the list
+            lead = (re.split(r"[？?]", lead_text)[0] if re.search(r"[？?]", lead_text)
+                    else lead_point(lead_text))
+            for i in range(0, len(names), NAMES_PER_POINT):
+                part = "、".join(names[i:i + NAMES_PER_POINT])
+                yield KeyPoint(part if i or not lead else f"{lead}：{part}", block_text(block)
+                               if i == 0 else part)
+            skip = run
+            continue
         if block.type == "list":
             yield from _item_points(block, condenser)
         elif block.type == "paragraph":
