@@ -324,3 +324,13 @@ def test_the_safety_net_keeps_a_line_a_rule_lost_and_says_so():
     assert ("丢失的这一行原本属于文章的正文内容。", conserve.REASON) in [(d.text, d.reason) for d in doc.discarded]
     assert [w.field for w in doc.warnings if w.code == "parser-lost"] == ["text"]
     assert conserve.recover(src, doc) == 0  # nothing missing any more
+
+
+def test_the_editors_headnote_goes_under_the_title():
+    text = ("反对本本主义\n\n（一九三〇年五月）\n\n毛泽东的这篇文章是为了反对当时红军中的教条主义思想而写的。\n\n"
+            + "\n\n".join([BODY] * 4) + "\n")
+    doc = doc_of(text)
+    assert doc.meta.notes[-1] == "毛泽东的这篇文章是为了反对当时红军中的教条主义思想而写的。"
+    assert doc.body[0].text == BODY
+    plain = doc_of("学习体会\n\n这篇文章写得很好，值得我们认真学习。\n\n" + "\n\n".join([BODY] * 4) + "\n")
+    assert plain.body[0].text.startswith("这篇文章")  # not the editors: no 是/系/写于 after it

@@ -120,6 +120,11 @@ def _build(lines: list[Line], notes: Notes) -> Tree:
 _ABSTRACT = re.compile(r"[【\[]?\s*(?:内容摘要|内容提要|摘要|提要|导读|导语|划重点|核心提示|编者按|编者的话)\s*[】\]]?\s*[:：]?")
 
 
+# The editors speaking of the work itself at the head of the text (a 题注).
+_HEADNOTE = re.compile(r"^[^，。“”]{0,16}?(?:这篇|本篇|本文|该文)(?:文章|讲话|报告|著作|演说|演讲|文献)?"
+                       r"[^，。]{0,4}?(?:是|系|写于|原载|发表于|最初发表)")
+
+
 def _body_head(body: list[Line], meta: Meta, notes: Notes) -> list[Line]:
     """The first lines of the body may still be the article's head: an abstract ("划重点："
     and its items, "编者按：…"), kept as a note under the title, and a byline printed under
@@ -141,6 +146,12 @@ def _body_head(body: list[Line], meta: Meta, notes: Notes) -> list[Line]:
             notes.discard(body[i], "abstract (kept as a note under the title)")
             body[i] = body[i].emptied()
         idx = idx[len(taken):]
+    if not label and len(idx) >= 4 and _HEADNOTE.match(body[idx[0]].text):
+        # 题注: the editors on the work ("毛泽东的这篇文章是为了……而写的。")
+        meta.notes.append(widen_punctuation(body[idx[0]].text))
+        notes.discard(body[idx[0]], "editors' headnote (kept as a note under the title)")
+        body[idx[0]] = body[idx[0]].emptied()
+        idx = idx[1:]
     for i in idx[:3]:
         fields = parse_fields(body[i].text) if len(body[i].text) <= 120 else None
         if fields and set(fields) == {"来源"} and not meta.source:
