@@ -58,6 +58,7 @@ DISCARD_REASONS = (
     N_("date line"),
     N_("abstract (kept as a note under the title)"),
     N_("editors' headnote (kept as a note under the title)"),
+    N_("place line"),
     N_("after the article's credits"),
     N_("disclaimer"),
     N_("front matter"),

@@ -334,3 +334,12 @@ def test_the_editors_headnote_goes_under_the_title():
     assert doc.body[0].text == BODY
     plain = doc_of("学习体会\n\n这篇文章写得很好，值得我们认真学习。\n\n" + "\n\n".join([BODY] * 4) + "\n")
     assert plain.body[0].text.startswith("这篇文章")  # not the editors: no 是/系/写于 after it
+
+
+def test_a_place_between_a_posts_date_and_its_source_is_no_title():
+    from pipeline.readers import read_source
+
+    text = ("2022-05-26 14:27\n\n北京\n\n来源：澎湃新闻·澎湃号·政务\n\n" + "\n\n".join([BODY] * 4) + "\n")
+    doc = parse(read_source(text.encode("utf-8"), "博物馆奇妙游！这个党支部感知大学校的力量_澎湃号·政务_澎湃新闻.md"))
+    assert doc.meta.title == "博物馆奇妙游！这个党支部感知大学校的力量"
+    assert ("北京", "place line") in [(d.text, d.reason) for d in doc.discarded]

@@ -385,6 +385,11 @@ def _guessed_title(st: _Front) -> str:
             for ln in g:
                 st.consume(ln, "front-matter line")
     title = join_title_lines([ln.text for ln in title_lines])
+    if len(title) <= 3 and (st.consumed or st.field_date) and len(groups) == 1:
+        # "北京" between a post's date and its 来源: where it was posted, not a title
+        for ln in title_lines:
+            st.consume(ln, "place line")
+        return page_title
     title, fused_sub, fused_author = _split_fused(title)
     if fused_sub:
         st.meta.subtitle = fused_sub + (f" {st.meta.subtitle}" if st.meta.subtitle else "")
