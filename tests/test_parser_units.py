@@ -343,3 +343,13 @@ def test_a_place_between_a_posts_date_and_its_source_is_no_title():
     doc = parse(read_source(text.encode("utf-8"), "博物馆奇妙游！这个党支部感知大学校的力量_澎湃号·政务_澎湃新闻.md"))
     assert doc.meta.title == "博物馆奇妙游！这个党支部感知大学校的力量"
     assert ("北京", "place line") in [(d.text, d.reason) for d in doc.discarded]
+
+
+def test_an_author_with_titles_in_brackets():
+    from pipeline.parser.meta import authors_from
+
+    [a] = authors_from("田向利（全国政协委员，四川省政协主席）")
+    assert (a.name, a.titles) == ("田向利", ["全国政协委员", "四川省政协主席"])
+    doc = doc_of("以改革举措加强国家战略腹地建设\n\n" + "\n\n".join([BODY] * 4)
+                 + "\n\n作者：田向利（全国政协委员，四川省政协主席）\n\n文字编辑：司晋丽\n")
+    assert [a.name for a in doc.meta.authors] == ["田向利"]

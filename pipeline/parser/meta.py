@@ -489,6 +489,11 @@ def authors_from(value: str) -> list[Author]:
     if m and _OFFICE_END.search(m.group(2)) and plausible_person(m.group(1)):
         titles = [widen_punctuation(p) for p in re.split(r"[、\s]+", m.group(2)) if p]
         return [Author(m.group(1), titles)]
+    m = re.fullmatch(r"([\u4e00-\u9fff·]{2,6})\s*[（(]([^（）()]{2,60})[）)]", value)
+    if m and plausible_person(m.group(1)):  # "田向利（全国政协委员，四川省政协主席）"
+        titles = [widen_punctuation(t) for t in re.split(r"[，,、；;]", m.group(2)) if t.strip()]
+        if all(_OFFICE_END.search(t) for t in titles):
+            return [Author(m.group(1), titles)]
     m = _GLUED_AFFILIATION.fullmatch(value)  # "方敏北京大学经济学院教授"
     if m and plausible_person(m.group(1), labelled=False):
         return [Author(m.group(1), [widen_punctuation(m.group(2))])]
