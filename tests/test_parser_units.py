@@ -353,3 +353,27 @@ def test_an_author_with_titles_in_brackets():
     doc = doc_of("以改革举措加强国家战略腹地建设\n\n" + "\n\n".join([BODY] * 4)
                  + "\n\n作者：田向利（全国政协委员，四川省政协主席）\n\n文字编辑：司晋丽\n")
     assert [a.name for a in doc.meta.authors] == ["田向利"]
+
+
+def test_a_clipped_feature_its_reporter_its_captions_and_the_day_in_its_address():
+    from pipeline.readers import read_source
+
+    text = ("---\n网址: http://www.news.cn/ci/20250409/dd43e837/c.html\n---\n\n"
+            "新华网北京4月9日电 **题：高校博物馆：大学里的“大学”**\n\n新华网记者钱芳\n\n" + BODY + "\n\n"
+            "![](http://www.news.cn/a.jpg)\n\n学生在中国农业大学中国饲料博物馆原料标本厅参观。新华社记者 任超 摄\n\n"
+            + BODY + "\n\n![](http://www.news.cn/b.jpg)\n\n江苏省中医药博物馆里的查询系统。江苏省中医药博物馆供图\n\n"
+            + BODY + "\n")
+    doc = parse(read_source(text.encode("utf-8"), "高校博物馆：大学里的“大学”-新华网.md"))
+    assert doc.meta.date == "2025-04-09"
+    assert [a.name for a in doc.meta.authors] == ["钱芳"]
+    captions = [d.text for d in doc.discarded if d.reason == "photo caption"]
+    assert len(captions) == 2 and all("摄" not in b.text and "供图" not in b.text for b in doc.body)
+
+
+def test_a_sentence_ending_in_paishe_after_a_picture_is_text():
+    from pipeline.readers import read_source
+
+    text = "# 标题\n\n" + BODY + "\n\n![](a.jpg)\n\n这些照片都是老党员们在当年用相机拍摄的。\n\n" + BODY + "\n"
+    doc = parse(read_source(text.encode("utf-8"), "a.md"))
+    assert "这些照片都是老党员们在当年用相机拍摄的。" in [b.text for b in doc.body]
+    assert not [d for d in doc.discarded if d.reason == "photo caption"]

@@ -471,3 +471,13 @@ def test_what_little_follows_the_credits_is_not_the_article_but_an_outlet_there_
     assert [a.name for a in doc.meta.authors] == ["余毅菁", "向雪妮"]
     assert all("港铁" not in b.text and "香港警方" not in b.text for b in doc.body)
     assert ("after the article's credits" in [d.reason for d in doc.discarded])
+
+
+def test_the_day_in_the_canonical_address_is_a_last_resort_date():
+    page = ("<html><head><title>某某活动举行</title><link rel='canonical' href='http://www.news.cn/ci/20250409/abc/c.html'>"
+            "</head><body><h1>某某活动举行</h1><div class='content'>"
+            + "<p>活动于日前举行，来自各地的代表参加了活动，并就有关问题进行了深入交流和讨论。</p>" * 3
+            + "</div></body></html>")
+    from pipeline.parser import parse
+
+    assert parse(read_source(page.encode("utf-8"), "page.html")).meta.date == "2025-04-09"

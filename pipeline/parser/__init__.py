@@ -217,8 +217,12 @@ def _credit_fields(text: str) -> bool:
     return bool(fields) and all(field_kind(f) in ("author", "staff") for f in fields)
 
 
+# "新华网记者钱芳": a reporter's name run into the title, one name of two or three characters
+_REPORTER_GLUED = re.compile(r"(\S{0,12}(?:记者|通讯员))([\u4e00-\u9fff·]{2,3})")
+
+
 def _credit_byline(text: str) -> str:
-    m = _CREDIT_BYLINE.fullmatch(text)
+    m = _CREDIT_BYLINE.fullmatch(text) or _REPORTER_GLUED.fullmatch(text)
     names = split_names(m.group(2), labelled=False) if m else []
     return names[0] if len(names) == 1 else ""
 

@@ -64,6 +64,20 @@ def text_of(el: etree._Element) -> str:
     return _WS.sub(" ", el.text_content()).strip()
 
 
+# A CMS puts the day in the article's address: /20250409/, /2025-04/09/, /202504/09/, /2025/04/09/
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})(?:[-/]?)(\d{2})(?:[-/]?)(\d{2})(?=[/_.-]|$)")
+
+
+def date_in_url(url: str) -> str | None:
+    """The publication day an article's address holds, if it holds one."""
+    for m in _URL_DATE.finditer(url or ""):
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
 def iso_date(text: str) -> str | None:
     m = _DATE.search(text or "")
     if m is None:
@@ -181,6 +195,10 @@ def head_meta(root: etree._Element) -> HeadMeta:
     for key in _DATE_KEYS:
         if meta.date is None and key in tags:
             meta.date = iso_date(tags[key])
+    if meta.date is None:  # last resort: the day in the article's own address
+        canonical = next((el.get("href") for el in root.iter("link")
+                          if (el.get("rel") or "").strip().lower() == "canonical"), None)
+        meta.date = date_in_url(canonical or tags.get("og:url", ""))
     meta.source = next((tags[k] for k in _SOURCE_KEYS if k in tags), "")
     if not meta.authors:
         meta.authors = [a for k in _AUTHOR_KEYS if k in tags for a in [tags[k]]][:1]

@@ -31,6 +31,10 @@ from pipeline.readers.decode import decode
 from pipeline.readers.source import SourceLine, SourceText
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# Where a clipper records the page it clipped
+_URL_KEYS = ("url", "source_url", "link", "网址", "原文链接", "原文地址", "链接", "source")
+# What a photo's caption ends with: who took or supplied it
+_PHOTO_CREDIT = re.compile(r"(?:供图|(?<!拍)摄|图片|照片|截图|资料图)\s*[）)]?$")
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _CODE_TAGS = re.compile(r"<(style|script|template)\b.*?(?:</\1\s*>|$)", re.S | re.I)
@@ -99,6 +103,7 @@ class _Reader:
         self.item_label: list[str] = []  # the number of the ordered list item being read
         self.footnotes: list[SourceLine] = []
         self.last_break = -1  # how many lines there were at the last thematic break
+        self.after_image = False  # the paragraph before was a picture alone
 
     # -- walking the block tokens -------------------------------------------------
 
@@ -134,6 +139,19 @@ class _Reader:
                 parts = self._inline(tokens[i + 1], start)
                 if self.item_label and parts:
                     parts[0] = self.item_label.pop() + parts[0]
+                text = "".join(parts).strip()
+                if not text:
+                    self.after_image = any(c.type == "image" for c in tokens[i + 1].children or [])
+                    self._blank(tok)
+                    i += 2
+                    continue
+                if self.after_image and len(text) <= 100 and _PHOTO_CREDIT.search(text):
+                    # "……参观。新华社记者 任超 摄" under a picture: its caption
+                    self.discarded.append(Discarded(text, "photo caption", start))
+                    self.after_image = False
+                    i += 2
+                    continue
+                self.after_image = False
                 for k, part in enumerate(parts):
                     self.lines.append(SourceLine(part.rstrip(), start + k))
                 self._blank(tok)
@@ -241,6 +259,11 @@ class _Reader:
         if isinstance(fields.get("subtitle"), str):
             self.hints.subtitle = fields["subtitle"].strip()
         self.hints.date = _date(fields.get("date"))
+        url = next((str(fields[k]) for k in _URL_KEYS if isinstance(fields.get(k), str)), "")
+        if self.hints.date is None and url:
+            from pipeline.readers.html_meta import date_in_url
+
+            self.hints.date = date_in_url(url)  # a clipped page's address: /20250409/
         authors = fields.get("authors", fields.get("author"))
         if isinstance(authors, str):
             authors = re.split(r"[,，、;；]+", authors)
