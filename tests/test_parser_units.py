@@ -377,3 +377,12 @@ def test_a_sentence_ending_in_paishe_after_a_picture_is_text():
     doc = parse(read_source(text.encode("utf-8"), "a.md"))
     assert "这些照片都是老党员们在当年用相机拍摄的。" in [b.text for b in doc.body]
     assert not [d for d in doc.discarded if d.reason == "photo caption"]
+
+
+def test_a_sites_long_closing_notice_is_a_disclaimer():
+    notice = ("更多精彩资讯请在应用市场下载“某某网”客户端。欢迎提供新闻线索，24小时报料热线400-800-0088；"
+              "消费者也可通过某某网投诉平台线上投诉。版权声明：本文章版权归属某某网所有，未经授权不得转载。"
+              "转载请联系：banquan@example.cn，不尊重原创的行为我们将追究责任。")
+    doc = doc_of("某某活动举行\n\n" + "\n\n".join([BODY] * 4) + "\n\n" + notice + "\n")
+    assert (notice, "disclaimer") in [(d.text, d.reason) for d in doc.discarded]
+    assert doc.body[-1].text == BODY

@@ -396,7 +396,9 @@ def _split_tail(lines: list[Line], notes: Notes) -> tuple[list[Line], EndMeta]:
         elif is_date_only(t) and len(t) < 20:
             end.date = find_date(t)
             tail.insert(0, Block("signature", t))
-        elif len(t) <= 120 and _DISCLAIMER.search(t) and not tail:
+        elif not tail and _DISCLAIMER.search(t) and (
+                len(t) <= 120 or (len(t) <= 400 and len(set(_DISCLAIMER.findall(t))) >= 2)):
+            # a site's closing notice (客户端, 报料热线, 版权声明…) says two such things at once
             notes.discard(lines[i], "disclaimer")
         elif _end_credit(t, end) or is_credit_line(t):
             notes.discard(lines[i], "credits")
