@@ -386,3 +386,12 @@ def test_a_sites_long_closing_notice_is_a_disclaimer():
     doc = doc_of("某某活动举行\n\n" + "\n\n".join([BODY] * 4) + "\n\n" + notice + "\n")
     assert (notice, "disclaimer") in [(d.text, d.reason) for d in doc.discarded]
     assert doc.body[-1].text == BODY
+
+
+def test_a_markdown_paragraph_set_bold_as_a_whole_is_a_subhead_even_ending_in_a_quote():
+    from pipeline.readers import read_source
+
+    text = ("# 高校博物馆\n\n" + BODY + "\n\n**“小而特”有大看头**\n\n" + BODY + "\n\n"
+            "“博物馆应成为跨学科的对话场域。”他说。\n\n**办好大学里的“大学”**\n\n" + BODY + "\n")
+    doc = parse(read_source(text.encode("utf-8"), "a.md"))
+    assert [s.title for s in doc.sections] == ["“小而特”有大看头", "办好大学里的“大学”"]

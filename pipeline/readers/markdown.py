@@ -152,8 +152,9 @@ class _Reader:
                     i += 2
                     continue
                 self.after_image = False
+                bold = len(parts) == 1 and _all_strong(tokens[i + 1])
                 for k, part in enumerate(parts):
-                    self.lines.append(SourceLine(part.rstrip(), start + k))
+                    self.lines.append(SourceLine(part.rstrip(), start + k, bold=bold))
                 self._blank(tok)
                 i += 2
             elif kind == "ordered_list_open":
@@ -341,6 +342,20 @@ class _Reader:
         for k, text in enumerate(self.raw):
             if k not in self.claimed and text.strip():
                 self.discarded.append(Discarded(text, "markup (link definition)", k + 1))
+
+
+def _all_strong(inline: Token) -> bool:
+    """A paragraph set bold as a whole (**“小而特”有大看头**): what a subhead looks like."""
+    depth, outside = 0, ""
+    for child in inline.children or []:
+        if child.type == "strong_open":
+            depth += 1
+        elif child.type == "strong_close":
+            depth -= 1
+        elif depth == 0:
+            outside += child.content
+    return bool(inline.children) and not outside.strip() and any(
+        c.type == "strong_open" for c in inline.children)
 
 
 def _date(value) -> str | None:
