@@ -55,6 +55,7 @@ VARIABLES: dict[str, str] = {
     "bylines": "One line per author: titles then name, e.g. 某某县委常委、组织部部长　张某某.",
     "source_line": "来源：… and the date in one line, or empty.",
     "attribution": "Function: `attribution(excerpt)`, who said a quotation and where.",
+    "quoted": "Function: `quoted(text)`, the text in “…”, its own double quotes made single.",
     "addressee_line": "An official document's 主送 line as printed (addressees, then ：), "
                       "or empty.",
     "cc_line": "Its 抄送 line: 抄送：甲，乙。 (empty when there is none).",

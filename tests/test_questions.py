@@ -66,3 +66,9 @@ def test_names_set_one_per_line_are_all_on_the_slides():
     points = [p.text for sec in key_points(_doc(text)) for p in sec.points]
     assert "什么是调查时要注意的社会阶级：工业无产阶级、手工业工人、雇农、贫农、城市贫民" in points
     assert "游民、手工业者、小商人" in points
+
+
+def test_a_quotation_set_in_quotes_has_its_own_quotes_made_single():
+    from pipeline.writers.context import quoted
+
+    assert quoted("马克思主义的“本本”是要学习的。") == "“马克思主义的‘本本’是要学习的。”"

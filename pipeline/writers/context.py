@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.enrich.text import nest_quotes
 from pipeline.model import (
     Author,
     Block,
@@ -67,6 +68,7 @@ def template_context(doc: Document, opts: BuildOptions) -> dict[str, Any]:
         "bylines": bylines(doc.meta.authors),
         "source_line": source_line(doc.meta),
         "attribution": attribution,
+        "quoted": quoted,
         "addressee_line": addressee_line(doc.meta),
         "cc_line": cc_line(doc.meta),
         "imprint_parts": imprint_parts(doc.meta),
@@ -171,6 +173,11 @@ def printable(aids: StudyAids) -> StudyAids:
     if all(g.definition for g in aids.glossary):
         return aids
     return dataclasses.replace(aids, glossary=[g for g in aids.glossary if g.definition])
+
+
+def quoted(text: str) -> str:
+    """“…” around a quotation, its own double quotes made single: “马克思主义的‘本本’是要学习的”."""
+    return f"“{nest_quotes(text.strip())}”"
 
 
 def attribution(ex: Excerpt) -> str:

@@ -542,7 +542,7 @@ def make_body(doc) -> None:
     b.tag("{%p if aids.excerpts %}")
     b.p("重点摘编", "辅文标题")
     b.tag("{%p for e in aids.excerpts %}")
-    b.p("{{ loop.index }}. “{{ e.text }}”")
+    b.p("{{ loop.index }}. {{ quoted(e.text) }}")
     b.tag("{%p if e.speaker or e.source or e.section %}")
     b.p("{{ attribution(e) }}", "摘编出处")  # ——speaker, or where it stands; right-aligned
     b.tag("{%p endif %}")
@@ -573,7 +573,7 @@ def make_body(doc) -> None:
     b.p("学习测试", "辅文标题")
     b.p("根据原文填空（答案见最后一页）。")
     b.tag("{%p for q in aids.quiz %}")
-    b.p("{{ loop.index }}. “{{ q.prompt }}”")
+    b.p("{{ loop.index }}. {{ quoted(q.prompt) }}")
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
 

@@ -29,7 +29,7 @@ from pipeline.i18n import _
 from pipeline.model import Document
 from pipeline.options import BuildOptions
 from pipeline.templating import _short, resolve
-from pipeline.writers.context import column_shares
+from pipeline.writers.context import column_shares, quoted
 from pipeline.writers.slides import textfit
 from pipeline.writers.slides.plan import ELLIPSIS, Limits, Slide, build_plan
 from pipeline.writers.titles import break_title
@@ -266,12 +266,12 @@ class _Deck:
             self._title(title_box, plan.title, "title", notes)
             main = bodies[0] if bodies else self._below(slide, title_box)
             if len(bodies) > 1 and plan.subtitle:
-                self._fill(main, [f"“{plan.quote}”"], "quote", bullets=False)
+                self._fill(main, [quoted(plan.quote)], "quote", bullets=False)
                 self._fill(bodies[1], [plan.subtitle], "attribution", bullets=False,
                            align=PP_ALIGN.RIGHT)
                 used.append(bodies[1])
             else:
-                lines = [f"“{plan.quote}”"] + ([plan.subtitle] if plan.subtitle else [])
+                lines = [quoted(plan.quote)] + ([plan.subtitle] if plan.subtitle else [])
                 self._fill(main, lines, "quote", bullets=False)
             used.append(main)
         elif plan.kind == "table":

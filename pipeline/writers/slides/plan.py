@@ -23,7 +23,14 @@ from pipeline.model import (
     section_name,
 )
 from pipeline.options import BuildOptions
-from pipeline.writers.context import addressee_line, cc_line, cn_date, table_grid, table_header
+from pipeline.writers.context import (
+    addressee_line,
+    cc_line,
+    cn_date,
+    quoted,
+    table_grid,
+    table_header,
+)
 
 SlideKind = Literal["title", "agenda", "section", "content", "quote", "table", "closing"]
 
@@ -256,7 +263,7 @@ def _quotes_by_section(doc: Document, excerpts: list[Excerpt], limits: Limits,
         attribution = _attribution(ex)
         chunks = _split_quote(ex.text.strip(), limits.quote_chars)
         for n, chunk in enumerate(chunks):
-            note = f"“{ex.text.strip()}”{attribution}" if n == 0 else chunk
+            note = f"{quoted(ex.text)}{attribution}" if n == 0 else chunk
             out.setdefault(owner.get(ex.section, 0), []).append(
                 Slide("quote", QUOTE_TITLE, subtitle=attribution, quote=chunk, notes=[note],
                       continued=n > 0))
