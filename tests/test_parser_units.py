@@ -395,3 +395,10 @@ def test_a_markdown_paragraph_set_bold_as_a_whole_is_a_subhead_even_ending_in_a_
             "“博物馆应成为跨学科的对话场域。”他说。\n\n**办好大学里的“大学”**\n\n" + BODY + "\n")
     doc = parse(read_source(text.encode("utf-8"), "a.md"))
     assert [s.title for s in doc.sections] == ["“小而特”有大看头", "办好大学里的“大学”"]
+
+
+def test_a_note_and_a_field_on_one_line_under_the_title_lose_nothing():
+    doc = doc_of("在纪念大会上的讲话\n习近平\n（2025年9月3日，上午） 来源：新华社\n\n" + "\n\n".join([BODY] * 3) + "\n")
+    assert doc.meta.source == "新华社" and doc.meta.notes == ["（2025年9月3日，上午）"]
+    assert not [w for w in doc.warnings if w.code == "parser-lost"]
+    assert "来源：新华社" in [d.text for d in doc.discarded]

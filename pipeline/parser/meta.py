@@ -202,6 +202,7 @@ def parse_front(lines: list[Line], notes: Notes) -> FrontMatter:
             after = parse_fields(text[close + 1:]) if 0 < close < len(text) - 1 else None
             if after:
                 _apply_fields(st, after)
+                notes.discard(line, "metadata line", text[close + 1:].strip())
                 text = text[: close + 1]
             if is_date_only(text):
                 st.note_dates.append(find_date(text) or "")
