@@ -106,6 +106,7 @@ VARIABLES: dict[str, str] = {
 
 FILTERS: dict[str, str] = {
     "cjk": "Chinese text with line-breaking rules applied (禁则: no 。，at a line start).",
+    "heading": "As `cjk`, and a heading that wraps breaks between words only (booklet).",
     "md": "Escapes Markdown markup in a text, on one line.",
     "note": "Text safe inside an HTML comment (a speaker note).",
     "yaml": "A quoted YAML string.",

@@ -72,3 +72,12 @@ def test_a_quotation_set_in_quotes_has_its_own_quotes_made_single():
     from pipeline.writers.context import quoted
 
     assert quoted("马克思主义的“本本”是要学习的。") == "“马克思主义的‘本本’是要学习的。”"
+
+
+def test_a_booklet_heading_breaks_between_words_only():
+    from pipeline.writers.booklet.kinsoku import WJ
+    from pipeline.writers.booklet.typeset import heading_filter
+
+    html = str(heading_filter("离开实际调查就要产生唯心的工作指导"))
+    assert f"指{WJ}导" in html and f"工{WJ}作" in html
+    assert f"作{WJ}指" not in html  # a break may fall between 工作 and 指导

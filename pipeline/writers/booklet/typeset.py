@@ -37,7 +37,7 @@ from pipeline.model import (
 from pipeline.options import BuildOptions
 from pipeline.outputs import safe_name
 from pipeline.templating import make_env, render, search_path
-from pipeline.writers.booklet.kinsoku import protect, visible
+from pipeline.writers.booklet.kinsoku import WJ, protect, visible
 from pipeline.writers.booklet.weasy import load as load_weasyprint
 from pipeline.writers.context import (
     addressee_line,
@@ -139,6 +139,25 @@ def css_stack(families: list[str]) -> str:
     """A CSS font-family value; names are quoted, never user HTML."""
     generic = {"serif", "sans-serif", "monospace"}
     return ", ".join(f if f in generic else '"' + f.replace('"', "") + '"' for f in families)
+
+
+def heading_filter(text: Any) -> Markup:
+    """A heading that wraps breaks between words only (工作指导, never 工作指 / 导), and
+    never before 的, 们 …: word joiners inside each word, then as ``cjk``."""
+    from pipeline.segment import words
+    from pipeline.writers.titles import ATTACHED_LEFT
+
+    out: list[str] = []
+    for word in words("" if text is None else str(text)):
+        joined = WJ.join(word) if len(word) > 1 and _HAN_WORD.fullmatch(word) else word
+        if out and (word in ATTACHED_LEFT) and _HAN_WORD.fullmatch(out[-1][-1:] or " "):
+            out[-1] += WJ + joined
+        else:
+            out.append(joined)
+    return cjk_filter("".join(out))
+
+
+_HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 def cjk_filter(text: Any) -> Markup:
@@ -379,6 +398,7 @@ def _env(template_dirs: tuple[Path, ...]) -> Any:
     """One environment per template search path: compiled templates are reused."""
     env = make_env("booklet", list(template_dirs), autoescape=True)
     env.filters["cjk"] = cjk_filter
+    env.filters["heading"] = heading_filter
     return env
 
 
