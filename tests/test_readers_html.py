@@ -440,25 +440,25 @@ def test_a_wrapper_named_like_a_heading_is_not_one():
     assert not doc.sections and len(doc.body) == 4
 
 
-def test_a_page_dated_only_by_its_last_change():
-    page = ("<html><head><title>某某活动举行</title><meta itemprop='dateUpdate' content='2019-10-08 12:00:57'>"
-            "</head><body><h1>某某活动举行</h1><div class='content'>"
-            + "<p>活动于日前举行，来自各地的代表参加了活动，并就有关问题进行了深入交流和讨论。</p>" * 3
-            + "</div></body></html>")
+def _date_of_page(head: str, before_title: str = "") -> str | None:
+    """The date parsed from an undated page with ``head`` in its <head>."""
     from pipeline.parser import parse
 
-    assert parse(read_source(page.encode("utf-8"), "page.html")).meta.date == "2019-10-08"
+    page = (f"<html><head><title>某某活动举行</title>{head}</head><body>{before_title}"
+            "<h1>某某活动举行</h1><div class='content'>"
+            + "<p>活动于日前举行，来自各地的代表参加了活动，并就有关问题进行了深入交流和讨论。</p>" * 3
+            + "</div></body></html>")
+    return parse(read_source(page.encode("utf-8"), "page.html")).meta.date
+
+
+def test_a_page_dated_only_by_its_last_change():
+    assert _date_of_page("<meta itemprop='dateUpdate' content='2019-10-08 12:00:57'>") == "2019-10-08"
 
 
 def test_baidu_page_data_gives_the_date():
-    page = ("<html><head><title>某某活动举行</title></head><body><script type='application/ld+json'>"
-            '{"@context": "https://ziyuan.baidu.com/contexts/cambrian.jsonld", "title": "某某活动举行",'
-            ' "pubDate": "2019-09-11T02:46:57"}</script><h1>某某活动举行</h1><div class="content">'
-            + "<p>活动于日前举行，来自各地的代表参加了活动，并就有关问题进行了深入交流和讨论。</p>" * 3
-            + "</div></body></html>")
-    from pipeline.parser import parse
-
-    assert parse(read_source(page.encode("utf-8"), "page.html")).meta.date == "2019-09-11"
+    script = ("<script type='application/ld+json'>{\"@context\": \"https://ziyuan.baidu.com/contexts/"
+              "cambrian.jsonld\", \"title\": \"某某活动举行\", \"pubDate\": \"2019-09-11T02:46:57\"}</script>")
+    assert _date_of_page("", before_title=script) == "2019-09-11"
 
 
 def test_what_little_follows_the_credits_is_not_the_article_but_an_outlet_there_is_its_source():
@@ -474,10 +474,5 @@ def test_what_little_follows_the_credits_is_not_the_article_but_an_outlet_there_
 
 
 def test_the_day_in_the_canonical_address_is_a_last_resort_date():
-    page = ("<html><head><title>某某活动举行</title><link rel='canonical' href='http://www.news.cn/ci/20250409/abc/c.html'>"
-            "</head><body><h1>某某活动举行</h1><div class='content'>"
-            + "<p>活动于日前举行，来自各地的代表参加了活动，并就有关问题进行了深入交流和讨论。</p>" * 3
-            + "</div></body></html>")
-    from pipeline.parser import parse
-
-    assert parse(read_source(page.encode("utf-8"), "page.html")).meta.date == "2025-04-09"
+    link = "<link rel='canonical' href='http://www.news.cn/ci/20250409/abc/c.html'>"
+    assert _date_of_page(link) == "2025-04-09"
