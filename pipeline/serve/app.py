@@ -644,20 +644,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         task = await _queued(request)
         return JSONResponse(state.tasks.view(task), 202)
 
+    def _unknown_task() -> JSONResponse:
+        return _error(_("this build is no longer known (the server was restarted, or it "
+                        "ended long ago): build again"), 404)
+
     @app.get("/api/jobs/{task_id}")
     async def job_state(request: Request, task_id: str) -> JSONResponse:
         task = state.tasks.get(task_id, session_of(request))
         if task is None:
-            return _error(_("this build is no longer known (the server was restarted, or it "
-                            "ended long ago): build again"), 404)
+            return _unknown_task()
         return JSONResponse(state.tasks.view(task))
 
     @app.post("/api/jobs/{task_id}/cancel")
     async def cancel(request: Request, task_id: str) -> JSONResponse:
         task = state.tasks.get(task_id, session_of(request))
         if task is None:
-            return _error(_("this build is no longer known (the server was restarted, or it "
-                            "ended long ago): build again"), 404)
+            return _unknown_task()
         state.tasks.cancel(task)
         await asyncio.to_thread(state.builder.interrupt, task.cancel)  # the writer running
         return JSONResponse(state.tasks.view(task))
