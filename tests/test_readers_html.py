@@ -476,3 +476,10 @@ def test_what_little_follows_the_credits_is_not_the_article_but_an_outlet_there_
 def test_the_day_in_the_canonical_address_is_a_last_resort_date():
     link = "<link rel='canonical' href='http://www.news.cn/ci/20250409/abc/c.html'>"
     assert _date_of_page(link) == "2025-04-09"
+
+
+def test_two_credit_lines_naming_the_same_writers_give_each_writer_once():
+    para = "<p>江门警方提示，接到自称是公安、检察院、法院、银行等单位人员的来电切勿轻易相信，拿不准时可拨打110求证。</p>"
+    doc = _page_parse(para * 8 + "<p>采写：南都记者 余毅菁 向雪妮</p><p>作者：余毅菁 向雪妮</p><p>责任编辑：</p>"
+                      "<p>香港警方：示威行动未发生致命事件</p>")
+    assert [a.name for a in doc.meta.authors] == ["余毅菁", "向雪妮"]

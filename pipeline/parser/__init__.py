@@ -34,6 +34,7 @@ from pipeline.parser.meta import (
     authors_from,
     credit_units,
     dateline_source,
+    dedupe_authors,
     end_source,
     is_byline,
     parse_front,
@@ -190,11 +191,9 @@ _GENERIC_NAME = re.compile(r"(?:新建|未命名|无标题|文档|副本|复件|
 def title_from_file_name(name: str) -> str:
     """A page saved or clipped to a file is named after its title ("标题_栏目_某某网.md"):
     that title, without the site's suffix, when the name reads as one."""
-    from pathlib import PurePath
-
     from pipeline.readers.html_meta import without_site_suffix
 
-    stem = PurePath(name).stem if name and not name.startswith("<") else ""
+    stem = _stem(name)
     title = without_site_suffix(stem) if stem else ""
     if len(re.findall(r"[\u4e00-\u9fff]", title)) < 4 or _GENERIC_NAME.search(title):
         return ""
@@ -203,12 +202,17 @@ def title_from_file_name(name: str) -> str:
 
 def site_of_file_name(name: str) -> str:
     """The site a page saved or clipped to a file names in the file's name, if any."""
-    from pathlib import PurePath
-
     from pipeline.readers.html_meta import site_in_name
 
-    stem = PurePath(name).stem if name and not name.startswith("<") else ""
+    stem = _stem(name)
     return widen_punctuation(site_in_name(stem)) if stem else ""
+
+
+def _stem(name: str) -> str:
+    """A source file's name without its folder and ending; '' for standard input (<stdin>)."""
+    from pathlib import PurePath
+
+    return PurePath(name).stem if name and not name.startswith("<") else ""
 
 
 def _credit_fields(text: str) -> bool:
@@ -366,8 +370,10 @@ def _split_tail(lines: list[Line], notes: Notes) -> tuple[list[Line], EndMeta]:
         fields = parse_fields(lines[text_idx[k]].text) if len(lines[text_idx[k]].text) < 80 else None
         if not (fields and any(field_kind(f) in ("author", "staff") for f in fields)):
             continue
+        # source lines, dates and further credits stay: the closing scan below reads them
         after = [i for i in text_idx[k + 1:]
-                 if not end_source(lines[i].text) and not is_date_only(lines[i].text)]
+                 if not end_source(lines[i].text) and not is_date_only(lines[i].text)
+                 and not _credit_fields(lines[i].text)]
         if (len(after) <= 6 and sum(len(lines[i].text) for i in after) * 5 <= total
                 and all(lines[i].table is None for i in after)
                 and not any(parse_fields(lines[i].text) and not _credit_fields(lines[i].text)
@@ -447,7 +453,7 @@ def _finish_meta(meta: Meta, front: FrontMatter, end: EndMeta, first_text: str, 
     if not meta.authors:
         _, reporters = dateline_source(first_text)
         names = end.reporters or reporters
-        meta.authors = end.authors or [Author(n) for n in names] or [
+        meta.authors = dedupe_authors(end.authors) or [Author(n) for n in names] or [
             a for a in hints.authors if plausible_person(a.name)]
     else:  # a credit at the end names the writer too ("原创 某栏目 …" above, "（王小明）" below)
         meta.authors += [a for a in end.authors if a.name not in {b.name for b in meta.authors}]

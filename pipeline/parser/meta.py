@@ -237,7 +237,7 @@ def parse_front(lines: list[Line], notes: Notes) -> FrontMatter:
         page_title = ""
     else:
         page_title = _guessed_title(st)
-    st.meta.authors = _dedupe_authors(st.authors)
+    st.meta.authors = dedupe_authors(st.authors)
     if not st.meta.title and st.labelled_title:
         st.meta.title = st.labelled_title
     return FrontMatter(meta=st.meta, body_start=body_start, page_title=page_title,
@@ -556,7 +556,8 @@ def _split_fused(title: str) -> tuple[str, str, Author | None]:
     return head.strip(), "——" + rest.strip(), author
 
 
-def _dedupe_authors(authors: list[Author]) -> list[Author]:
+def dedupe_authors(authors: list[Author]) -> list[Author]:
+    """One author per name, the titles of every mention kept."""
     seen: dict[str, Author] = {}
     for a in authors:
         if a.name in seen:
