@@ -59,6 +59,7 @@ DISCARD_REASONS = (
     N_("abstract (kept as a note under the title)"),
     N_("editors' headnote (kept as a note under the title)"),
     N_("place line"),
+    N_("the original's headline (title and subtitle)"),
     N_("after the article's credits"),
     N_("disclaimer"),
     N_("front matter"),

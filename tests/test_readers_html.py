@@ -483,3 +483,16 @@ def test_two_credit_lines_naming_the_same_writers_give_each_writer_once():
     doc = _page_parse(para * 8 + "<p>采写：南都记者 余毅菁 向雪妮</p><p>作者：余毅菁 向雪妮</p><p>责任编辑：</p>"
                       "<p>香港警方：示威行动未发生致命事件</p>")
     assert [a.name for a in doc.meta.authors] == ["余毅菁", "向雪妮"]
+
+
+def test_a_reposts_opening_display_headline_is_title_material():
+    para = "<p>新华社石家庄7月31日电 国务委员王勇31日在河北检查指导防汛减灾工作，强调要压紧压实防汛责任。</p>"
+    body = ("<p style='text-align:center'><b>王勇在河北检查指导防汛减灾工作时强调<br>进一步抓细抓实防汛责任措施"
+            "<br>切实提高暴雨洪水防御应急能力</b></p>" + para * 3)
+    from pipeline.parser import parse
+
+    page = (f"<html><head><title>王勇在河北检查指导防汛减灾工作</title></head><body><h1>王勇在河北检查指导防汛减灾工作</h1>"
+            f"<div class='content'>{body}</div></body></html>")
+    doc = parse(read_source(page.encode("utf-8"), "page.html"))
+    assert doc.meta.subtitle == "进一步抓细抓实防汛责任措施 切实提高暴雨洪水防御应急能力"
+    assert doc.body[0].text.startswith("新华社石家庄")

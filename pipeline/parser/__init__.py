@@ -41,7 +41,7 @@ from pipeline.parser.meta import (
     source_value,
 )
 from pipeline.parser.structure import Tree, assemble, classify, make_units
-from pipeline.parser.text import LINE_END_OK, widen_punctuation
+from pipeline.parser.text import LINE_END_OK, SENTENCE_END, widen_punctuation
 from pipeline.readers.source import SourceText
 
 __all__ = ["parse"]
@@ -133,6 +133,9 @@ def _body_head(body: list[Line], meta: Meta, notes: Notes) -> list[Line]:
     idx = [i for i, ln in enumerate(body) if not ln.blank and ln.table is None][:10]
     if not idx:
         return body
+    idx = _original_headline(body, idx, meta, notes)
+    if not idx:
+        return body
     bylines = [k for k, i in enumerate(idx) if _credit_byline(body[i].text)]
     label = _ABSTRACT.match(body[idx[0]].text)
     if label:
@@ -169,6 +172,33 @@ def _body_head(body: list[Line], meta: Meta, notes: Notes) -> list[Line]:
             body[i] = body[i].emptied()
             break
     return body
+
+
+def _original_headline(body: list[Line], idx: list[int], meta: Meta, notes: Notes) -> list[int]:
+    """A repost that opens with the original's display headline, set bold, one line of
+    which carries the title (王勇在河北……工作时强调 / 进一步抓细抓实…… / 切实提高……): the
+    headline is title material — its other lines are the subtitle — not the first paragraph."""
+    block = []
+    for i in idx[:4]:
+        text = body[i].text.strip()
+        if not (body[i].bold and 0 < len(text) <= 40
+                and text[-1] not in SENTENCE_END + "，、"):
+            break
+        block.append(i)
+    title = re.sub(r"\s+", "", meta.title)
+    carrying = [i for i in block if len(title) >= 6 and (title[:6] in body[i].text
+                                                          or re.sub(r"\s+", "", body[i].text) in title)]
+    if not carrying or len(block) >= len(idx):
+        return idx
+    rest = [widen_punctuation(body[i].text.strip()) for i in block if i not in carrying]
+    if rest and not meta.subtitle:
+        meta.subtitle = " ".join(rest)
+    elif rest:
+        meta.notes.append(" ".join(rest))
+    for i in block:
+        notes.discard(body[i], "the original's headline (title and subtitle)")
+        body[i] = body[i].emptied()
+    return idx[len(block):]
 
 
 _TITLE_SITE_SEP = re.compile(r"\s+[-–—|｜_]\s+|_")
