@@ -122,6 +122,33 @@ def rss(pid: int) -> int:
     return _pss_tree_kib(pid) * 1024
 
 
+class PageSampler:
+    """Fetches the page (GET /) every 0.1 s in a thread while a load runs: its answer times,
+    and the server's peak memory when given its ``pid``."""
+
+    def __init__(self, url: str, pid: int | None = None, baseline: int = 0) -> None:
+        self.url, self.pid = url, pid
+        self.times: list[float] = []
+        self.peak = baseline
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            if self.pid is not None:
+                self.peak = max(self.peak, rss(self.pid))
+            t = time.perf_counter()
+            with urllib.request.urlopen(self.url, timeout=30) as r:
+                r.read()
+            self.times.append(time.perf_counter() - t)
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def wait_idle(base: str, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -193,28 +220,14 @@ def main() -> int:
         print(f"RSS at start {start_rss / MIB:.0f} MiB, after warm-up round (baseline) "
               f"{baseline / MIB:.0f} MiB")
 
-        peak = [baseline]
-        page_times: list[float] = []  # the page (GET /) while the builds run: still answering?
-        stop = threading.Event()
-
-        def sample() -> None:
-            while not stop.is_set():
-                peak[0] = max(peak[0], rss(pid))
-                t = time.perf_counter()
-                with urllib.request.urlopen(base, timeout=30) as r:
-                    r.read()
-                page_times.append(time.perf_counter() - t)
-                time.sleep(0.1)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
+        sampler = PageSampler(base, pid, baseline)  # the page while the builds run: answering?
         jobs = [(files[i % len(files)], f"负载测试单位{i}") for i in range(args.requests)]
         t0 = time.perf_counter()
         with ThreadPoolExecutor(max_workers=args.requests) as pool:
             results = list(pool.map(lambda job: build(base, job[0], outputs, job[1]), jobs))
         wall = time.perf_counter() - t0
-        stop.set()
-        sampler.join()
+        sampler.stop()
+        page_times, peak = sampler.times, [sampler.peak]
         wait_idle(base)
         time.sleep(2.5)
         after = rss(pid)

@@ -29,7 +29,6 @@ import os
 import random
 import statistics
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -38,7 +37,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench_serve import MIB, get_json, multipart, rss, start_server, wait_idle  # noqa: E402
+from bench.bench_serve import (  # noqa: E402
+    MIB,
+    PageSampler,
+    get_json,
+    multipart,
+    rss,
+    start_server,
+    wait_idle,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = [ROOT.parent / "shared" / "corpus", ROOT.parent / "shared" / "corpus2"]
@@ -116,26 +123,14 @@ def main() -> int:
         before = rss(pid)
         load_before = os.getloadavg()
 
-        page: list[float] = []
-        stop = threading.Event()
-
-        def sample() -> None:
-            while not stop.is_set():
-                t = time.perf_counter()
-                with urllib.request.urlopen(base, timeout=30) as r:
-                    r.read()
-                page.append(time.perf_counter() - t)
-                time.sleep(0.1)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
+        sampler = PageSampler(base)
         t0 = time.perf_counter()
         with ThreadPoolExecutor(max_workers=len(files)) as pool:
             results = list(pool.map(lambda i: follow(base, files[i], outputs, f"排队测试{i}"),
                                     range(len(files))))
         wall = time.perf_counter() - t0
-        stop.set()
-        sampler.join()
+        sampler.stop()
+        page = sampler.times
         load_during = os.getloadavg()
         wait_idle(base)
         time.sleep(2.5)

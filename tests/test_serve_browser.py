@@ -8,6 +8,7 @@ screenshots of the page: empty, with an outline, after a build, with an error.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -60,18 +61,18 @@ def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
     raise AssertionError("server did not become ready")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@contextlib.contextmanager
+def running_server(cwd: Path, *options: str):
+    """``studykit serve`` on a free port in ``cwd``: (url, process) once it answers; stopped after."""
     port = free_port()
-    cwd = tmp_path_factory.mktemp("serve-cwd")  # not a workspace: the built-in templates
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--port", str(port),
-                             "--no-browser"], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                             *options], cwd=cwd, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_ready(url, proc)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
@@ -79,6 +80,13 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    # not a workspace: the built-in templates
+    with running_server(tmp_path_factory.mktemp("serve-cwd"), "--no-browser") as (url, _proc):
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -503,23 +511,9 @@ LAN_CODE = "TEST-CODE-2026"
 
 @pytest.fixture(scope="module")
 def lan_server(tmp_path_factory):
-    port = free_port()
-    cwd = tmp_path_factory.mktemp("serve-lan")
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--lan", "--port",
-                             str(port), "--access-code", LAN_CODE], cwd=cwd, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_ready(url, proc)
-        yield url, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with running_server(tmp_path_factory.mktemp("serve-lan"), "--lan", "--access-code",
+                        LAN_CODE) as served:
+        yield served
 
 
 def test_lan_mode_needs_the_code_and_keeps_sessions_apart(lan_server, browser, corpus):
